@@ -1,1 +1,69 @@
-"""painresponse."""
+"""painresponse: responder analyses of interventional pain procedures.
+
+The public API, imported lazily so that ``painresponse --help`` starts instantly:
+
+- :func:`analyze` — data file or DataFrame → :class:`StudyResult` (flow, Tables 1–5);
+- :func:`load_study` — read a TOML study file;
+- :func:`write_outputs` — CSV, Markdown, Word, Excel, LaTeX, HTML and figures;
+- :mod:`painresponse.stats` — the exact, tie-aware tests;
+- :mod:`painresponse.synth` — the synthetic cohort;
+- the errors, all subclasses of :class:`PainresponseError`.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "Flow": "painresponse.flow",
+    "InputError": "painresponse.errors",
+    "OutputError": "painresponse.errors",
+    "PainresponseError": "painresponse.errors",
+    "Problem": "painresponse.errors",
+    "StatisticsError": "painresponse.errors",
+    "Study": "painresponse.study",
+    "StudyDefinitionError": "painresponse.errors",
+    "StudyResult": "painresponse.result",
+    "Table": "painresponse.tables.model",
+    "TestResult": "painresponse.stats._result",
+    "ValidationError": "painresponse.errors",
+    "analyze": "painresponse.pipeline",
+    "load_study": "painresponse.study",
+    "write_outputs": "painresponse.render.outputs",
+}
+
+__all__ = sorted([*_EXPORTS, "__version__"])
+
+if TYPE_CHECKING:
+    from painresponse.errors import (
+        InputError,
+        OutputError,
+        PainresponseError,
+        Problem,
+        StatisticsError,
+        StudyDefinitionError,
+        ValidationError,
+    )
+    from painresponse.flow import Flow
+    from painresponse.pipeline import analyze
+    from painresponse.render.outputs import write_outputs
+    from painresponse.result import StudyResult
+    from painresponse.stats._result import TestResult
+    from painresponse.study import Study, load_study
+    from painresponse.tables.model import Table
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'painresponse' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,219 @@
+"""The ``painresponse`` command: thin — parse arguments, call the public API, write files.
+
+Every :class:`~painresponse.errors.PainresponseError` becomes one clear message on
+stderr and exit code 2; ``validate`` exits 1 when the data break rules.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+app = typer.Typer(
+    name="painresponse",
+    help="Responder analyses of interventional pain procedures: Tables 1–5 with exact tests.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+T = TypeVar("T")
+ALL_FORMATS = ("csv", "markdown", "docx", "xlsx", "latex", "html", "figures")
+
+
+def _fail(message: str, code: int = 2) -> None:
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        f"[bold red]error:[/bold red] {message}", markup=True
+    )
+    raise typer.Exit(code)
+
+
+def _guard(action: Callable[[], T]) -> T:
+    """Run ``action``; our errors become one message and exit code 2."""
+    from painresponse.errors import PainresponseError
+
+    try:
+        return action()
+    except PainresponseError as exc:
+        _fail(str(exc).replace("[", "\\["))
+        raise  # unreachable: _fail raises
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+        raise
+
+
+def _formats(value: str | None) -> set[str]:
+    if not value:
+        return set(ALL_FORMATS)
+    chosen = {v.strip().lower() for v in value.split(",") if v.strip()}
+    unknown = chosen - set(ALL_FORMATS)
+    if unknown:
+        _fail(f"unknown format(s) {', '.join(sorted(unknown))}; choose from {', '.join(ALL_FORMATS)}")
+    return chosen
+
+
+def _tables(value: str | None) -> set[str] | None:
+    if not value:
+        return None
+    try:
+        numbers = {int(v) for v in value.split(",") if v.strip()}
+    except ValueError:
+        _fail(f"--tables takes table numbers separated by commas (e.g. 1,2,3), not {value!r}")
+        raise
+    bad = sorted(n for n in numbers if n not in range(1, 6))
+    if bad:
+        _fail(f"--tables: there is no table {bad[0]}; choose from 1 to 5")
+    return {f"table{n}" for n in numbers}
+
+
+def _run_report(
+    data: Any, study: Path | None, out: Path, formats: set[str], tables: set[str] | None,
+    overwrite: bool, encoding: str | None,
+) -> None:  # fmt: skip
+    from rich.console import Console
+
+    from painresponse.pipeline import analyze
+    from painresponse.render.outputs import check_out_dir, write_outputs
+    from painresponse.render.terminal import table_to_rich
+
+    console = Console(highlight=False)
+    _guard(lambda: check_out_dir(out, overwrite))
+    with console.status("Analysing …"):
+        result = _guard(lambda: analyze(data, study, encoding=encoding))
+    if tables is not None:
+        import dataclasses
+
+        kept = {k: v for k, v in result.tables.items() if k in tables}
+        result = dataclasses.replace(result, tables=kept)
+    console.print(f"[bold]{result.study.title}[/bold]")
+    flow = result.flow
+    excluded = "; ".join(f"{e.count} {e.reason}" for e in flow.exclusions) or "none"
+    groups = ", ".join(f"{g}: {n}" for g, n in flow.groups)
+    console.print(
+        f"{flow.assessed} patients assessed; excluded: {excluded}; "
+        f"{flow.analysed} analysed; {groups}"
+    )
+    for table in result.tables.values():
+        console.print(table_to_rich(table))
+    with console.status("Writing outputs …") as status:
+        paths = _guard(
+            lambda: write_outputs(
+                result, out, formats, overwrite=overwrite,
+                progress=lambda what: status.update(f"Writing {what} …"),
+            )
+        )  # fmt: skip
+    console.print(f"[bold]{len(paths)} files written to {out}[/bold]")
+    for p in paths:
+        console.print(f"  {p}")
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("painresponse-output"),
+    format: Annotated[
+        str | None, typer.Option("--format", help=f"Comma-separated: {', '.join(ALL_FORMATS)}.")
+    ] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace the output folder's contents.")] = False,
+) -> None:
+    """Analyse the bundled synthetic cohort with the published study's definition."""
+    from painresponse.synth import default_cohort_path
+
+    _run_report(default_cohort_path(), None, out, _formats(format), None, overwrite, None)
+
+
+@app.command()
+def report(
+    data: Annotated[Path, typer.Argument(help="CSV, Excel (.xlsx) or Parquet file.")],
+    study: Annotated[Path | None, typer.Option(help="Study file (TOML).")] = None,
+    tables: Annotated[str | None, typer.Option(help="Tables to make, e.g. 1,2,3.")] = None,
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("painresponse-output"),
+    format: Annotated[
+        str | None, typer.Option("--format", help=f"Comma-separated: {', '.join(ALL_FORMATS)}.")
+    ] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace the output folder's contents.")] = False,
+    encoding: Annotated[str | None, typer.Option(help="Text encoding of a CSV file.")] = None,
+) -> None:
+    """Analyse DATA and write Tables 1–5, the flow, figures and reports."""
+    _run_report(data, study, out, _formats(format), _tables(tables), overwrite, encoding)
+
+
+@app.command()
+def validate(
+    data: Annotated[Path, typer.Argument(help="CSV, Excel (.xlsx) or Parquet file.")],
+    study: Annotated[Path | None, typer.Option(help="Study file (TOML).")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Text encoding of a CSV file.")] = None,
+) -> None:
+    """Check DATA against the study file: exit 0 when clean, 1 when it has problems."""
+    from rich.console import Console
+
+    from painresponse.cohort import build_cohort
+    from painresponse.errors import ValidationError
+    from painresponse.io import read_table
+    from painresponse.io import validate as check
+    from painresponse.study import load_study
+
+    console = Console(highlight=False)
+    definition = _guard(lambda: load_study(study))
+    raw = _guard(lambda: read_table(data, encoding=encoding))
+    try:
+        typed = check(raw, definition)
+    except ValidationError as exc:
+        Console(stderr=True, highlight=False).print(str(exc), markup=False)
+        raise typer.Exit(1) from None
+    flow = build_cohort(typed, definition).flow
+    console.print(f"{raw.source}: {flow.assessed} rows, no problems found.", markup=False)
+    for e in flow.exclusions:
+        console.print(f"  would exclude {e.count} ({e.stage}): {e.reason}", markup=False)
+    groups = ", ".join(f"{g}: {n}" for g, n in flow.groups)
+    console.print(f"  {flow.analysed} would be analysed ({groups})", markup=False)
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Option(help="Output file: .csv, .parquet or .xlsx.")],
+    n: Annotated[int, typer.Option("--n", help="Number of patients.")] = 87,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same file).")] = 2024,
+) -> None:
+    """Write a synthetic cohort with the published study's structure and proportions."""
+    from rich.progress import Progress
+
+    from painresponse.synth import write_cohort
+
+    if n < 1:
+        _fail(f"--n must be at least 1, not {n}")
+    with Progress(transient=True) as progress:
+        task = progress.add_task("Generating", total=n)
+
+        def tick(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        path = _guard(lambda: write_cohort(n, seed, out, progress=tick))
+    typer.echo(f"{n} patients written to {path}")
+
+
+def main() -> None:
+    """Entry point of the ``painresponse`` command."""
+    try:
+        app()
+    except Exception as exc:  # a bug: say so plainly rather than dump a traceback
+        from painresponse.errors import PainresponseError
+
+        if isinstance(exc, PainresponseError):
+            print(f"error: {exc}", file=sys.stderr)
+            sys.exit(2)
+        print(
+            f"painresponse: internal error ({type(exc).__name__}: {exc}). "
+            "Please report this with the command you ran.",
+            file=sys.stderr,
+        )
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""The flow of patients: assessed → excluded (by reason) → analysed → groups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = ["Exclusion", "Flow"]
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """Patients excluded at one stage for one reason.
+
+    Attributes
+    ----------
+    stage : {"eligibility", "completeness", "classification"}
+        Where in the flow they left.
+    reason : str
+        The reason in words ("insufficient follow-up data: pain at T1 not recorded").
+    count : int
+        How many patients.
+    rows : tuple of int
+        Their row numbers in the input file (never their identifiers).
+    """
+
+    stage: Literal["eligibility", "completeness", "classification"]
+    reason: str
+    count: int
+    rows: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Every input row accounted for: ``assessed == sum(excluded) + sum(groups)``.
+
+    Attributes
+    ----------
+    assessed : int
+        Rows read (patients assessed for eligibility).
+    exclusions : tuple of Exclusion
+        In flow order.
+    groups : tuple of (str, int)
+        Each analysed group's label and size, in display order.
+    """
+
+    assessed: int
+    exclusions: tuple[Exclusion, ...]
+    groups: tuple[tuple[str, int], ...]
+
+    @property
+    def excluded(self) -> int:
+        """Patients excluded before or at classification."""
+        return sum(e.count for e in self.exclusions)
+
+    @property
+    def analysed(self) -> int:
+        """Patients in the analysis (sum of the groups)."""
+        return sum(n for _, n in self.groups)
+
+    @property
+    def excluded_before_analysis(self) -> int:
+        """Patients excluded at eligibility or completeness (before 'analysed')."""
+        return sum(e.count for e in self.exclusions if e.stage != "classification")
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """The flow as rows ``stage, reason, n`` (for flow.csv and the Excel flow sheet)."""
+        rows: list[dict[str, Any]] = [{"stage": "assessed", "reason": "", "n": self.assessed}]
+        for e in self.exclusions:
+            if e.stage != "classification":
+                rows.append({"stage": f"excluded ({e.stage})", "reason": e.reason, "n": e.count})
+        rows.append(
+            {
+                "stage": "analysed",
+                "reason": "",
+                "n": self.assessed - self.excluded_before_analysis,
+            }
+        )
+        for e in self.exclusions:
+            if e.stage == "classification":
+                rows.append({"stage": "not classified", "reason": e.reason, "n": e.count})
+        for label, n in self.groups:
+            rows.append({"stage": "group", "reason": label, "n": n})
+        return rows

@@ -1,0 +1,121 @@
+"""CSV output: one file per table, the contract's columns, unrounded p-values.
+
+Columns: ``variable, level, overall, <group (n = …)>…, p_value, test``. Tables whose
+p-values are per group (Table 4) have ``p_value (<group>)`` and ``test (<group>)`` after
+each group column. ``p_value`` is the unrounded float (empty where none); summary cells
+are text as in the paper ("65.8 ± 11.3", "17 (41.5%)", "5.0 (4.0–6.0)").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from painresponse.flow import Flow
+from painresponse.render.format import PLAIN, FormatOptions, column_header, format_cell
+from painresponse.tables.model import Column, PValue, Table
+
+__all__ = ["flow_to_frame", "results_frame", "table_to_frame", "write_flow_csv", "write_table_csv"]
+
+
+def _p_headers(table: Table, column: Column) -> tuple[str, str]:
+    group_cols = [c for c in table.columns if c.kind == "pvalue"]
+    if len(group_cols) == 1:
+        return "p_value", "test"
+    group = column.key.split(":", 1)[1]
+    return f"p_value ({group})", f"test ({group})"
+
+
+def _test_text(cell: PValue) -> str:
+    text = cell.result.method
+    if cell.adjustment:
+        text += f"; {cell.adjustment}-adjusted"
+    if cell.result.note and cell.result.method == "not computed":
+        text = f"not computed: {cell.result.note}"
+    return text
+
+
+def table_to_frame(table: Table, options: FormatOptions = PLAIN) -> pl.DataFrame:
+    """The table as display text, in the CSV contract's columns."""
+    records: list[dict[str, Any]] = []
+    for row in table.rows:
+        rec: dict[str, Any] = {"variable": row.label, "level": row.level or ""}
+        for col in table.columns:
+            cell = row.cell(col.key)
+            if col.kind == "pvalue":
+                p_name, t_name = _p_headers(table, col)
+                if isinstance(cell, PValue):
+                    rec[p_name] = None if cell.is_missing else float(cell.value)
+                    rec[t_name] = _test_text(cell)
+                else:
+                    rec[p_name] = None
+                    rec[t_name] = ""
+            else:
+                rec[column_header(col)] = format_cell(cell, options)
+        records.append(rec)
+    names: list[str] = ["variable", "level"]
+    for col in table.columns:
+        names += list(_p_headers(table, col)) if col.kind == "pvalue" else [column_header(col)]
+    schema = {n: (pl.Float64 if n.startswith("p_value") else pl.String) for n in names}
+    return pl.DataFrame(records, schema=schema)
+
+
+def flow_to_frame(flow: Flow) -> pl.DataFrame:
+    """The flow as rows ``stage, reason, n``."""
+    return pl.DataFrame(flow.to_rows(), schema={"stage": pl.String, "reason": pl.String, "n": pl.Int64})
+
+
+def results_frame(tables: dict[str, Table]) -> pl.DataFrame:
+    """Every test result, unrounded, with its provenance (one row per p-value cell)."""
+    records = []
+    for key, table in tables.items():
+        for row, col, cell in table.pvalue_cells():
+            r = cell.result
+            group = col.key.split(":", 1)[1] if ":" in col.key else ""
+            records.append(
+                {
+                    "table": key,
+                    "variable": row.label,
+                    "level": row.level or "",
+                    "group": group,
+                    "test": r.test,
+                    "method": r.method,
+                    "reason": cell.reason,
+                    "statistic_name": r.statistic_name,
+                    "statistic": r.statistic,
+                    "df": r.df,
+                    "p_value": r.pvalue,
+                    "p_adjusted": cell.adjusted,
+                    "adjustment": cell.adjustment or "",
+                    "n": ";".join(str(n) for n in r.n),
+                    "n_missing": ";".join(str(n) for n in r.n_missing),
+                    "estimate": r.estimate,
+                    "ci_low": r.ci_low,
+                    "ci_high": r.ci_high,
+                    "note": r.note or "",
+                }
+            )
+    schema = {
+        "table": pl.String, "variable": pl.String, "level": pl.String, "group": pl.String,
+        "test": pl.String, "method": pl.String, "reason": pl.String,
+        "statistic_name": pl.String, "statistic": pl.Float64, "df": pl.Float64,
+        "p_value": pl.Float64, "p_adjusted": pl.Float64, "adjustment": pl.String,
+        "n": pl.String, "n_missing": pl.String, "estimate": pl.Float64,
+        "ci_low": pl.Float64, "ci_high": pl.Float64, "note": pl.String,
+    }  # fmt: skip
+    return pl.DataFrame(records, schema=schema)
+
+
+def write_table_csv(table: Table, path: Path) -> Path:
+    """Write one table as UTF-8 CSV (with BOM, so Excel shows ±, – and ≥ correctly)."""
+    text = table_to_frame(table).write_csv(float_precision=None)
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    return path
+
+
+def write_flow_csv(flow: Flow, path: Path) -> Path:
+    """Write the flow of patients as CSV."""
+    path.write_bytes(b"\xef\xbb\xbf" + flow_to_frame(flow).write_csv().encode("utf-8"))
+    return path

@@ -1,0 +1,614 @@
+"""The study's figures drawn with matplotlib (Agg canvas, no pyplot, no global state).
+
+Every function draws from :class:`~painresponse.result.FigureData` or
+:class:`~painresponse.flow.Flow` and never computes a statistic: means, confidence
+intervals, medians and quartiles come from :class:`~painresponse.result.OutcomeSummary`.
+matplotlib is imported inside the functions so that importing this module (and running
+``painresponse --help``) stays instant.
+
+Sizes follow journal columns (8.5 cm single, 17.5 cm double) with fonts of 7–8 pt; colours
+are the Okabe–Ito palette, which stays distinguishable with the common colour-vision
+deficiencies, and groups also differ by marker shape.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from painresponse.render.format import TYPESET, format_number
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from painresponse.flow import Flow
+    from painresponse.result import FigureData, OutcomeSummary, StudyResult, Waterfall
+
+__all__ = [
+    "MAX_TRAJECTORIES",
+    "OKABE_ITO",
+    "RenderedFigure",
+    "figure_captions",
+    "flow_figure",
+    "outcome_figure",
+    "render_figures",
+    "trajectory_figure",
+    "waterfall_figure",
+    "write_figures",
+]
+
+#: Okabe & Ito (2008) colour-blind-safe palette, in the order groups receive them.
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442")
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+_OTHER = "#999999"  # groups outside ``group_order``
+#: At most this many patients per group are drawn as individual lines.
+MAX_TRAJECTORIES = 2000
+#: Waterfall bars above this percent change are truncated (the caption says how many).
+WATERFALL_CAP = 100.0
+
+_CM = 1 / 2.54
+SINGLE_COLUMN_CM = 8.5
+DOUBLE_COLUMN_CM = 17.5
+
+_STYLE: dict[str, Any] = {
+    "font.family": "DejaVu Sans",  # shipped with matplotlib: same glyphs everywhere
+    "font.size": 8,
+    "axes.titlesize": 8,
+    "axes.labelsize": 8,
+    "xtick.labelsize": 7.5,
+    "ytick.labelsize": 7.5,
+    "legend.fontsize": 7.5,
+    "axes.linewidth": 0.6,
+    "xtick.major.width": 0.6,
+    "ytick.major.width": 0.6,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.unicode_minus": True,
+    "svg.fonttype": "path",
+    "svg.hashsalt": "painresponse",
+    "savefig.dpi": 300,
+}
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    import matplotlib
+
+    with matplotlib.rc_context(_STYLE):
+        yield
+
+
+def _new_figure(width_cm: float, height_cm: float, constrained: bool = True) -> Figure:
+    """A figure bound to an Agg canvas explicitly (no pyplot, no backend switching)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(
+        figsize=(width_cm * _CM, height_cm * _CM), layout="constrained" if constrained else None
+    )
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _group_styles(group_order: Sequence[str]) -> dict[str, tuple[str, str]]:
+    return {
+        group: (OKABE_ITO[i % len(OKABE_ITO)], _MARKERS[i % len(_MARKERS)])
+        for i, group in enumerate(group_order)
+    }
+
+
+def _unique(values: Iterator[str] | Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+# --------------------------------------------------------------------------- outcomes
+
+
+def outcome_figure(
+    figures: FigureData, statistic: Literal["mean_ci", "median_iqr"] = "mean_ci"
+) -> Figure:
+    """Outcomes over time by group: one panel per outcome, groups dodged, with error bars.
+
+    Parameters
+    ----------
+    figures : FigureData
+        The figure data of a :class:`~painresponse.result.StudyResult`.
+    statistic : {"mean_ci", "median_iqr"}
+        ``"mean_ci"`` draws mean with its 95% confidence interval; ``"median_iqr"`` draws
+        the median with the interquartile range (Q1 to Q3).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A double-column figure (17.5 cm wide).
+    """
+    if statistic not in ("mean_ci", "median_iqr"):
+        raise ValueError(f"statistic must be 'mean_ci' or 'median_iqr', not {statistic!r}")
+    outcomes = _unique(s.outcome for s in figures.summaries)
+    styles = _group_styles(figures.group_order)
+    with _style():
+        figure = _new_figure(DOUBLE_COLUMN_CM, 6.5)
+        axes = figure.subplots(1, max(len(outcomes), 1), squeeze=False)[0]
+        for ax, outcome in zip(axes, outcomes, strict=False):
+            rows = [s for s in figures.summaries if s.outcome == outcome]
+            _draw_outcome_panel(ax, rows, figures.group_order, styles, statistic)
+        if not outcomes:
+            axes[0].set_axis_off()
+            axes[0].text(0.5, 0.5, "No outcome data", ha="center", va="center")
+        handles, labels = axes[0].get_legend_handles_labels()
+        if handles:
+            figure.legend(
+                handles, labels, loc="outside upper center", ncols=len(handles), frameon=False
+            )
+    return figure
+
+
+def _draw_outcome_panel(
+    ax: Axes,
+    rows: list[OutcomeSummary],
+    group_order: Sequence[str],
+    styles: dict[str, tuple[str, str]],
+    statistic: str,
+) -> None:
+    times = _unique(r.time for r in rows)
+    time_labels = {r.time: r.time_label for r in rows}
+    groups = [g for g in group_order if any(r.group == g for r in rows)]
+    groups += [g for g in _unique(r.group for r in rows) if g not in groups]
+    width = 0.5 / max(len(groups), 1)
+    for g, group in enumerate(groups):
+        by_time = {r.time: r for r in rows if r.group == group}
+        x = np.arange(len(times)) + (g - (len(groups) - 1) / 2) * width
+        centre, low, high = [], [], []
+        for time in times:
+            r = by_time.get(time)
+            if r is None:
+                centre.append(np.nan)
+                low.append(np.nan)
+                high.append(np.nan)
+            elif statistic == "mean_ci":
+                centre.append(r.mean)
+                low.append(r.ci_low)
+                high.append(r.ci_high)
+            else:
+                centre.append(r.median)
+                low.append(r.q1)
+                high.append(r.q3)
+        y = np.asarray(centre, dtype=float)
+        yerr = np.vstack([y - np.asarray(low, float), np.asarray(high, float) - y])
+        yerr = np.where(np.isnan(yerr), np.nan, np.maximum(yerr, 0.0))
+        colour, marker = styles.get(group, (_OTHER, "o"))
+        ax.errorbar(
+            x, y, yerr=yerr, color=colour, marker=marker, markersize=4, linewidth=1.0,
+            elinewidth=0.8, capsize=2, label=group,
+        )
+    ax.set_xticks(np.arange(len(times)), [time_labels[t] for t in times])
+    ax.set_xlim(-0.5, len(times) - 0.5)
+    ax.set_title(rows[0].outcome_label if rows else "")
+    ax.set_ylabel("Mean (95% CI)" if statistic == "mean_ci" else "Median (IQR)")
+
+
+# --------------------------------------------------------------------- trajectories
+
+
+def _thin(values: np.ndarray, limit: int = MAX_TRAJECTORIES) -> np.ndarray:
+    """At most ``limit`` rows, evenly spaced in lexicographic order of the values."""
+    if values.shape[0] <= limit:
+        return values
+    keys = np.where(np.isnan(values), np.inf, values)
+    order = np.lexsort(keys.T[::-1])
+    picks = np.unique(np.linspace(0, values.shape[0] - 1, limit).round().astype(int))
+    return values[order[picks]]
+
+
+def trajectory_figure(figures: FigureData) -> Figure:
+    """Individual trajectories per group (thin, translucent) with the group median in bold.
+
+    Parameters
+    ----------
+    figures : FigureData
+        The figure data; the bold median line comes from its summaries.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One row per outcome, one column per group; at most :data:`MAX_TRAJECTORIES`
+        patients per panel are drawn, evenly spaced in sorted order
+        (:func:`figure_captions` says when a panel was thinned).
+    """
+    from matplotlib.collections import LineCollection
+
+    outcomes = _unique(t.outcome for t in figures.trajectories)
+    groups = [g for g in figures.group_order if any(t.group == g for t in figures.trajectories)]
+    groups += [g for g in _unique(t.group for t in figures.trajectories) if g not in groups]
+    styles = _group_styles(figures.group_order)
+    medians = {(s.outcome, s.group, s.time): s.median for s in figures.summaries}
+    with _style():
+        figure = _new_figure(DOUBLE_COLUMN_CM, 1.0 + 4.8 * max(len(outcomes), 1))
+        grid = figure.subplots(
+            max(len(outcomes), 1), max(len(groups), 1), squeeze=False, sharey="row"
+        )
+        for i, outcome in enumerate(outcomes):
+            for j, group in enumerate(groups):
+                ax = grid[i][j]
+                found = [
+                    t for t in figures.trajectories if t.outcome == outcome and t.group == group
+                ]
+                if not found:
+                    ax.set_axis_off()
+                    continue
+                data = found[0]
+                colour = styles.get(group, (_OTHER, "o"))[0]
+                shown = _thin(np.asarray(data.values, dtype=float))
+                x = np.arange(len(data.times), dtype=float)
+                segments = [np.column_stack([x, row]) for row in shown]
+                alpha = 0.25 if shown.shape[0] <= 200 else 0.08
+                ax.add_collection(
+                    LineCollection(segments, colors=colour, linewidths=0.5, alpha=alpha)
+                )
+                median = [medians.get((outcome, group, t), np.nan) for t in data.times]
+                ax.plot(x, median, color="black", linewidth=2.0, marker="o", markersize=3)
+                ax.set_xticks(x, list(data.time_labels))
+                ax.set_xlim(-0.15, len(x) - 0.85)
+                ax.autoscale(axis="y")
+                n = data.values.shape[0]
+                ax.set_title(f"{group} (n = {n})" if i == 0 else "")
+                if j == 0:
+                    ax.set_ylabel(data.outcome_label)
+    return figure
+
+
+# ----------------------------------------------------------------------- waterfall
+
+
+def waterfall_figure(figures: FigureData) -> Figure:
+    """Per-patient percent change of the responder outcome, sorted, coloured by group.
+
+    Parameters
+    ----------
+    figures : FigureData
+        The figure data; ``figures.waterfall`` must not be None.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Bars sorted by change, the responder threshold drawn as a labelled dashed line;
+        bars above +100% are truncated there.
+    """
+    waterfall = figures.waterfall
+    if waterfall is None:
+        raise ValueError("this result has no waterfall data (no responder rule on a change)")
+    change = np.asarray(waterfall.percent_change, dtype=float)
+    groups = np.asarray(waterfall.group, dtype=object)
+    keep = ~np.isnan(change)
+    change, groups = change[keep], groups[keep]
+    styles = _group_styles(figures.group_order)
+    shown = np.minimum(change, WATERFALL_CAP)
+    x = np.arange(change.size)
+    with _style():
+        figure = _new_figure(DOUBLE_COLUMN_CM, 7.0)
+        ax = figure.subplots()
+        present = [g for g in figures.group_order if np.any(groups == g)]
+        present += [g for g in _unique([str(g) for g in groups]) if g not in present]
+        for group in present:
+            mask = groups == group
+            colour = styles.get(group, (_OTHER, "o"))[0]
+            if change.size <= 3000:
+                ax.bar(x[mask], shown[mask], width=0.9, color=colour, linewidth=0, label=group)
+            else:  # one line per patient is lighter than 10^5 rectangles
+                ax.vlines(x[mask], 0, shown[mask], colors=colour, linewidth=0.3, label=group)
+        threshold = waterfall.threshold
+        ax.axhline(0, color="black", linewidth=0.6)
+        ax.axhline(threshold, color="black", linewidth=0.8, linestyle="--")
+        ax.annotate(
+            f"{format_number(threshold, 0, TYPESET)}% (responder threshold)",
+            xy=(1.0, threshold), xycoords=("axes fraction", "data"),
+            xytext=(-2, -3), textcoords="offset points", ha="right", va="top", fontsize=7.5,
+        )
+        top = max(float(shown.max()) if shown.size else 0.0, 0.0)
+        ax.set_ylim(-105, max(top, 10.0) + 5)
+        ax.set_xlim(-1, max(change.size, 1))
+        ax.set_xticks([])
+        ax.set_xlabel(f"Patients, sorted by change (n = {change.size})")
+        ax.set_ylabel(f"Change in {waterfall.outcome_label}\nat {waterfall.time_label} (%)")
+        ax.legend(loc="upper left", frameon=False)
+    return figure
+
+
+# ---------------------------------------------------------------------------- flow
+
+
+@dataclass
+class _Box:
+    text: str
+    cx: float
+    top: float
+    width: float
+    align: str = "center"
+
+    def height(self, line: float, pad: float) -> float:
+        return self.text.count("\n") * line + line + 2 * pad
+
+
+def _wrap(text: str, width_in: float, font_pt: float) -> str:
+    chars = max(int(width_in * 72 / (font_pt * 0.56)), 12)
+    return "\n".join(
+        textwrap.fill(part, chars, subsequent_indent="   " if part.startswith("•") else "")
+        for part in text.split("\n")
+    )
+
+
+def _reasons(title: str, exclusions: Sequence[Any], width_in: float, font_pt: float) -> str:
+    total = sum(e.count for e in exclusions)
+    lines = [f"{title} (n = {total})"]
+    lines += [f"• {e.reason} (n = {e.count})" for e in exclusions]
+    return _wrap("\n".join(lines), width_in, font_pt)
+
+
+def flow_figure(flow: Flow) -> Figure:
+    """STROBE-style flow diagram: assessed → excluded (side box) → analysed → groups.
+
+    Parameters
+    ----------
+    flow : Flow
+        The flow of patients of a :class:`~painresponse.result.StudyResult`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Boxes joined by arrows, 14 cm wide; the height follows the text.
+    """
+    from matplotlib.patches import Rectangle
+
+    font, line, pad, gap = 8.0, 8.0 * 1.3 / 72, 0.07, 0.28
+    width = 14 * _CM
+    main_w, side_w = 0.42 * width, 0.44 * width
+    n_groups = max(len(flow.groups), 1)
+    slot = (width - 0.04) / n_groups
+    # the trunk runs straight into the first group's box when the layout allows it
+    main_cx = max(0.02 + slot / 2, main_w / 2 + 0.02) if n_groups > 1 else width / 2 - 0.6
+    side_cx = width - side_w / 2 - 0.02
+    early = [e for e in flow.exclusions if e.stage != "classification"]
+    unclassified = [e for e in flow.exclusions if e.stage == "classification"]
+
+    boxes: list[_Box] = []
+    arrows: list[tuple[float, float, float, float]] = []
+    y = 0.0
+    assessed = _Box(_wrap(f"Assessed for eligibility (n = {flow.assessed})", main_w - 2 * pad, font),
+                    main_cx, y, main_w)
+    boxes.append(assessed)
+    y -= assessed.height(line, pad)
+    trunk_top = y
+    for side_text in ([_reasons("Excluded", early, side_w - 2 * pad, font)] if early else []):
+        side = _Box(side_text, side_cx, y - gap, side_w, "left")
+        boxes.append(side)
+        mid = side.top - side.height(line, pad) / 2
+        arrows.append((main_cx, mid, side_cx - side_w / 2, mid))
+        y = side.top - side.height(line, pad)
+    y -= gap
+    analysed_n = flow.assessed - flow.excluded_before_analysis
+    analysed = _Box(f"Analysed (n = {analysed_n})", main_cx, y, main_w)
+    boxes.append(analysed)
+    arrows.append((main_cx, trunk_top, main_cx, y))
+    y -= analysed.height(line, pad)
+    trunk_top = y
+    if unclassified:
+        side = _Box(_reasons("Not classified", unclassified, side_w - 2 * pad, font),
+                    side_cx, y - gap, side_w, "left")
+        boxes.append(side)
+        mid = side.top - side.height(line, pad) / 2
+        arrows.append((main_cx, mid, side_cx - side_w / 2, mid))
+        y = side.top - side.height(line, pad)
+    y -= gap
+    group_w = min(slot - 0.1, main_w)
+    bus = y
+    y -= gap * 0.8
+    group_boxes = [
+        _Box(_wrap(f"{label} (n = {n})", group_w - 2 * pad, font), 0.02 + slot * (k + 0.5), y,
+             group_w)
+        for k, (label, n) in enumerate(flow.groups)
+    ]
+    if group_boxes and abs(group_boxes[0].cx - main_cx) < 0.3:
+        group_boxes[0].cx = main_cx
+    boxes += group_boxes
+    lines_: list[tuple[float, float, float, float]] = [(main_cx, trunk_top, main_cx, bus)]
+    if group_boxes:
+        xs = [b.cx for b in group_boxes] + [main_cx]
+        lines_.append((min(xs), bus, max(xs), bus))
+        arrows += [(b.cx, bus, b.cx, b.top) for b in group_boxes]
+    bottom = min(b.top - b.height(line, pad) for b in boxes) - 0.05
+
+    with _style():
+        height = -bottom + 0.1
+        figure = _new_figure(width / _CM, height / _CM, constrained=False)
+        ax = figure.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, width)
+        ax.set_ylim(bottom, 0.05)
+        ax.set_axis_off()
+        for box in boxes:
+            h = box.height(line, pad)
+            ax.add_patch(Rectangle((box.cx - box.width / 2, box.top - h), box.width, h,
+                                   facecolor="white", edgecolor="black", linewidth=0.8))
+            if box.align == "left":
+                ax.text(box.cx - box.width / 2 + pad, box.top - h / 2, box.text, ha="left",
+                        va="center", fontsize=font, linespacing=1.3)
+            else:
+                ax.text(box.cx, box.top - h / 2, box.text, ha="center", va="center",
+                        fontsize=font, linespacing=1.3, multialignment="center")
+        for x0, y0, x1, y1 in lines_:
+            ax.plot([x0, x1], [y0, y1], color="black", linewidth=0.8, solid_capstyle="butt")
+        for x0, y0, x1, y1 in arrows:
+            ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                        arrowprops={"arrowstyle": "-|>", "linewidth": 0.8, "color": "black",
+                                    "shrinkA": 0, "shrinkB": 0, "mutation_scale": 8})
+    return figure
+
+
+# ------------------------------------------------------------------ captions, files
+
+
+def _thinned_note(figures: FigureData) -> str:
+    notes = [
+        f"{MAX_TRAJECTORIES:,} of {t.values.shape[0]:,} patients are drawn for "
+        f"{t.group} ({t.outcome_label})"
+        for t in figures.trajectories
+        if t.values.shape[0] > MAX_TRAJECTORIES
+    ]
+    if not notes:
+        return ""
+    return (
+        " For legibility, " + "; ".join(notes) + ", evenly spaced in sorted order; the medians"
+        " use all patients."
+    )
+
+
+def _waterfall_caption(waterfall: Waterfall) -> str:
+    change = np.asarray(waterfall.percent_change, dtype=float)
+    capped = int(np.sum(change[~np.isnan(change)] > WATERFALL_CAP))
+    threshold = format_number(waterfall.threshold, 0, TYPESET)
+    text = (
+        f"Percent change in {waterfall.outcome_label} at {waterfall.time_label} for each patient,"
+        f" sorted, coloured by group. The dashed line at {threshold}% marks the responder"
+        f" threshold ({waterfall.rule})."
+    )
+    if capped:
+        cap = format_number(WATERFALL_CAP, 0, TYPESET)
+        text += f" {capped} bar(s) above +{cap}% are truncated at +{cap}%."
+    return text
+
+
+def figure_captions(result: StudyResult) -> dict[str, str]:
+    """Caption (without the "Figure n." lead) of each figure drawn for ``result``, in order."""
+    figures = result.figures
+    captions = {
+        "flow": "Flow of patients: assessed for eligibility, excluded with reasons, analysed,"
+        " and the groups compared.",
+    }
+    if figures.summaries:
+        labels = ", ".join(_unique(s.outcome_label for s in figures.summaries))
+        times = ", ".join(_unique(s.time_label for s in figures.summaries))
+        captions["outcomes"] = (
+            f"{labels} at {times} by group: mean with 95% confidence interval."
+        )
+    if figures.trajectories:
+        captions["trajectories"] = (
+            "Individual patients' values over time (thin lines) with the group median (bold)."
+            + _thinned_note(figures)
+        )
+    if figures.waterfall is not None:
+        captions["waterfall"] = _waterfall_caption(figures.waterfall)
+    return captions
+
+
+@dataclass(frozen=True)
+class RenderedFigure:
+    """One figure drawn once and serialised for every output.
+
+    Attributes
+    ----------
+    name : str
+        ``"flow"``, ``"outcomes"``, ``"trajectories"`` or ``"waterfall"``.
+    number : int
+        The figure's number in the report (1-based, in drawing order).
+    caption : str
+        The caption without the "Figure n." lead.
+    svg : str
+        The SVG document (deterministic: fixed hash salt, no date).
+    png : bytes
+        The PNG image at 300 dpi.
+    width_cm : float
+        The figure's width as drawn.
+    """
+
+    name: str
+    number: int
+    caption: str
+    svg: str
+    png: bytes
+    width_cm: float
+
+    @property
+    def stem(self) -> str:
+        """File stem: ``figure1_flow``."""
+        return f"figure{self.number}_{self.name}"
+
+
+def _serialise(figure: Figure, salt: str) -> tuple[str, bytes]:
+    import matplotlib
+
+    with matplotlib.rc_context({**_STYLE, "svg.hashsalt": salt}):
+        svg = io.StringIO()
+        figure.savefig(svg, format="svg", metadata={"Date": None})
+        png = io.BytesIO()
+        figure.savefig(png, format="png", dpi=300, metadata={"Software": None})
+    return svg.getvalue(), png.getvalue()
+
+
+def render_figures(result: StudyResult) -> list[RenderedFigure]:
+    """Draw every figure of ``result`` once and serialise it as SVG and PNG.
+
+    Parameters
+    ----------
+    result : StudyResult
+        The analysis.
+
+    Returns
+    -------
+    list of RenderedFigure
+        Flow, outcomes, trajectories and waterfall, those that have data, numbered in order.
+    """
+    captions = figure_captions(result)
+    draw = {
+        "flow": lambda: flow_figure(result.flow),
+        "outcomes": lambda: outcome_figure(result.figures),
+        "trajectories": lambda: trajectory_figure(result.figures),
+        "waterfall": lambda: waterfall_figure(result.figures),
+    }
+    rendered = []
+    for number, (name, caption) in enumerate(captions.items(), start=1):
+        figure = draw[name]()
+        svg, png = _serialise(figure, f"painresponse-{name}")
+        rendered.append(
+            RenderedFigure(name, number, caption, svg, png, figure.get_figwidth() / _CM)
+        )
+    return rendered
+
+
+def write_figures(
+    result: StudyResult,
+    out_dir: str | Path,
+    rendered: Sequence[RenderedFigure] | None = None,
+) -> list[Path]:
+    """Write each figure as SVG and PNG (300 dpi) into ``out_dir``.
+
+    Parameters
+    ----------
+    result : StudyResult
+        The analysis.
+    out_dir : str or Path
+        Directory to write into (created if absent).
+    rendered : sequence of RenderedFigure, optional
+        Figures already drawn by :func:`render_figures` (saves drawing them again).
+
+    Returns
+    -------
+    list of Path
+        ``figure1_flow.svg``, ``figure1_flow.png``, ... in figure order.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for figure in rendered if rendered is not None else render_figures(result):
+        svg_path = out / f"{figure.stem}.svg"
+        svg_path.write_text(figure.svg, encoding="utf-8")
+        png_path = out / f"{figure.stem}.png"
+        png_path.write_bytes(figure.png)
+        paths += [svg_path, png_path]
+    return paths

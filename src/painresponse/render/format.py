@@ -1,0 +1,130 @@
+"""Number formatting shared by every renderer: the only place numbers become text.
+
+Examples
+--------
+>>> from painresponse.tables.model import CountPercent, MeanSD, MedianIQR
+>>> format_cell(CountPercent(17, 41, 41.46))
+'17 (41.5%)'
+>>> format_cell(MeanSD(65.8, 11.34, 41))
+'65.8 ± 11.3'
+>>> format_cell(MedianIQR(-2.0, -3.0, -1.0, 41, style="to"))
+'-2.0 (-3.0 to -1.0)'
+>>> format_pvalue(0.0004), format_pvalue(0.9996), format_pvalue(0.0456)
+('< 0.001', '> 0.999', '0.046')
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from painresponse.tables.model import (
+    Cell,
+    Column,
+    Comparison,
+    CountPercent,
+    Empty,
+    MeanSD,
+    MedianIQR,
+    PValue,
+    Text,
+)
+
+__all__ = ["FormatOptions", "column_header", "format_cell", "format_number", "format_pvalue"]
+
+
+@dataclass(frozen=True)
+class FormatOptions:
+    """How numbers are written.
+
+    Attributes
+    ----------
+    p_digits : int
+        Decimals of p-values between the bounds (journals: 3).
+    p_lower : float
+        Below this, write ``< p_lower`` (0.001).
+    p_upper : float
+        Above this, write ``> p_upper`` (0.999).
+    minus : str
+        The minus sign: ``"-"`` for CSV and Markdown, ``"−"`` (U+2212) for typeset output.
+    range_dash : str
+        Between quartiles in ``median (Q1–Q3)``.
+    show_markers : bool
+        Append a p-value's footnote marker (as plain text) after it.
+    """
+
+    p_digits: int = 3
+    p_lower: float = 0.001
+    p_upper: float = 0.999
+    minus: str = "-"
+    range_dash: str = "–"
+    show_markers: bool = False
+
+
+PLAIN = FormatOptions()
+TYPESET = FormatOptions(minus="−")
+
+
+def format_number(value: float, digits: int, options: FormatOptions = PLAIN) -> str:
+    """Round half away from zero to ``digits`` decimals; NaN becomes an em dash."""
+    if value is None or math.isnan(value):
+        return "—"
+    if math.isinf(value):
+        return ("-" if value < 0 else "") + "∞"
+    scaled = abs(value) * 10**digits
+    rounded = math.floor(scaled + 0.5 + 1e-9) / 10**digits
+    text = f"{rounded:.{digits}f}"
+    if value < 0 and rounded != 0:
+        text = options.minus + text
+    return text
+
+
+def format_pvalue(p: float, options: FormatOptions = PLAIN) -> str:
+    """Write a p-value as journals expect: ``< 0.001``, ``> 0.999``, else 3 decimals."""
+    if p is None or math.isnan(p):
+        return "—"
+    if p < options.p_lower:
+        return f"< {options.p_lower:g}"
+    if p > options.p_upper:
+        return f"> {options.p_upper:g}"
+    return f"{p:.{options.p_digits}f}"
+
+
+def format_cell(cell: Cell, options: FormatOptions = PLAIN) -> str:
+    """Format one table cell as text."""
+    if isinstance(cell, CountPercent):
+        pct = format_number(cell.percent, cell.digits, options)
+        return f"{cell.count} ({pct}%)"
+    if isinstance(cell, MeanSD):
+        if cell.n == 0:
+            return "—"
+        mean = format_number(cell.mean, cell.digits, options)
+        return f"{mean} ± {format_number(cell.sd, cell.digits, options)}"
+    if isinstance(cell, MedianIQR):
+        if cell.n == 0:
+            return "—"
+        med = format_number(cell.median, cell.digits, options)
+        q1 = format_number(cell.q1, cell.digits, options)
+        q3 = format_number(cell.q3, cell.digits, options)
+        if cell.style == "to":
+            return f"{med} ({q1} to {q3})"
+        return f"{med} ({q1}{options.range_dash}{q3})"
+    if isinstance(cell, Comparison):
+        return f"{format_cell(cell.later, options)} vs. {format_cell(cell.earlier, options)}"
+    if isinstance(cell, PValue):
+        text = format_pvalue(cell.value, options)
+        if options.show_markers and cell.marker and text != "—":
+            text = f"{text} {cell.marker}"
+        return text
+    if isinstance(cell, Text):
+        return cell.text
+    if isinstance(cell, Empty):
+        return ""
+    raise TypeError(f"unknown cell type {type(cell).__name__}")
+
+
+def column_header(column: Column) -> str:
+    """``Responder (n = 41)``; p-value columns keep their label."""
+    if column.n is None:
+        return column.label
+    return f"{column.label} (n = {column.n})"

@@ -1,0 +1,82 @@
+"""Responder rules: who responded to the procedure.
+
+Examples
+--------
+>>> import polars as pl
+>>> from painresponse.study import load_study
+>>> study = load_study()
+>>> frame = pl.DataFrame({"pain_t0": [8.0, 8.0, 0.0], "pain_t1": [4.0, 5.0, 0.0]})
+>>> classify(frame, study).to_list()
+['Responder', 'Non-responder', None]
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from painresponse.study import Study
+
+__all__ = ["BASELINE_ZERO_REASON", "classify", "responder_change_expr"]
+
+BASELINE_ZERO_REASON = "baseline score of 0: percent change undefined"
+
+
+def responder_change_expr(study: Study) -> pl.Expr:
+    """The quantity the rule thresholds: percent reduction, absolute reduction or relief.
+
+    Notes
+    -----
+    percent reduction = (baseline − follow-up) / baseline × 100 (null when baseline is 0);
+    absolute reduction = baseline − follow-up.
+    """
+    rule = study.responder
+    outcome = study.outcome(rule.outcome)
+    base = pl.col(outcome.raw_columns(rule.baseline)[0])
+    follow = pl.col(outcome.raw_columns(rule.follow_up)[0])
+    if rule.rule == "percent_reduction":
+        return pl.when(base > 0).then((base - follow) / base * 100.0).otherwise(None)
+    if rule.rule == "absolute_reduction":
+        return base - follow
+    assert rule.relief_column is not None
+    return pl.col(rule.relief_column)
+
+
+def classify(frame: pl.DataFrame, study: Study) -> pl.Series:
+    """Label each patient with the responder or non-responder label (null if undefined).
+
+    Parameters
+    ----------
+    frame : polars.DataFrame
+        Typed patient data (after validation).
+    study : Study
+        Supplies the rule, threshold and labels.
+
+    Returns
+    -------
+    polars.Series
+        String labels; null where the rule cannot be applied (missing scores, or a
+        baseline of 0 under a percent rule with ``baseline_zero = "exclude"``).
+
+    Notes
+    -----
+    A patient is a responder when the change reaches the threshold (≥, so exactly 50%
+    counts). Comparisons use a 1e-9 tolerance so 4 of 8 is exactly 50%.
+    """
+    rule = study.responder
+    change = responder_change_expr(study)
+    yes, no = study.group_labels()
+    label = (
+        pl.when(change.is_null())
+        .then(pl.lit(None, dtype=pl.String))
+        .when(change >= rule.threshold - 1e-9)
+        .then(pl.lit(yes))
+        .otherwise(pl.lit(no))
+    )
+    if rule.rule == "percent_reduction" and rule.baseline_zero == "non_responder":
+        outcome = study.outcome(rule.outcome)
+        base = pl.col(outcome.raw_columns(rule.baseline)[0])
+        follow = pl.col(outcome.raw_columns(rule.follow_up)[0])
+        label = (
+            pl.when((base == 0) & follow.is_not_null()).then(pl.lit(no)).otherwise(label)
+        )
+    return frame.select(label.alias("group")).to_series()

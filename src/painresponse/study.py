@@ -1,0 +1,369 @@
+"""The study definition: variables, time points, outcomes and rules, read from TOML.
+
+A study file says what the columns of the data mean and how the study is analysed, so
+that another procedure (say an epidural injection with 3-month follow-up) needs a new
+study file, not new code. The bundled default reproduces the published LSGB study on the
+canonical columns (``docs/data-dictionary.md``).
+
+Examples
+--------
+>>> study = load_study()
+>>> study.responder.threshold, [t.label for t in study.time_points]
+(50.0, ['T0', 'T1', 'T4'])
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from painresponse.errors import StudyDefinitionError
+
+__all__ = [
+    "AnalysisOptions",
+    "Completeness",
+    "EligibilityRule",
+    "Outcome",
+    "ResponderRule",
+    "Study",
+    "TimePoint",
+    "Variable",
+    "default_study_path",
+    "load_study",
+]
+
+VariableKind = Literal["continuous_normal", "continuous_nonnormal", "count", "categorical", "ordinal"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TimePoint(_Model):
+    """A time point: ``key`` used in the study file, ``label`` shown (T1), ``description``."""
+
+    key: str
+    label: str
+    description: str = ""
+
+
+class Variable(_Model):
+    """A characteristic compared between groups (Tables 1–3).
+
+    ``levels`` lists the allowed raw values of a categorical variable in display order;
+    ``level_labels`` maps a raw value to its display label; ``collapse`` maps a display
+    level to the raw values it gathers (e.g. ``"≥2 level" = ["2", "3", "4", "5", "6"]``).
+    ``test`` overrides the default-choice rule with a registry key.
+    """
+
+    key: str
+    column: str
+    label: str
+    kind: VariableKind
+    table: int
+    section: str | None = None
+    levels: list[str] = Field(default_factory=list)
+    level_labels: dict[str, str] = Field(default_factory=dict)
+    collapse: dict[str, list[str]] = Field(default_factory=dict)
+    show_empty_levels: bool = False
+    integer: bool = False
+    min: float | None = None
+    max: float | None = None
+    display: Literal["mean_sd", "median_iqr", "n_pct"] | None = None
+    digits: int = 1
+    test: str | None = None
+    required: bool = False
+
+    @property
+    def is_categorical(self) -> bool:
+        """True for categorical and ordinal variables."""
+        return self.kind in ("categorical", "ordinal")
+
+    @property
+    def display_kind(self) -> str:
+        """How the variable is summarised: n (%), mean ± SD or median (IQR)."""
+        if self.display is not None:
+            return self.display
+        if self.is_categorical:
+            return "n_pct"
+        return "mean_sd" if self.kind in ("continuous_normal", "count") else "median_iqr"
+
+    def allowed_values(self) -> list[str]:
+        """Raw values a categorical variable may take."""
+        values = list(self.levels)
+        for raw in self.collapse.values():
+            values += [v for v in raw if v not in values]
+        return values
+
+    def display_levels(self) -> list[tuple[str, list[str]]]:
+        """Display label and the raw values it gathers, in display order."""
+        shown: list[tuple[str, list[str]]] = []
+        collapsed = {v for raw in self.collapse.values() for v in raw}
+        for level in self.levels:
+            if level in collapsed:
+                continue
+            shown.append((self.level_labels.get(level, level), [level]))
+        for label, raw in self.collapse.items():
+            shown.append((label, list(raw)))
+        return shown
+
+
+class Outcome(_Model):
+    """A patient-reported outcome measured at every time point (Tables 3–5).
+
+    Either one column per time point (``columns``), or, for ``summary = "level_sum"``,
+    several dimension columns per time point (``dimension_columns``) that are summed
+    (the EQ-5D-5L level sum score, 5–25).
+    """
+
+    key: str
+    label: str
+    min: float
+    max: float
+    integer: bool = True
+    columns: dict[str, str] = Field(default_factory=dict)
+    dimension_columns: dict[str, list[str]] = Field(default_factory=dict)
+    dimension_labels: list[str] = Field(default_factory=list)
+    summary: Literal["value", "level_sum"] = "value"
+    kind: VariableKind = "continuous_nonnormal"
+    digits: int = 1
+
+    @model_validator(mode="after")
+    def _columns_match_summary(self) -> Outcome:
+        if self.summary == "value" and not self.columns:
+            raise ValueError(f"outcome {self.key!r}: 'columns' maps each time point to a column")
+        if self.summary == "level_sum" and not self.dimension_columns:
+            raise ValueError(
+                f"outcome {self.key!r}: a level_sum outcome needs 'dimension_columns' "
+                "(a list of columns per time point)"
+            )
+        return self
+
+    def time_keys(self) -> list[str]:
+        """Time points at which the outcome is recorded."""
+        return list(self.columns or self.dimension_columns)
+
+    def raw_columns(self, time: str) -> list[str]:
+        """The data columns holding the outcome at ``time``."""
+        if self.summary == "value":
+            return [self.columns[time]]
+        return list(self.dimension_columns[time])
+
+    def value_range(self) -> tuple[float, float]:
+        """Range of the outcome's summary score (the sum's range for level sums)."""
+        if self.summary == "value":
+            return self.min, self.max
+        k = len(next(iter(self.dimension_columns.values())))
+        return self.min * k, self.max * k
+
+
+class ResponderRule(_Model):
+    """Who is a responder.
+
+    ``percent_reduction``: (baseline − follow-up) / baseline × 100 ≥ threshold;
+    ``absolute_reduction``: baseline − follow-up ≥ threshold;
+    ``relief_column``: a patient-reported percent-relief column ≥ threshold.
+    A baseline of 0 leaves the percent change undefined: ``baseline_zero`` says whether
+    such patients are excluded from classification (counted, with that reason) or
+    classed as non-responders.
+    """
+
+    outcome: str
+    baseline: str
+    follow_up: str
+    rule: Literal["percent_reduction", "absolute_reduction", "relief_column"] = (
+        "percent_reduction"
+    )
+    threshold: float = 50.0
+    relief_column: str | None = None
+    responder_label: str = "Responder"
+    non_responder_label: str = "Non-responder"
+    baseline_zero: Literal["exclude", "non_responder"] = "exclude"
+
+    def describe(self, outcome_label: str, baseline_label: str, follow_up_label: str) -> str:
+        """The rule in words."""
+        if self.rule == "percent_reduction":
+            what = f"a reduction of at least {self.threshold:g}% in {outcome_label}"
+        elif self.rule == "absolute_reduction":
+            what = f"a reduction of at least {self.threshold:g} points in {outcome_label}"
+        else:
+            what = f"patient-reported relief of at least {self.threshold:g}%"
+        return f"{what} from {baseline_label} to {follow_up_label}"
+
+
+class EligibilityRule(_Model):
+    """One eligibility criterion on one column; failing patients are excluded with ``reason``."""
+
+    column: str
+    reason: str
+    min: float | None = None
+    max: float | None = None
+    allowed: list[str] = Field(default_factory=list)
+    not_empty: bool = False
+
+
+class Completeness(_Model):
+    """Follow-up completeness: ``outcomes`` must be recorded at ``time_points``."""
+
+    outcomes: list[str] = Field(default_factory=list)
+    time_points: list[str] = Field(default_factory=list)
+    reason: str = "insufficient follow-up data"
+
+
+class AnalysisOptions(_Model):
+    """Choices that apply to the whole analysis."""
+
+    paired_test: str = "signed_rank"
+    zero_method: Literal["wilcox", "pratt"] = "wilcox"
+    exact: Literal["auto", "exact", "asymptotic"] = "auto"
+    adjust: Literal["none", "holm", "bonferroni", "bh"] = "none"
+    comparisons: list[tuple[str, str]] = Field(default_factory=list)
+    outcome_display_between: Literal["mean_sd", "median_iqr"] = "mean_sd"
+    equal_var: bool = True
+
+
+class Study(_Model):
+    """A whole study definition (see ``docs/study-file.md``)."""
+
+    title: str
+    id_column: str
+    group_column_name: str = "group"
+    time_points: list[TimePoint]
+    variables: list[Variable] = Field(default_factory=list)
+    outcomes: list[Outcome]
+    responder: ResponderRule
+    eligibility: list[EligibilityRule] = Field(default_factory=list)
+    completeness: Completeness = Completeness()
+    analysis: AnalysisOptions = AnalysisOptions()
+    table_titles: dict[str, str] = Field(default_factory=dict)
+    table_notes: dict[str, str] = Field(default_factory=dict)
+    rename: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _references_exist(self) -> Study:
+        times = {t.key for t in self.time_points}
+        outcomes = {o.key for o in self.outcomes}
+        problems = []
+        for o in self.outcomes:
+            for t in o.time_keys():
+                if t not in times:
+                    problems.append(f"outcome {o.key!r} names unknown time point {t!r}")
+        r = self.responder
+        if r.outcome not in outcomes:
+            problems.append(f"responder.outcome {r.outcome!r} is not an outcome")
+        for t in (r.baseline, r.follow_up):
+            if t not in times:
+                problems.append(f"responder time point {t!r} is not a time point")
+        if r.rule == "relief_column" and not r.relief_column:
+            problems.append("responder.rule 'relief_column' needs responder.relief_column")
+        for o in self.completeness.outcomes:
+            if o not in outcomes:
+                problems.append(f"completeness names unknown outcome {o!r}")
+        for t in self.completeness.time_points:
+            if t not in times:
+                problems.append(f"completeness names unknown time point {t!r}")
+        for later, earlier in self.analysis.comparisons:
+            if later not in times or earlier not in times:
+                problems.append(f"comparison ({later!r}, {earlier!r}) names an unknown time point")
+        keys = [v.key for v in self.variables]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            problems.append(f"variable keys used twice: {', '.join(dupes)}")
+        for v in self.variables:
+            if v.is_categorical and not v.levels and not v.collapse:
+                problems.append(f"variable {v.key!r} is {v.kind} but lists no levels")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def time(self, key: str) -> TimePoint:
+        """The time point with ``key``."""
+        return next(t for t in self.time_points if t.key == key)
+
+    def outcome(self, key: str) -> Outcome:
+        """The outcome with ``key``."""
+        return next(o for o in self.outcomes if o.key == key)
+
+    def comparisons(self) -> list[tuple[str, str]]:
+        """(later, earlier) time pairs for Tables 4–5; default: every later vs. earlier."""
+        if self.analysis.comparisons:
+            return [tuple(c) for c in self.analysis.comparisons]  # type: ignore[misc]
+        keys = [t.key for t in self.time_points]
+        pairs = [(keys[i + 1], keys[i]) for i in range(len(keys) - 1)]
+        pairs += [(keys[j], keys[0]) for j in range(2, len(keys))]
+        return pairs
+
+    def group_labels(self) -> tuple[str, str]:
+        """(responder label, non-responder label)."""
+        return self.responder.responder_label, self.responder.non_responder_label
+
+    def required_columns(self) -> list[str]:
+        """Every data column the study reads, in a stable order."""
+        cols = [self.id_column]
+        cols += [v.column for v in self.variables]
+        for o in self.outcomes:
+            for t in o.time_keys():
+                cols += o.raw_columns(t)
+        if self.responder.relief_column:
+            cols.append(self.responder.relief_column)
+        cols += [e.column for e in self.eligibility]
+        seen: dict[str, None] = {}
+        for c in cols:
+            seen.setdefault(c, None)
+        return list(seen)
+
+
+def default_study_path() -> Path:
+    """Path of the bundled study file reproducing the published LSGB study."""
+    return Path(str(resources.files("painresponse") / "studies" / "lsgb_fbss.toml"))
+
+
+def _format_pydantic(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"]) or "(top level)"
+        msg = item["msg"].removeprefix("Value error, ")
+        lines.append(f"  {where}: {msg}")
+    return "\n".join(lines)
+
+
+def load_study(path: str | Path | None = None) -> Study:
+    """Read and validate a study file (the bundled default when ``path`` is None).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A TOML study file.
+
+    Returns
+    -------
+    Study
+        The validated, frozen study definition.
+
+    Raises
+    ------
+    StudyDefinitionError
+        When the file is missing, is not TOML, or breaks the schema; the message lists
+        every problem with its place in the file.
+    """
+    source = Path(path) if path is not None else default_study_path()
+    try:
+        text = source.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise StudyDefinitionError(f"{source}: study file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StudyDefinitionError(f"{source}: cannot read the study file ({exc})") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise StudyDefinitionError(f"{source}: not valid TOML ({exc})") from None
+    try:
+        return Study.model_validate(raw)
+    except ValidationError as exc:
+        raise StudyDefinitionError(
+            f"{source}: the study definition has problems:\n{_format_pydantic(exc)}"
+        ) from None

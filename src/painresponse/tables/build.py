@@ -1,0 +1,157 @@
+"""Assemble the study's Tables 1–5 from the analysed cohort."""
+
+from __future__ import annotations
+
+import dataclasses
+import string
+
+import numpy as np
+import polars as pl
+
+from painresponse.cohort import GROUP
+from painresponse.study import Study
+from painresponse.tables.characteristics import variable_rows
+from painresponse.tables.model import (
+    Column,
+    Comparison,
+    CountPercent,
+    Footnote,
+    MeanSD,
+    MedianIQR,
+    PValue,
+    Row,
+    Table,
+)
+from painresponse.tables.outcomes import between_time_rows, change_rows, within_group_rows
+
+__all__ = ["build_tables"]
+
+_DEFAULT_TITLES = {
+    "table1": "Demographic and clinical characteristics of the patients.",
+    "table2": "Surgical characteristics of the patients.",
+    "table3": "Procedure data and clinical outcomes over time.",
+    "table4": "Clinical outcomes over time within each group.",
+    "table5": "Clinical outcomes over time between the groups.",
+}
+
+
+def _between_columns(analysed: pl.DataFrame, study: Study) -> tuple[Column, ...]:
+    cols = [Column("overall", "Patients", analysed.height)]
+    for g in study.group_labels():
+        cols.append(Column(f"group:{g}", g, int((analysed[GROUP] == g).sum())))
+    cols.append(Column("p", "P-value", None, "pvalue"))
+    return tuple(cols)
+
+
+def _within_columns(analysed: pl.DataFrame, study: Study) -> tuple[Column, ...]:
+    cols = []
+    for g in study.group_labels():
+        cols.append(Column(f"group:{g}", g, int((analysed[GROUP] == g).sum())))
+        cols.append(Column(f"p:{g}", "P-value", None, "pvalue"))
+    return tuple(cols)
+
+
+def _legend(rows: list[Row]) -> str:
+    kinds: list[str] = []
+    for row in rows:
+        for cell in row.cells.values():
+            inner = [cell.later, cell.earlier] if isinstance(cell, Comparison) else [cell]
+            for c in inner:
+                name = {
+                    MeanSD: "mean ± SD",
+                    MedianIQR: "median (IQR)",
+                    CountPercent: "number (percentage)",
+                }.get(type(c))
+                if name and name not in kinds:
+                    kinds.append(name)
+    text = "Values are " + " or ".join(kinds) + "." if kinds else ""
+    if "median (IQR)" in kinds:
+        text += " IQR, interquartile range (quartiles by SAS's default definition)."
+    return text
+
+
+def _adjust(rows: list[Row], method: str) -> list[Row]:
+    """Multiplicity-adjust every p-value of the table together."""
+    from painresponse.stats.multiplicity import adjust_pvalues
+
+    cells = [(i, k, c) for i, r in enumerate(rows) for k, c in r.cells.items() if isinstance(c, PValue)]
+    if not cells:
+        return rows
+    raw = np.array([c.result.pvalue for _, _, c in cells], dtype=float)
+    adjusted = adjust_pvalues(raw, method=method)
+    name = {"holm": "Holm", "bonferroni": "Bonferroni", "bh": "Benjamini–Hochberg"}[method]
+    out = [dict(r.cells) for r in rows]
+    for (i, k, c), p in zip(cells, adjusted, strict=True):
+        out[i][k] = dataclasses.replace(c, adjusted=float(p), adjustment=name)
+    return [dataclasses.replace(r, cells=cells_) for r, cells_ in zip(rows, out, strict=True)]
+
+
+def _mark(rows: list[Row]) -> tuple[list[Row], list[Footnote]]:
+    """Give each distinct test method a footnote letter, in order of first use."""
+    markers: dict[str, str] = {}
+    out = []
+    for row in rows:
+        cells = dict(row.cells)
+        for key, cell in cells.items():
+            if isinstance(cell, PValue):
+                method = cell.result.method
+                if cell.result.note and method == "not computed":
+                    method = f"not computed: {cell.result.note}"
+                if method not in markers:
+                    markers[method] = string.ascii_lowercase[len(markers) % 26]
+                cells[key] = dataclasses.replace(cell, marker=markers[method])
+        out.append(dataclasses.replace(row, cells=cells))
+    notes = [Footnote(marker, method) for method, marker in markers.items()]
+    return out, notes
+
+
+def _table(
+    key: str, number: int, study: Study, columns: tuple[Column, ...], rows: list[Row], adjust: bool
+) -> Table:
+    if adjust and study.analysis.adjust != "none":
+        rows = _adjust(rows, study.analysis.adjust)
+    rows, notes = _mark(rows)
+    footnotes = [Footnote("", _legend(rows))]
+    extra = study.table_notes.get(key)
+    if extra:
+        footnotes.append(Footnote("", extra))
+    if adjust and study.analysis.adjust != "none":
+        name = {"holm": "Holm", "bonferroni": "Bonferroni", "bh": "Benjamini–Hochberg"}[
+            study.analysis.adjust
+        ]
+        footnotes.append(
+            Footnote("", f"P-values adjusted for multiple comparisons within the table ({name}).")
+        )
+    footnotes += notes
+    title = study.table_titles.get(key, _DEFAULT_TITLES[key])
+    return Table(key, number, title, columns, tuple(rows), tuple(footnotes))
+
+
+def build_tables(analysed: pl.DataFrame, study: Study) -> dict[str, Table]:
+    """Build Tables 1–5.
+
+    Parameters
+    ----------
+    analysed : polars.DataFrame
+        The analysed patients with their ``_group``.
+    study : Study
+        The study definition.
+
+    Returns
+    -------
+    dict of str to Table
+        ``table1`` … ``table5``; a characteristics table with no variables is left out.
+    """
+    between = _between_columns(analysed, study)
+    tables: dict[str, Table] = {}
+    for number in (1, 2):
+        rows = variable_rows(analysed, study, number)
+        if rows:
+            tables[f"table{number}"] = _table(f"table{number}", number, study, between, rows, False)
+    rows3 = variable_rows(analysed, study, 3) + between_time_rows(analysed, study)
+    tables["table3"] = _table("table3", 3, study, between, rows3, False)
+    tables["table4"] = _table(
+        "table4", 4, study, _within_columns(analysed, study), within_group_rows(analysed, study), True
+    )
+    tables["table5"] = _table("table5", 5, study, between, change_rows(analysed, study), True)
+    return tables

@@ -1,0 +1,94 @@
+"""The statistical-methods paragraph, written from what was actually run."""
+
+from __future__ import annotations
+
+import platform
+
+from painresponse.study import Study
+from painresponse.tables.model import PValue, Table
+
+__all__ = ["methods_sentences", "software_versions"]
+
+
+def software_versions() -> dict[str, str]:
+    """Versions of painresponse and the libraries that computed the results."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"Python": platform.python_version()}
+    for name in ("painresponse", "numpy", "scipy", "polars"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "unknown"
+    return out
+
+
+def _methods_used(tables: dict[str, Table]) -> list[str]:
+    seen: list[str] = []
+    for table in tables.values():
+        for _, _, cell in table.pvalue_cells():
+            if isinstance(cell, PValue) and cell.result.method not in seen:
+                if cell.result.method != "not computed":
+                    seen.append(cell.result.method)
+    return seen
+
+
+def methods_sentences(study: Study, tables: dict[str, Table], software: dict[str, str]) -> tuple[str, ...]:
+    """Sentences of the methods paragraph.
+
+    Parameters
+    ----------
+    study : Study
+        Supplies the responder rule, time points and analysis options.
+    tables : dict of str to Table
+        The tables as built: the tests named are those that produced their p-values.
+    software : dict
+        Name → version, from :func:`software_versions`.
+    """
+    rule = study.responder
+    outcome = study.outcome(rule.outcome)
+    yes, no = study.group_labels()
+    times = ", ".join(
+        f"{t.label} ({t.description})" if t.description else t.label for t in study.time_points
+    )
+    sentences = [
+        f"Outcomes were recorded at {times}.",
+        f"Patients with {rule.describe(outcome.label, study.time(rule.baseline).label, study.time(rule.follow_up).label)} "
+        f"formed the {yes.lower()} group; the others formed the {no.lower()} group.",
+        "Data are expressed as mean ± standard deviation, median (interquartile range; quartiles "
+        "by SAS's default definition), or number (percentage), as appropriate.",
+        "Categorical variables were compared between groups with Pearson's chi-square test "
+        "without continuity correction when no expected count was below 1 and at most 20% of "
+        "expected counts were below 5 (Cochran's rule), and otherwise with the "
+        "Fisher–Freeman–Halton exact test; continuous variables declared normally distributed "
+        "were compared with Student's t-test, and other continuous variables and scores with "
+        "the Wilcoxon rank-sum test.",
+        "Changes within each group were compared with the Wilcoxon signed-rank test"
+        + (
+            " (zero differences dropped before ranking)."
+            if study.analysis.zero_method == "wilcox"
+            else " (zero differences ranked, then dropped: Pratt's method)."
+        ),
+    ]
+    used = _methods_used(tables)
+    if used:
+        sentences.append("Tests used: " + "; ".join(used) + ".")
+    if any("exact" in m.lower() and "rank" in m.lower() for m in used):
+        sentences.append(
+            "Exact rank-test p-values come from the exact permutation distribution conditional on "
+            "the observed ties (as SAS PROC NPAR1WAY EXACT and R coin report)."
+        )
+    if study.analysis.adjust != "none":
+        name = {"holm": "Holm", "bonferroni": "Bonferroni", "bh": "Benjamini–Hochberg"}[
+            study.analysis.adjust
+        ]
+        sentences.append(
+            f"P-values of the within-group and change-score tables were adjusted for multiple "
+            f"comparisons with the {name} method."
+        )
+    sentences.append("All tests were two-sided; P < 0.05 was considered statistically significant.")
+    libs = ", ".join(f"{k} {v}" for k, v in software.items() if k != "painresponse")
+    sentences.append(
+        f"Analyses were performed with painresponse {software.get('painresponse', '')} ({libs})."
+    )
+    return tuple(sentences)

@@ -1,0 +1,225 @@
+"""The table model: rows of raw numbers plus formatting instructions, never text numbers.
+
+A :class:`Table` is what every renderer (terminal, Markdown, CSV, Word, Excel, LaTeX, HTML)
+formats. Cells hold unrounded floats and a ``digits`` instruction; p-value cells hold the
+:class:`~painresponse.stats.TestResult` and the reason the test was chosen (provenance).
+Nothing here imports :mod:`painresponse.render`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+from painresponse.stats._result import TestResult
+
+__all__ = [
+    "Cell",
+    "Column",
+    "Comparison",
+    "CountPercent",
+    "Empty",
+    "Footnote",
+    "MeanSD",
+    "MedianIQR",
+    "PValue",
+    "Row",
+    "Table",
+    "Text",
+]
+
+
+@dataclass(frozen=True)
+class CountPercent:
+    """``count (percent%)`` of a level within a column; ``percent`` is 0-100, unrounded."""
+
+    count: int
+    total: int
+    percent: float
+    digits: int = 1
+
+
+@dataclass(frozen=True)
+class MeanSD:
+    """``mean ± SD`` of the non-missing values (``n`` of them; ``n_missing`` dropped)."""
+
+    mean: float
+    sd: float
+    n: int
+    n_missing: int = 0
+    digits: int = 1
+
+
+@dataclass(frozen=True)
+class MedianIQR:
+    """``median (Q1–Q3)``; quartiles by SAS's default definition (QNTLDEF=5).
+
+    ``style="dash"`` renders ``5.0 (4.0–6.0)``; ``style="to"`` renders
+    ``−2.0 (−3.0 to −1.0)``, which stays readable when values are negative (change scores).
+    """
+
+    median: float
+    q1: float
+    q3: float
+    n: int
+    n_missing: int = 0
+    digits: int = 1
+    style: Literal["dash", "to"] = "dash"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two summaries shown as ``later vs. earlier`` (Table 4's within-group rows)."""
+
+    later: MedianIQR | MeanSD
+    earlier: MedianIQR | MeanSD
+
+
+@dataclass(frozen=True)
+class Text:
+    """Literal text (a label or a note), already in words."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Empty:
+    """An intentionally empty cell."""
+
+
+@dataclass(frozen=True)
+class PValue:
+    """A p-value cell with its provenance.
+
+    Attributes
+    ----------
+    result : TestResult
+        The full, unrounded test result.
+    reason : str
+        Why this test was chosen (the default rule's words, or "set in the study file").
+    marker : str
+        Footnote marker (``"a"``, ``"b"``, ...) shared by every cell of the same method.
+    adjusted : float or None
+        Multiplicity-adjusted p-value when adjustment is on, else None.
+    adjustment : str or None
+        Name of the adjustment method (e.g. ``"Holm"``) when ``adjusted`` is set.
+    """
+
+    result: TestResult
+    reason: str
+    marker: str = ""
+    adjusted: float | None = None
+    adjustment: str | None = None
+
+    @property
+    def value(self) -> float:
+        """The p-value to display: the adjusted one when adjustment is on."""
+        return self.adjusted if self.adjusted is not None else self.result.pvalue
+
+    @property
+    def is_missing(self) -> bool:
+        """True when the p-value could not be computed (NaN)."""
+        return math.isnan(self.value)
+
+
+Cell = CountPercent | MeanSD | MedianIQR | Comparison | Text | Empty | PValue
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column.
+
+    Attributes
+    ----------
+    key : str
+        Stable identifier (``"overall"``, ``"group:Responder"``, ``"p"``, ``"p:Responder"``).
+    label : str
+        Header text without the n (e.g. ``"Responder"``, ``"P-value"``).
+    n : int or None
+        Number of patients in the column, shown as ``(n = 41)``; None for p-value columns.
+    kind : {"summary", "pvalue"}
+        What the column's cells hold.
+    """
+
+    key: str
+    label: str
+    n: int | None = None
+    kind: Literal["summary", "pvalue"] = "summary"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row.
+
+    Attributes
+    ----------
+    variable : str
+        The study-file key of the variable (``"age"``, ``"pain"``).
+    label : str
+        The variable's label (``"Age (years)"``); repeated on each of its level rows.
+    level : str or None
+        The level or time point shown in the row (``"Male"``, ``"T1 vs. T0"``), or None
+        for a single-row variable.
+    kind : {"header", "level", "single"}
+        ``header`` rows introduce a variable whose levels follow (they may carry the
+        p-value, as in the paper); ``level`` rows are indented; ``single`` rows stand alone.
+    cells : dict
+        Column key -> cell; absent keys are empty.
+    """
+
+    variable: str
+    label: str
+    level: str | None
+    kind: Literal["header", "level", "single"]
+    cells: dict[str, Cell] = field(default_factory=dict)
+
+    def cell(self, key: str) -> Cell:
+        """Return the cell of column ``key`` (``Empty()`` when absent)."""
+        return self.cells.get(key, Empty())
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote; ``marker`` is empty for the legend, else the superscript letter."""
+
+    marker: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """One of the study's tables, ready for any renderer.
+
+    Attributes
+    ----------
+    key : str
+        ``"table1"`` ... ``"table5"`` (or an extended table's key); also the file stem.
+    number : int or str
+        The table's number as printed.
+    title : str
+        The table's title.
+    columns : tuple of Column
+        The columns after the row-label columns (variable, level).
+    rows : tuple of Row
+        The rows, in display order.
+    footnotes : tuple of Footnote
+        The legend (marker ``""``) then one footnote per test method used.
+    """
+
+    key: str
+    number: int | str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    footnotes: tuple[Footnote, ...] = ()
+
+    def pvalue_cells(self) -> list[tuple[Row, Column, PValue]]:
+        """Every p-value cell with its row and column, in display order."""
+        found = []
+        for row in self.rows:
+            for col in self.columns:
+                cell = row.cell(col.key)
+                if isinstance(cell, PValue):
+                    found.append((row, col, cell))
+        return found

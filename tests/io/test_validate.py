@@ -1,0 +1,139 @@
+"""Every validation rule, on hand-made bad files: all problems at once, none silent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from painresponse.errors import InputError, ValidationError
+from painresponse.io import read_table, validate
+from painresponse.study import load_study
+from tests.conftest import make_rows, write_csv
+
+STUDY = load_study()
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(ValidationError) as info:
+        validate(read_table(path), STUDY)
+    return [str(p) for p in info.value.problems]
+
+
+def test_clean_file_types_columns(small_csv: Path) -> None:
+    typed = validate(read_table(small_csv), STUDY)
+    assert typed["_row"].to_list()[:2] == [2, 3]
+    assert typed["pain_t0"].dtype.is_float()
+    assert typed["sex"].to_list()[:2] == ["Female", "Male"]
+
+
+def test_out_of_range_names_row_column_value_rule(tmp_path: Path) -> None:
+    rows = make_rows()
+    rows[3]["pain_t1"] = "12"
+    found = problems(write_csv(rows, tmp_path / "bad.csv"))
+    assert found == ["row 5, pain_t1 = '12': Pain (NRS) at T1 must be an integer from 0 to 10"]
+
+
+def test_every_problem_reported_at_once(tmp_path: Path) -> None:
+    rows = make_rows()
+    rows[0]["age"] = "sixty"
+    rows[1]["bmi"] = "99"
+    rows[2]["sex"] = "M"
+    rows[3]["pain_t0"] = "7.5"
+    rows[4]["eq5d_mo_t1"] = "6"
+    found = problems(write_csv(rows, tmp_path / "bad.csv"))
+    assert len(found) == 5
+    assert "row 2, age = 'sixty': Age (years) must be an integer from 18 to 100" in found
+    assert "row 3, bmi = '99'" in found[1]
+    assert "row 4, sex = 'M': Sex must be one of 'Male', 'Female'" in found
+    assert "row 5, pain_t0 = '7.5'" in found[3]
+    assert "EQ-5D level at T1 must be an integer from 1 to 5" in found[4]
+
+
+def test_duplicate_ids_name_rows_not_the_id(tmp_path: Path) -> None:
+    rows = make_rows()
+    rows[5]["patient_id"] = rows[2]["patient_id"]
+    found = problems(write_csv(rows, tmp_path / "dup.csv"))
+    assert found == [
+        "row 4, patient_id: duplicate patient ID (rows 4, 7)",
+        "row 7, patient_id: duplicate patient ID (rows 4, 7)",
+    ]
+    assert all(rows[2]["patient_id"] not in f for f in found)
+
+
+def test_empty_id(tmp_path: Path) -> None:
+    rows = make_rows()
+    rows[0]["patient_id"] = ""
+    assert problems(write_csv(rows, tmp_path / "x.csv")) == [
+        "row 2, patient_id: patient ID must not be empty"
+    ]
+
+
+def test_missing_columns_listed(tmp_path: Path) -> None:
+    rows = [{k: v for k, v in r.items() if k not in ("age", "pain_t4")} for r in make_rows()]
+    found = problems(write_csv(rows, tmp_path / "x.csv"))
+    assert found == ["age: required column is missing", "pain_t4: required column is missing"]
+
+
+def test_empty_cells_are_missing_not_errors(tmp_path: Path) -> None:
+    rows = make_rows()
+    rows[0]["coldness_t4"] = ""
+    typed = validate(read_table(write_csv(rows, tmp_path / "x.csv")), STUDY)
+    assert typed["coldness_t4"].null_count() == 1
+
+
+def test_cp949_and_bom(tmp_path: Path) -> None:
+    rows = make_rows()
+    rows[0]["adverse_event"] = "두통"
+    cp = write_csv(rows, tmp_path / "kr.csv", encoding="cp949")
+    table = read_table(cp)
+    assert table.encoding == "cp949"
+    assert table.frame["adverse_event"][0] == "두통"
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbf" + write_csv(rows, tmp_path / "u.csv").read_bytes())
+    assert read_table(bom).frame.columns[0] == "patient_id"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.csv", b"", "the file is empty"),
+        ("binary.csv", b"\x00\x01\x02PK\x00", "binary file"),
+        ("header.csv", b"patient_id,age\n", "no patient rows"),
+        ("data.json", b"{}", "unsupported file type '.json'"),
+        ("broken.xlsx", b"not a zip", "not a readable Excel workbook"),
+        ("broken.parquet", b"nope", "not a readable Parquet file"),
+    ],
+)
+def test_unreadable_files(tmp_path: Path, name: str, content: bytes, message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=message):
+        read_table(path)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="file not found"):
+        read_table(tmp_path / "nothing.csv")
+
+
+def test_excel_and_parquet_read_the_same(tmp_path: Path, small_csv: Path) -> None:
+    import polars as pl
+
+    typed_csv = validate(read_table(small_csv), STUDY)
+    frame = pl.read_csv(small_csv)
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(frame.columns)
+    for row in frame.iter_rows():
+        sheet.append(list(row))
+    book.save(tmp_path / "x.xlsx")
+    frame.write_parquet(tmp_path / "x.parquet")
+    for path in (tmp_path / "x.xlsx", tmp_path / "x.parquet"):
+        typed = validate(read_table(path), STUDY)
+        assert typed.select("pain_t0", "sex", "bmi").equals(
+            typed_csv.select("pain_t0", "sex", "bmi")
+        )
