@@ -10,6 +10,7 @@ from painresponse.io.readers import read_table
 from painresponse.io.validate import validate
 from painresponse.result import StudyResult
 from painresponse.study import Study, load_study
+from painresponse.tables.aggregate import aggregate
 from painresponse.tables.build import build_tables
 from painresponse.tables.figure_data import figure_data
 from painresponse.tables.methods import methods_sentences, software_versions
@@ -54,14 +55,15 @@ def analyze(
     raw = read_table(data, encoding=encoding)
     typed = validate(raw, study)
     cohort = build_cohort(typed, study)
-    tables = build_tables(cohort.analysed, study)
+    aggregates = aggregate(cohort.analysed, study)
+    tables = build_tables(aggregates, study)
     software = software_versions()
     return StudyResult(
         study=study,
         source=raw.source,
         flow=cohort.flow,
         tables=tables,
-        figures=figure_data(cohort.analysed, study),
+        figures=figure_data(aggregates, study),
         methods=methods_sentences(study, tables, software),
         software=software,
         analysed=cohort.analysed,

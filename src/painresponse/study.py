@@ -327,6 +327,9 @@ def _format_pydantic(error: ValidationError) -> str:
     for item in error.errors():
         where = ".".join(str(p) for p in item["loc"]) or "(top level)"
         msg = item["msg"].removeprefix("Value error, ")
+        given = item.get("input")
+        if isinstance(given, str | int | float) and item["type"] != "value_error":
+            msg = f"{given!r}: {msg}"
         lines.append(f"  {where}: {msg}")
     return "\n".join(lines)
 

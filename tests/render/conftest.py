@@ -125,13 +125,21 @@ def make_table1() -> Table:
             {"p": _p("fisher_exact", FISHER, 0.99995, "c")},
         ),
         *_levels("duration", "Duration of pain (y)", [("<1", 1, 1), ("1–2", 3, 4), (">2", 37, 38)]),
-        Row("level", "Lumbar lesion level", None, "header", {"p": _p("chi_square", CHI2, 0.131, "b")}),
+        Row(
+            "level",
+            "Lumbar lesion level",
+            None,
+            "header",
+            {"p": _p("chi_square", CHI2, 0.131, "b")},
+        ),
         *_levels(
             "level",
             "Lumbar lesion level",
             [("L2-3", 5, 6), ("L3-4", 13, 13), ("L4-5", 19, 12), ("L5-S1", 4, 12)],
         ),
-        Row("severity", "Lesion severity", None, "header", {"p": _p("chi_square", CHI2, 0.751, "b")}),
+        Row(
+            "severity", "Lesion severity", None, "header", {"p": _p("chi_square", CHI2, 0.751, "b")}
+        ),
         *_levels(
             "severity",
             "Lesion severity",
@@ -170,9 +178,17 @@ def make_table2() -> Table:
             [(1.5, 0.7), (1.4, 0.7), (1.5, 0.7)],
             _p("rank_sum", RANK, 0.302, "b"),
         ),
-        Row("range", "Surgery range (level)", None, "header", {"p": _p("fisher_exact", FISHER, 0.063, "c")}),
+        Row(
+            "range",
+            "Surgery range (level)",
+            None,
+            "header",
+            {"p": _p("fisher_exact", FISHER, 0.063, "c")},
+        ),
         *_levels(
-            "range", "Surgery range (level)", [("1", 26, 27), ("2", 8, 15), ("3", 4, 0), ("4", 3, 1)]
+            "range",
+            "Surgery range (level)",
+            [("1", 26, 27), ("2", 8, 15), ("3", 4, 0), ("4", 3, 1)],
         ),
     ]
     return Table(
@@ -206,8 +222,14 @@ def make_table3() -> Table:
         ),
     ]
     outcome_values = {
-        "pain": ("Pain (NRS)", [(7.0, 2.0, 7.2, 1.7, 6.7, 2.2, 0.281), (6.1, 2.3, 4.9, 2.0, 7.3, 2.1, 0.00001)]),
-        "eq5d": ("EQ-5D", [(14.6, 4.0, 14.4, 4.2, 14.7, 3.9, 0.728), (14.3, 3.4, 13.1, 2.9, 15.4, 3.6, 0.002)]),
+        "pain": (
+            "Pain (NRS)",
+            [(7.0, 2.0, 7.2, 1.7, 6.7, 2.2, 0.281), (6.1, 2.3, 4.9, 2.0, 7.3, 2.1, 0.00001)],
+        ),
+        "eq5d": (
+            "EQ-5D",
+            [(14.6, 4.0, 14.4, 4.2, 14.7, 3.9, 0.728), (14.3, 3.4, 13.1, 2.9, 15.4, 3.6, 0.002)],
+        ),
     }
     for variable, (label, values) in outcome_values.items():
         rows.append(Row(variable, label, None, "header"))
@@ -334,8 +356,18 @@ def make_figures(n_per_group: int = 42) -> FigureData:
                 q1, med, q3 = np.percentile(column, [25, 50, 75])
                 summaries.append(
                     OutcomeSummary(
-                        outcome, label, group, time, time, int(column.size),
-                        mean, mean - half, mean + half, float(med), float(q1), float(q3),
+                        outcome,
+                        label,
+                        group,
+                        time,
+                        time,
+                        int(column.size),
+                        mean,
+                        mean - half,
+                        mean + half,
+                        float(med),
+                        float(q1),
+                        float(q3),
                     )
                 )
     change = np.sort(rng.normal(-30, 40, 2 * n_per_group))
@@ -353,7 +385,10 @@ def make_result(figures: FigureData | None = None) -> StudyResult:
         ),
         groups=(("Responder", 41), ("Non-responder", 43)),
     )
-    tables = {t.key: t for t in (make_table1(), make_table2(), make_table3(), make_table4(), make_table5())}
+    tables = {
+        t.key: t
+        for t in (make_table1(), make_table2(), make_table3(), make_table4(), make_table5())
+    }
 
     class _Study:
         title = "Lumbar sympathetic ganglion block in failed back surgery syndrome"
@@ -368,7 +403,8 @@ def make_result(figures: FigureData | None = None) -> StudyResult:
         figures=figures if figures is not None else make_figures(),
         methods=(
             "Data are expressed as mean ± SD, median (IQR) or number (%).",
-            "Groups were compared with the Wilcoxon rank-sum test & Fisher's exact test <as chosen>.",
+            "Groups were compared with the Wilcoxon rank-sum test"
+            " & Fisher's exact test <as chosen>.",
         ),
         software={"painresponse": "0.1.0", "numpy": np.__version__},
         analysed=analysed,
@@ -379,3 +415,11 @@ def make_result(figures: FigureData | None = None) -> StudyResult:
 def result() -> StudyResult:
     """The fake 84-patient study result."""
     return make_result()
+
+
+@pytest.fixture(scope="session")
+def rendered(result: StudyResult) -> list[Any]:
+    """The fake result's figures, drawn once for the whole test session."""
+    from painresponse.render.figures import render_figures
+
+    return render_figures(result)

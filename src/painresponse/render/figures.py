@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 
@@ -82,7 +82,7 @@ _STYLE: dict[str, Any] = {
 def _style() -> Iterator[None]:
     import matplotlib
 
-    with matplotlib.rc_context(_STYLE):
+    with matplotlib.rc_context(cast(Any, _STYLE)):
         yield
 
 
@@ -186,8 +186,16 @@ def _draw_outcome_panel(
         yerr = np.where(np.isnan(yerr), np.nan, np.maximum(yerr, 0.0))
         colour, marker = styles.get(group, (_OTHER, "o"))
         ax.errorbar(
-            x, y, yerr=yerr, color=colour, marker=marker, markersize=4, linewidth=1.0,
-            elinewidth=0.8, capsize=2, label=group,
+            x,
+            y,
+            yerr=yerr,
+            color=colour,
+            marker=marker,
+            markersize=4,
+            linewidth=1.0,
+            elinewidth=0.8,
+            capsize=2,
+            label=group,
         )
     ax.set_xticks(np.arange(len(times)), [time_labels[t] for t in times])
     ax.set_xlim(-0.5, len(times) - 0.5)
@@ -309,8 +317,13 @@ def waterfall_figure(figures: FigureData) -> Figure:
         ax.axhline(threshold, color="black", linewidth=0.8, linestyle="--")
         ax.annotate(
             f"{format_number(threshold, 0, TYPESET)}% (responder threshold)",
-            xy=(1.0, threshold), xycoords=("axes fraction", "data"),
-            xytext=(-2, -3), textcoords="offset points", ha="right", va="top", fontsize=7.5,
+            xy=(1.0, threshold),
+            xycoords=("axes fraction", "data"),
+            xytext=(-2, -3),
+            textcoords="offset points",
+            ha="right",
+            va="top",
+            fontsize=7.5,
         )
         top = max(float(shown.max()) if shown.size else 0.0, 0.0)
         ax.set_ylim(-105, max(top, 10.0) + 5)
@@ -381,12 +394,16 @@ def flow_figure(flow: Flow) -> Figure:
     boxes: list[_Box] = []
     arrows: list[tuple[float, float, float, float]] = []
     y = 0.0
-    assessed = _Box(_wrap(f"Assessed for eligibility (n = {flow.assessed})", main_w - 2 * pad, font),
-                    main_cx, y, main_w)
+    assessed = _Box(
+        _wrap(f"Assessed for eligibility (n = {flow.assessed})", main_w - 2 * pad, font),
+        main_cx,
+        y,
+        main_w,
+    )
     boxes.append(assessed)
     y -= assessed.height(line, pad)
     trunk_top = y
-    for side_text in ([_reasons("Excluded", early, side_w - 2 * pad, font)] if early else []):
+    for side_text in [_reasons("Excluded", early, side_w - 2 * pad, font)] if early else []:
         side = _Box(side_text, side_cx, y - gap, side_w, "left")
         boxes.append(side)
         mid = side.top - side.height(line, pad) / 2
@@ -400,8 +417,13 @@ def flow_figure(flow: Flow) -> Figure:
     y -= analysed.height(line, pad)
     trunk_top = y
     if unclassified:
-        side = _Box(_reasons("Not classified", unclassified, side_w - 2 * pad, font),
-                    side_cx, y - gap, side_w, "left")
+        side = _Box(
+            _reasons("Not classified", unclassified, side_w - 2 * pad, font),
+            side_cx,
+            y - gap,
+            side_w,
+            "left",
+        )
         boxes.append(side)
         mid = side.top - side.height(line, pad) / 2
         arrows.append((main_cx, mid, side_cx - side_w / 2, mid))
@@ -411,8 +433,12 @@ def flow_figure(flow: Flow) -> Figure:
     bus = y
     y -= gap * 0.8
     group_boxes = [
-        _Box(_wrap(f"{label} (n = {n})", group_w - 2 * pad, font), 0.02 + slot * (k + 0.5), y,
-             group_w)
+        _Box(
+            _wrap(f"{label} (n = {n})", group_w - 2 * pad, font),
+            0.02 + slot * (k + 0.5),
+            y,
+            group_w,
+        )
         for k, (label, n) in enumerate(flow.groups)
     ]
     if group_boxes and abs(group_boxes[0].cx - main_cx) < 0.3:
@@ -434,20 +460,53 @@ def flow_figure(flow: Flow) -> Figure:
         ax.set_axis_off()
         for box in boxes:
             h = box.height(line, pad)
-            ax.add_patch(Rectangle((box.cx - box.width / 2, box.top - h), box.width, h,
-                                   facecolor="white", edgecolor="black", linewidth=0.8))
+            ax.add_patch(
+                Rectangle(
+                    (box.cx - box.width / 2, box.top - h),
+                    box.width,
+                    h,
+                    facecolor="white",
+                    edgecolor="black",
+                    linewidth=0.8,
+                )
+            )
             if box.align == "left":
-                ax.text(box.cx - box.width / 2 + pad, box.top - h / 2, box.text, ha="left",
-                        va="center", fontsize=font, linespacing=1.3)
+                ax.text(
+                    box.cx - box.width / 2 + pad,
+                    box.top - h / 2,
+                    box.text,
+                    ha="left",
+                    va="center",
+                    fontsize=font,
+                    linespacing=1.3,
+                )
             else:
-                ax.text(box.cx, box.top - h / 2, box.text, ha="center", va="center",
-                        fontsize=font, linespacing=1.3, multialignment="center")
+                ax.text(
+                    box.cx,
+                    box.top - h / 2,
+                    box.text,
+                    ha="center",
+                    va="center",
+                    fontsize=font,
+                    linespacing=1.3,
+                    multialignment="center",
+                )
         for x0, y0, x1, y1 in lines_:
             ax.plot([x0, x1], [y0, y1], color="black", linewidth=0.8, solid_capstyle="butt")
         for x0, y0, x1, y1 in arrows:
-            ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
-                        arrowprops={"arrowstyle": "-|>", "linewidth": 0.8, "color": "black",
-                                    "shrinkA": 0, "shrinkB": 0, "mutation_scale": 8})
+            ax.annotate(
+                "",
+                xy=(x1, y1),
+                xytext=(x0, y0),
+                arrowprops={
+                    "arrowstyle": "-|>",
+                    "linewidth": 0.8,
+                    "color": "black",
+                    "shrinkA": 0,
+                    "shrinkB": 0,
+                    "mutation_scale": 8,
+                },
+            )
     return figure
 
 
@@ -494,9 +553,7 @@ def figure_captions(result: StudyResult) -> dict[str, str]:
     if figures.summaries:
         labels = ", ".join(_unique(s.outcome_label for s in figures.summaries))
         times = ", ".join(_unique(s.time_label for s in figures.summaries))
-        captions["outcomes"] = (
-            f"{labels} at {times} by group: mean with 95% confidence interval."
-        )
+        captions["outcomes"] = f"{labels} at {times} by group: mean with 95% confidence interval."
     if figures.trajectories:
         captions["trajectories"] = (
             "Individual patients' values over time (thin lines) with the group median (bold)."
@@ -543,7 +600,7 @@ class RenderedFigure:
 def _serialise(figure: Figure, salt: str) -> tuple[str, bytes]:
     import matplotlib
 
-    with matplotlib.rc_context({**_STYLE, "svg.hashsalt": salt}):
+    with matplotlib.rc_context(cast(Any, {**_STYLE, "svg.hashsalt": salt})):
         svg = io.StringIO()
         figure.savefig(svg, format="svg", metadata={"Date": None})
         png = io.BytesIO()

@@ -39,7 +39,9 @@ h2 { font-size: 1.15rem; margin-top: 2rem; }
 .source { color: #555; font-size: 0.9rem; margin-top: 0; }
 .table-wrap { overflow-x: auto; margin: 1.5rem 0 2rem; }
 table { border-collapse: collapse; font-size: 0.85rem; font-variant-numeric: tabular-nums;
-  border-top: 2px solid #000; border-bottom: 2px solid #000; }
+  border-top: 2px solid #000; }
+tbody tr:last-child > * { border-bottom: 2px solid #000; }
+sup { line-height: 0; font-size: 0.72em; }
 caption { caption-side: top; text-align: left; padding-bottom: 0.5rem; font-size: 0.95rem; }
 caption b { margin-right: 0.3em; }
 thead th { border-bottom: 1px solid #000; font-weight: 600; vertical-align: bottom; }
@@ -51,7 +53,7 @@ tfoot td { text-align: left; font-size: 0.78rem; padding-top: 0.15rem; border: 0
 tfoot tr:first-child td { padding-top: 0.4rem; }
 table.wide { font-size: 0.8rem; }
 figure { margin: 2rem 0; }
-figure svg { max-width: 100%; height: auto; }
+figure svg { width: 100%; max-width: 46rem; height: auto; display: block; }
 figcaption { font-size: 0.9rem; margin-top: 0.4rem; }
 footer { color: #555; font-size: 0.8rem; margin-top: 3rem; }
 @media print { .table-wrap, figure { break-inside: avoid; } }

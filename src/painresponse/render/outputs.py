@@ -1,14 +1,12 @@
-"""Write every output format into a folder, atomically.
+"""The tabular outputs (CSV, Markdown) and the entry point that writes every format.
 
-Files are written into a temporary folder beside the destination and moved into place
-only when all succeeded, so a failure never leaves a half-written report.
+:func:`write_outputs` checks the destination, then hands over to
+:func:`painresponse.render.report.write_report`, which writes atomically.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,9 +15,7 @@ from painresponse.render.csv import results_frame, write_flow_csv, write_table_c
 from painresponse.render.markdown import table_to_markdown
 from painresponse.result import StudyResult
 
-__all__ = ["check_out_dir", "write_outputs"]
-
-Writer = Callable[[StudyResult, Path], list[Path]]
+__all__ = ["check_out_dir", "write_csv_outputs", "write_markdown_outputs", "write_outputs"]
 
 
 def check_out_dir(out: Path, overwrite: bool) -> None:
@@ -30,7 +26,7 @@ def check_out_dir(out: Path, overwrite: bool) -> None:
         raise OutputError(f"{out}: the folder is not empty; use --overwrite to replace its files")
 
 
-def _csv(result: StudyResult, folder: Path) -> list[Path]:
+def write_csv_outputs(result: StudyResult, folder: Path) -> list[Path]:
     paths = [write_table_csv(t, folder / f"{k}.csv") for k, t in result.tables.items()]
     paths.append(write_flow_csv(result.flow, folder / "flow.csv"))
     results = results_frame(result.tables)
@@ -63,56 +59,13 @@ def _csv(result: StudyResult, folder: Path) -> list[Path]:
     return paths
 
 
-def _markdown(result: StudyResult, folder: Path) -> list[Path]:
+def write_markdown_outputs(result: StudyResult, folder: Path) -> list[Path]:
     paths = []
     for key, table in result.tables.items():
         path = folder / f"{key}.md"
         path.write_text(table_to_markdown(table), encoding="utf-8")
         paths.append(path)
     return paths
-
-
-def _docx(result: StudyResult, folder: Path) -> list[Path]:
-    from painresponse.render.docx import write_docx
-
-    return [write_docx(result, folder / "report.docx")]
-
-
-def _xlsx(result: StudyResult, folder: Path) -> list[Path]:
-    from painresponse.render.xlsx import write_xlsx
-
-    return [write_xlsx(result, folder / "report.xlsx")]
-
-
-def _latex(result: StudyResult, folder: Path) -> list[Path]:
-    from painresponse.render.latex import write_latex
-
-    return list(write_latex(result, folder))
-
-
-def _html(result: StudyResult, folder: Path) -> list[Path]:
-    from painresponse.render.html import write_html
-
-    return [write_html(result, folder / "report.html")]
-
-
-def _figures(result: StudyResult, folder: Path) -> list[Path]:
-    from painresponse.render.figures import write_figures
-
-    target = folder / "figures"
-    target.mkdir(exist_ok=True)
-    return list(write_figures(result, target))
-
-
-WRITERS: dict[str, Writer] = {
-    "csv": _csv,
-    "markdown": _markdown,
-    "figures": _figures,
-    "xlsx": _xlsx,
-    "latex": _latex,
-    "html": _html,
-    "docx": _docx,
-}
 
 
 def write_outputs(
@@ -129,33 +82,8 @@ def write_outputs(
     OutputError
         When ``out`` is not empty (without ``overwrite``) or cannot be written.
     """
+    from painresponse.render.report import write_report
+
     out = Path(out)
     check_out_dir(out, overwrite)
-    chosen = [f for f in WRITERS if formats is None or f in formats]
-    parent = out.absolute().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=parent))
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot write here ({exc.strerror})") from None
-    try:
-        written: list[Path] = []
-        for name in chosen:
-            if progress is not None:
-                progress(name)
-            written += WRITERS[name](result, staging)
-        if out.exists():
-            for name in [p.relative_to(staging) for p in written]:
-                target = out / name
-                if target.is_file():
-                    target.unlink()
-            shutil.rmtree(out / "figures", ignore_errors=True)
-        else:
-            out.mkdir(parents=True)
-        for item in staging.iterdir():
-            shutil.move(str(item), str(out / item.name))
-        return [out / p.relative_to(staging) for p in written]
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot write the outputs ({exc.strerror or exc})") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    return write_report(result, out, formats, progress)

@@ -136,9 +136,7 @@ def rank_sum_distribution(
     p = m / n_total
     table = np.zeros((rows, cols))
     table[0, 0] = 1.0
-    for (k_lo, k_hi, k_lo_new, k_hi_new, col_hi), s, t in zip(
-        plan, scores2, totals, strict=True
-    ):
+    for (k_lo, k_hi, k_lo_new, k_hi_new, col_hi), s, t in zip(plan, scores2, totals, strict=True):
         t = int(t)
         weights = sps.binom.pmf(np.arange(t + 1), t, p)
         step = int(s) - s_min

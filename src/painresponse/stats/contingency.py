@@ -385,19 +385,27 @@ class _Network:
         bases = np.concatenate([[0.0], np.cumsum(spans)[:-1]])
         axis = np.concatenate([t[0] - lo + b for t, lo, b in zip(tails, lows, bases, strict=True)])
         cum = np.concatenate([t[1] for t in tails])
-        starts = np.concatenate([[0], np.cumsum([len(t[0]) for t in tails])[:-1]])
+        ends = np.cumsum([len(t[0]) for t in tails]) - 1
         total = 0.0
         chunk = max(1, 4_000_000 // max(1, len(edge_values)))
         for begin in range(0, len(past), chunk):
             p_part, c_part = past[begin : begin + chunk], counts[begin : begin + chunk]
             self._spend(len(p_part) * len(edge_values))
             reach = p_part[:, None] + edge_values[None, :]  # value before the last 2 columns
-            want = np.clip(threshold - reach - lows[child_idx], -1.0, spans[child_idx] - 3.0)
-            idx = np.searchsorted(axis, want + bases[child_idx], side="right") - 1
-            hit = idx >= starts[child_idx]
-            weight = (c_part[:, None] * edge_counts[None, :])[hit]
-            log_scale = reach[hit] + highs[np.broadcast_to(child_idx, reach.shape)[hit]] + const
-            total += float(np.sum(weight * np.exp(log_scale) * cum[idx[hit]]))
+            room = threshold - reach  # completions with value <= room count
+            full = room >= highs[child_idx]
+            band = ~full & (room >= lows[child_idx])
+            child_all = np.broadcast_to(child_idx, reach.shape)
+            weight = c_part[:, None] * edge_counts[None, :]
+            if full.any():
+                k = child_all[full]
+                scale = np.exp(reach[full] + highs[k] + const)
+                total += float(np.sum(weight[full] * scale * cum[ends[k]]))
+            if band.any():
+                k = child_all[band]
+                idx = np.searchsorted(axis, room[band] - lows[k] + bases[k], side="right") - 1
+                scale = np.exp(reach[band] + highs[k] + const)
+                total += float(np.sum(weight[band] * scale * cum[idx]))
         return total
 
     def _tail_sum(

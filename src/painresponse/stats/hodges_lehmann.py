@@ -121,9 +121,9 @@ def _one_sample_z(x: NDArray[np.float64]) -> Callable[[float, bool], float]:
         ranks = sps.rankdata(magnitudes) if n else np.zeros(0)
         _, ties = np.unique(magnitudes, return_counts=True)
         deviation = float(ranks[shifted > 0].sum()) - n * (n + 1) / 4.0
-        variance = n * (n + 1) * (2 * n + 1) / 24.0 - float(
-            (ties.astype(float) ** 3 - ties).sum()
-        ) / 48.0
+        variance = (
+            n * (n + 1) * (2 * n + 1) / 24.0 - float((ties.astype(float) ** 3 - ties).sum()) / 48.0
+        )
         if variance <= 0.0:
             return math.nan
         return (deviation - _correction(deviation, correct)) / math.sqrt(variance)
@@ -139,8 +139,11 @@ def _exact_quantile_index(support: NDArray[np.int64], probs: NDArray[np.float64]
 
 
 def _exact_interval(
-    sorted_diffs: NDArray[np.float64], support: NDArray[np.int64], probs: NDArray[np.float64],
-    top: int, conf_level: float,
+    sorted_diffs: NDArray[np.float64],
+    support: NDArray[np.int64],
+    probs: NDArray[np.float64],
+    top: int,
+    conf_level: float,
 ) -> tuple[float, float, float]:
     """R's exact interval from the null distribution of U (or V) on 0..top."""
     alpha = 1.0 - conf_level
@@ -154,15 +157,22 @@ def _exact_interval(
 
 
 def _asymptotic_interval(
-    z: Callable[[float, bool], float], lower: float, upper: float, conf_level: float,
+    z: Callable[[float, bool], float],
+    lower: float,
+    upper: float,
+    conf_level: float,
     one_sample: bool,
 ) -> tuple[float, float, float, float, str | None]:
     """R's asymptotic interval and estimate: (ci_low, ci_high, estimate, level, note)."""
     alpha = 1.0 - conf_level
     z_lower, z_upper = z(lower, True), z(upper, True)
     if not (math.isfinite(z_lower) and math.isfinite(z_upper)):
-        return math.nan, math.nan, (lower + upper) / 2.0, 0.0, (
-            "All observations are tied: no confidence interval (estimate is the midrange)."
+        return (
+            math.nan,
+            math.nan,
+            (lower + upper) / 2.0,
+            0.0,
+            ("All observations are tied: no confidence interval (estimate is the midrange)."),
         )
     note = None
     if one_sample:
@@ -276,8 +286,7 @@ def hodges_lehmann(
         x_array, y_array = _as_float_array(x, "x"), _as_float_array(y, "y")
         if x_array.shape != y_array.shape:
             raise StatisticsError(
-                f"Paired samples must have the same length, got {x_array.size} and "
-                f"{y_array.size}."
+                f"Paired samples must have the same length, got {x_array.size} and {y_array.size}."
             )
         complete = ~(np.isnan(x_array) | np.isnan(y_array))
         differences = x_array[complete] - y_array[complete]
@@ -288,8 +297,11 @@ def hodges_lehmann(
 
 
 def _two_sample(
-    x: NDArray[np.float64], y: NDArray[np.float64], n_missing: tuple[int, int],
-    conf_level: float, method: str,
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    n_missing: tuple[int, int],
+    conf_level: float,
+    method: str,
 ) -> TestResult:
     m, n = x.size, y.size
     pooled = np.concatenate((x, y))
@@ -311,8 +323,11 @@ def _two_sample(
         method_text = "Hodges-Lehmann shift, exact interval (R wilcox.test exact)"
     else:
         ci_low, ci_high, estimate, level, note = _asymptotic_interval(
-            _two_sample_z(x, y), float(x.min() - y.max()), float(x.max() - y.min()),
-            conf_level, one_sample=False,
+            _two_sample_z(x, y),
+            float(x.min() - y.max()),
+            float(x.max() - y.min()),
+            conf_level,
+            one_sample=False,
         )
         test = rank_sum(x, y, method="asymptotic", correction=True)
         method_text = (
@@ -379,8 +394,9 @@ def _one_sample(
     details["median_of_walsh_averages"] = median
     note = None
     if exact:
-        support2, probs = _exact_ranks.signed_rank_distribution(list(range(2, 2 * n + 1, 2)),
-                                                                [1] * n)
+        support2, probs = _exact_ranks.signed_rank_distribution(
+            list(range(2, 2 * n + 1, 2)), [1] * n
+        )
         ci_low, ci_high, level = _exact_interval(
             walsh, support2 // 2, probs, n * (n + 1) // 2, conf_level
         )
@@ -393,8 +409,7 @@ def _one_sample(
         ci_low, ci_high, estimate, level, note = _asymptotic_interval(
             _one_sample_z(x), float(x.min()), float(x.max()), conf_level, one_sample=True
         )
-        test = signed_rank(differences, zero_method="wilcox", method="asymptotic",
-                           correction=True)
+        test = signed_rank(differences, zero_method="wilcox", method="asymptotic", correction=True)
         method_text = (
             "Hodges-Lehmann pseudo-median, asymptotic interval "
             "(R wilcox.test exact=FALSE, correct=TRUE)"

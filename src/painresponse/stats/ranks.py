@@ -123,7 +123,10 @@ def _continuity(deviation: float, alternative: str, correction: bool) -> float:
 
 
 def _tail_pvalue(
-    support: NDArray[np.int64], probs: NDArray[np.float64], observed: int, centre2: int,
+    support: NDArray[np.int64],
+    probs: NDArray[np.float64],
+    observed: int,
+    centre2: int,
     alternative: str,
 ) -> float:
     """Exact p-value on the integer lattice; ``centre2`` is twice the null mean of support."""
@@ -275,9 +278,7 @@ def rank_sum_from_counts(
     variance = m * n / 12.0 * ((n_total + 1) - tie_sum / (n_total * (n_total - 1)))
     ties = bool((totals > 1).any())
     cost = _exact_ranks.rank_sum_cost(scores2.tolist(), totals.tolist(), m)
-    use_exact = method == "exact" or (
-        method == "auto" and cost <= _exact_ranks.AUTO_EXACT_MAX_COST
-    )
+    use_exact = method == "exact" or (method == "auto" and cost <= _exact_ranks.AUTO_EXACT_MAX_COST)
     details: dict[str, Any] = {
         "U": statistic - m * (m + 1) / 2.0,
         "expectation": expectation,
@@ -295,16 +296,14 @@ def rank_sum_from_counts(
                 f"The exact rank-sum distribution would need {cells:.2g} table cells "
                 f"(limit {_exact_ranks.EXACT_MAX_CELLS:.0e}); use method='asymptotic'."
             )
-        support, probs = _exact_ranks.rank_sum_distribution(
-            scores2.tolist(), totals.tolist(), m
-        )
+        support, probs = _exact_ranks.rank_sum_distribution(scores2.tolist(), totals.tolist(), m)
         pvalue = _tail_pvalue(support, probs, w2, 2 * m * (n_total + 1), alternative)
         method_text = "Wilcoxon rank-sum test, exact conditional distribution " + (
             "(ties)" if ties else "(no ties)"
         )
         details["support_size"] = int(support.size)
-        details["z"] = math.nan if variance <= 0 else (statistic - expectation) / math.sqrt(
-            variance
+        details["z"] = (
+            math.nan if variance <= 0 else (statistic - expectation) / math.sqrt(variance)
         )
     else:
         deviation = statistic - expectation
@@ -404,8 +403,7 @@ def signed_rank(
         y_array = _as_float_array(y, "y")
         if x_array.shape != y_array.shape:
             raise StatisticsError(
-                f"Paired samples must have the same length, got {x_array.size} and "
-                f"{y_array.size}."
+                f"Paired samples must have the same length, got {x_array.size} and {y_array.size}."
             )
         complete = ~(np.isnan(x_array) | np.isnan(y_array))
         differences = x_array[complete] - y_array[complete]
@@ -413,9 +411,7 @@ def signed_rank(
     if differences.size == 0:
         raise StatisticsError("There is no complete (non-missing) pair to test.")
     distinct, counts = np.unique(differences, return_counts=True)
-    result = signed_rank_from_counts(
-        distinct, counts, zero_method, method, correction, alternative
-    )
+    result = signed_rank_from_counts(distinct, counts, zero_method, method, correction, alternative)
     return dataclasses.replace(result, n_missing=(n_missing,))
 
 
@@ -469,9 +465,7 @@ def signed_rank_from_counts(
     if n_pairs == 0:
         raise StatisticsError("There is no pair to test.")
     magnitudes, inverse = np.unique(np.abs(diff_array), return_inverse=True)
-    totals = np.bincount(inverse, weights=count_array, minlength=magnitudes.size).astype(
-        np.int64
-    )
+    totals = np.bincount(inverse, weights=count_array, minlength=magnitudes.size).astype(np.int64)
     positives = np.bincount(
         inverse, weights=count_array * (diff_array > 0), minlength=magnitudes.size
     ).astype(np.int64)
@@ -511,9 +505,7 @@ def signed_rank_from_counts(
     variance = float((totals * scores2.astype(float) ** 2).sum()) / 16.0
     cost = _exact_ranks.signed_rank_cost(scores2.tolist(), totals.tolist())
     details.update(expectation=expectation, variance=variance, cost=cost)
-    use_exact = method == "exact" or (
-        method == "auto" and cost <= _exact_ranks.AUTO_EXACT_MAX_COST
-    )
+    use_exact = method == "exact" or (method == "auto" and cost <= _exact_ranks.AUTO_EXACT_MAX_COST)
     zero_text = "Pratt zero handling" if zero_method == "pratt" else "zeros dropped"
     if use_exact:
         support, probs = _exact_ranks.signed_rank_distribution(scores2.tolist(), totals.tolist())
@@ -697,4 +689,3 @@ def friedman(*time_points: ArrayLike) -> TestResult:
         note=note,
         details={"k": int(k), "mean_ranks": (rank_sums / n).tolist()},
     )
-

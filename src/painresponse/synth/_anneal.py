@@ -170,7 +170,7 @@ def anneal(
                 continue
             old_j = X[j].copy()
             X[i, t], X[j, t] = X[j, t], X[i, t]
-            touched = (i, j)
+            touched: tuple[int, ...] = (i, j)
         else:
             value = X[i, t] + steps[it]
             if value < lower[i, t] or value > upper[i, t]:

@@ -14,7 +14,7 @@ import numpy.typing as npt
 from painresponse.synth._anneal import Objective, sas_quartile_index
 from painresponse.synth.targets import TABLE3, TABLE4, TABLE5, TIMES
 
-__all__ = ["BlockSummary", "PAIRS", "block_objective", "pd_level"]
+__all__ = ["PAIRS", "BlockSummary", "block_objective", "pd_level"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -68,17 +68,17 @@ class BlockSummary:
 
     def __call__(self, X: IntArray) -> FloatArray:
         """Means, SDs, quartiles and change quartiles of each group, concatenated."""
+        W = np.concatenate([X, X[:, _LATER] - X[:, _EARLIER]], axis=1).astype(np.float64)
         parts = []
         for part, (lo, hi) in zip(self.slices, self.index, strict=True):
-            V = X[part]
+            V = W[part]
+            n = V.shape[0]
             S = np.sort(V, axis=0)
-            D = np.sort(V[:, _LATER] - V[:, _EARLIER], axis=0)
-            parts += [
-                V.mean(axis=0),
-                V.std(axis=0, ddof=1),
-                ((S[lo] + S[hi]) / 2).ravel(),
-                ((D[lo] + D[hi]) / 2).ravel(),
-            ]
+            Q = (S[lo] + S[hi]) * 0.5
+            total = V[:, :3].sum(axis=0)
+            square = np.einsum("ij,ij->j", V[:, :3], V[:, :3])
+            var = (square - total * total / n) / (n - 1)
+            parts += [total / n, np.sqrt(np.maximum(var, 0.0)), Q[:, :3].ravel(), Q[:, 3:].ravel()]
         return np.concatenate(parts)
 
 
@@ -89,9 +89,7 @@ def _layout() -> list[tuple[str, str, str, str]]:
         keys += [(group, "level", "mean", t) for t in TIMES]
         keys += [(group, "level", "sd", t) for t in TIMES]
         keys += [(group, "level", q, t) for q in ("q1", "median", "q3") for t in TIMES]
-        keys += [
-            (group, "change", q, f"{a}-{b}") for q in ("q1", "median", "q3") for a, b in PAIRS
-        ]
+        keys += [(group, "change", q, f"{a}-{b}") for q in ("q1", "median", "q3") for a, b in PAIRS]
     return keys
 
 
@@ -148,10 +146,9 @@ def block_objective(outcome: str) -> Objective:
         target.append(np.nan if value is None else float(value))
         w = 0.0 if value is None else 1.0
         if rule_limited(outcome, group, kind, when):
-            w *= RULE_LIMITED_WEIGHT
+            # pooled change quartiles stay reachable in part: keep them above the rest
+            w *= 0.3 if (group == "all" and kind == "change") else RULE_LIMITED_WEIGHT
         weight.append(w)
         tolerance.append(0.0449 if is_moment else 0.0)
         scale.append(0.05 if is_moment else 0.5)
-    return Objective(
-        np.array(target), np.array(weight), np.array(tolerance), np.array(scale)
-    )
+    return Objective(np.array(target), np.array(weight), np.array(tolerance), np.array(scale))

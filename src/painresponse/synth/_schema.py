@@ -55,7 +55,9 @@ STRING_COLUMNS = (
 INTEGER_COLUMNS = tuple(c for c in COLUMNS if c not in STRING_COLUMNS and c != "bmi")
 #: Columns left empty for a patient without follow-up (T1 and T4 scores).
 FOLLOW_UP_COLUMNS = tuple(
-    c for c in COLUMNS if c.endswith(("_t1", "_t4")) and c.split("_")[0] in {"pain", "eq5d", "coldness"}
+    c
+    for c in COLUMNS
+    if c.endswith(("_t1", "_t4")) and c.split("_")[0] in {"pain", "eq5d", "coldness"}
 )
 
 SCHEMA: dict[str, type[pl.DataType]] = {

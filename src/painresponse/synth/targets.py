@@ -92,7 +92,9 @@ class CategoryRow:
 
 
 def _rows(*rows: tuple[str, str, int, float, int, float, int, float]) -> list[CategoryRow]:
-    return [CategoryRow(lab, pr, (a, ap), (r, rp), (n, np_)) for lab, pr, a, ap, r, rp, n, np_ in rows]
+    return [
+        CategoryRow(lab, pr, (a, ap), (r, rp), (n, np_)) for lab, pr, a, ap, r, rp, n, np_ in rows
+    ]
 
 
 #: column -> (table, printed variable name, rows). Labels are the canonical labels.
@@ -321,6 +323,12 @@ _COLD_NOTE = (
     "printed as 5.0 (0.0–8.0) in the row above"
 )
 
+_DUPLICATE_Q3 = ("pain", "responder", "t4", "t1", "q3")
+_DUPLICATE_NOTE = (
+    "the responder T4 IQR is printed twice and the two disagree: 4.0–7.0 here, 4.0–6.0 in "
+    "the T4 vs. T0 row; the cohort follows 4.0–6.0"
+)
+
 
 def published_figures() -> list[Figure]:
     """Every published figure of Tables 1–5, in the order the paper prints them.
@@ -413,6 +421,8 @@ def published_figures() -> list[Figure]:
                         if value is None:
                             continue
                         note = ""
+                        if (outcome, group, first, second, stat) == _DUPLICATE_Q3:
+                            note = _DUPLICATE_NOTE if time == "t4" else ""
                         if outcome == "coldness" and quartiles[2] is None:
                             note = _COLD_NOTE if stat == "q1" else ""
                         figures.append(
@@ -436,6 +446,8 @@ def published_figures() -> list[Figure]:
                 for stat, value in zip(("median", "q1", "q3"), by_group[group], strict=True):
                     assert value is not None
                     figures.append(
-                        Figure(5, row, group, stat, float(value), 1, outcome, times=(later, earlier))
+                        Figure(
+                            5, row, group, stat, float(value), 1, outcome, times=(later, earlier)
+                        )
                     )
     return figures

@@ -6,10 +6,9 @@ import dataclasses
 import string
 
 import numpy as np
-import polars as pl
 
-from painresponse.cohort import GROUP
 from painresponse.study import Study
+from painresponse.tables.aggregate import Aggregates
 from painresponse.tables.characteristics import variable_rows
 from painresponse.tables.model import (
     Column,
@@ -35,18 +34,18 @@ _DEFAULT_TITLES = {
 }
 
 
-def _between_columns(analysed: pl.DataFrame, study: Study) -> tuple[Column, ...]:
-    cols = [Column("overall", "Patients", analysed.height)]
+def _between_columns(aggregates: Aggregates, study: Study) -> tuple[Column, ...]:
+    cols = [Column("overall", "Patients", aggregates.total)]
     for g in study.group_labels():
-        cols.append(Column(f"group:{g}", g, int((analysed[GROUP] == g).sum())))
+        cols.append(Column(f"group:{g}", g, aggregates.group_sizes[g]))
     cols.append(Column("p", "P-value", None, "pvalue"))
     return tuple(cols)
 
 
-def _within_columns(analysed: pl.DataFrame, study: Study) -> tuple[Column, ...]:
+def _within_columns(aggregates: Aggregates, study: Study) -> tuple[Column, ...]:
     cols = []
     for g in study.group_labels():
-        cols.append(Column(f"group:{g}", g, int((analysed[GROUP] == g).sum())))
+        cols.append(Column(f"group:{g}", g, aggregates.group_sizes[g]))
         cols.append(Column(f"p:{g}", "P-value", None, "pvalue"))
     return tuple(cols)
 
@@ -127,13 +126,13 @@ def _table(
     return Table(key, number, title, columns, tuple(rows), tuple(footnotes))
 
 
-def build_tables(analysed: pl.DataFrame, study: Study) -> dict[str, Table]:
+def build_tables(aggregates: Aggregates, study: Study) -> dict[str, Table]:
     """Build Tables 1–5.
 
     Parameters
     ----------
-    analysed : polars.DataFrame
-        The analysed patients with their ``_group``.
+    aggregates : Aggregates
+        The frequency tables of the analysed patients (:func:`~painresponse.tables.aggregate.aggregate`).
     study : Study
         The study definition.
 
@@ -142,16 +141,16 @@ def build_tables(analysed: pl.DataFrame, study: Study) -> dict[str, Table]:
     dict of str to Table
         ``table1`` … ``table5``; a characteristics table with no variables is left out.
     """
-    between = _between_columns(analysed, study)
+    between = _between_columns(aggregates, study)
     tables: dict[str, Table] = {}
     for number in (1, 2):
-        rows = variable_rows(analysed, study, number)
+        rows = variable_rows(aggregates, study, number)
         if rows:
             tables[f"table{number}"] = _table(f"table{number}", number, study, between, rows, False)
-    rows3 = variable_rows(analysed, study, 3) + between_time_rows(analysed, study)
+    rows3 = variable_rows(aggregates, study, 3) + between_time_rows(aggregates, study)
     tables["table3"] = _table("table3", 3, study, between, rows3, False)
     tables["table4"] = _table(
-        "table4", 4, study, _within_columns(analysed, study), within_group_rows(analysed, study), True
+        "table4", 4, study, _within_columns(aggregates, study), within_group_rows(aggregates, study), True
     )
-    tables["table5"] = _table("table5", 5, study, between, change_rows(analysed, study), True)
+    tables["table5"] = _table("table5", 5, study, between, change_rows(aggregates, study), True)
     return tables

@@ -1,4 +1,10 @@
-"""Numbers behind the figures (computed here, drawn by :mod:`painresponse.render.figures`)."""
+"""Numbers behind the figures, from the same frequency tables as the tables.
+
+Computed here, drawn by :mod:`painresponse.render.figures`. Patient-level figures
+(trajectories, waterfall) are rebuilt from the joint counts of each outcome: patients
+with identical scores are indistinguishable in such plots, and no identifier is needed.
+At most ``max_patients`` per group are kept, evenly spaced in sorted order.
+"""
 
 from __future__ import annotations
 
@@ -9,74 +15,96 @@ import polars as pl
 from scipy import stats as sps
 
 from painresponse.cohort import GROUP
-from painresponse.responders import responder_change_expr
 from painresponse.result import FigureData, OutcomeSummary, Trajectories, Waterfall
 from painresponse.study import Study
-from painresponse.tables.outcomes import outcome_values
-from painresponse.tables.summaries import sas_quartiles
+from painresponse.tables.aggregate import COUNT, Aggregates
+from painresponse.tables.frequencies import Distribution, distributions_by_group
 
 __all__ = ["figure_data"]
 
+MAX_PATIENTS = 2000
 
-def _summary(values: np.ndarray) -> tuple[int, float, float, float, float, float, float]:
-    x = values[~np.isnan(values)]
-    n = int(x.size)
+
+def _summary(dist: Distribution) -> tuple[float, float, float, float, float, float]:
+    n = dist.n
     if n == 0:
-        nan = math.nan
-        return 0, nan, nan, nan, nan, nan, nan
-    mean = float(x.mean())
-    if n > 1:
-        half = float(sps.t.ppf(0.975, n - 1) * x.std(ddof=1) / math.sqrt(n))
-    else:
-        half = math.nan
-    q1, med, q3 = sas_quartiles(x)
-    return n, mean, mean - half, mean + half, med, q1, q3
+        return (math.nan,) * 6
+    mean = dist.mean()
+    half = float(sps.t.ppf(0.975, n - 1) * dist.sd() / math.sqrt(n)) if n > 1 else math.nan
+    q1, med, q3 = dist.quartiles()
+    return mean, mean - half, mean + half, med, q1, q3
 
 
-def figure_data(analysed: pl.DataFrame, study: Study) -> FigureData:
+def _thin(matrix: np.ndarray, limit: int) -> np.ndarray:
+    if matrix.shape[0] <= limit:
+        return matrix
+    keep = np.linspace(0, matrix.shape[0] - 1, limit).round().astype(int)
+    return matrix[keep]
+
+
+def _expand(joint: pl.DataFrame, columns: list[str], limit: int) -> np.ndarray:
+    """Rows of ``columns`` repeated by their counts, sorted; thinned to ``limit`` rows."""
+    if joint.height == 0:
+        return np.empty((0, len(columns)))
+    ordered = joint.sort(columns, nulls_last=True)
+    values = ordered.select(columns).to_numpy().astype(float)
+    counts = ordered[COUNT].to_numpy()
+    total = int(counts.sum())
+    if total <= limit:
+        return np.repeat(values, counts, axis=0)
+    positions = np.linspace(0, total - 1, limit).round().astype(np.int64)
+    index = np.searchsorted(np.cumsum(counts), positions, side="right")
+    return values[index]
+
+
+def figure_data(aggregates: Aggregates, study: Study, max_patients: int = MAX_PATIENTS) -> FigureData:
     """Mean with 95% CI (t) and median with IQR per outcome, group and time; trajectories;
     the waterfall of the responder outcome's percent change."""
     groups = study.group_labels()
     summaries = []
     trajectories = []
     for outcome in study.outcomes:
+        joint = aggregates.outcomes[outcome.key]
         times = outcome.time_keys()
-        for g in groups:
-            sub = analysed.filter(pl.col(GROUP) == g)
-            columns = []
-            for t in times:
-                v = outcome_values(sub, outcome, t)
-                columns.append(v)
-                n, mean, lo, hi, med, q1, q3 = _summary(v)
+        for t in times:
+            counts = joint.group_by(GROUP, t).agg(pl.col(COUNT).sum())
+            for g, dist in distributions_by_group(counts, t, GROUP, COUNT, groups).items():
+                mean, lo, hi, med, q1, q3 = _summary(dist)
                 summaries.append(
-                    OutcomeSummary(
-                        outcome.key, outcome.label, g, t, study.time(t).label,
-                        n, mean, lo, hi, med, q1, q3,
-                    )
+                    OutcomeSummary(outcome.key, outcome.label, g, t, study.time(t).label,
+                                   dist.n, mean, lo, hi, med, q1, q3)  # fmt: skip
                 )
-            matrix = np.column_stack(columns) if columns else np.empty((0, 0))
+        for g in groups:
+            matrix = _expand(joint.filter(pl.col(GROUP) == g), times, max_patients)
             trajectories.append(
-                Trajectories(
-                    outcome.key, outcome.label, g, tuple(times),
-                    tuple(study.time(t).label for t in times), matrix,
-                )
+                Trajectories(outcome.key, outcome.label, g, tuple(times),
+                             tuple(study.time(t).label for t in times), matrix)  # fmt: skip
             )
+    return FigureData(groups, tuple(summaries), tuple(trajectories), _waterfall(aggregates, study, max_patients))
+
+
+def _waterfall(aggregates: Aggregates, study: Study, limit: int) -> Waterfall | None:
     rule = study.responder
-    waterfall = None
-    if rule.rule == "percent_reduction":
-        change = analysed.select(
-            (-responder_change_expr(study)).alias("pct"), pl.col(GROUP)
-        ).drop_nulls("pct").sort("pct", descending=True)
-        waterfall = Waterfall(
-            outcome_label=study.outcome(rule.outcome).label,
-            time_label=study.time(rule.follow_up).label,
-            percent_change=change["pct"].to_numpy().astype(float),
-            group=tuple(change[GROUP].to_list()),
-            threshold=-rule.threshold,
-            rule=rule.describe(
-                study.outcome(rule.outcome).label,
-                study.time(rule.baseline).label,
-                study.time(rule.follow_up).label,
-            ),
-        )
-    return FigureData(groups, tuple(summaries), tuple(trajectories), waterfall)
+    if rule.rule != "percent_reduction":
+        return None
+    outcome = study.outcome(rule.outcome)
+    joint = aggregates.outcomes[outcome.key]
+    base, follow = pl.col(rule.baseline), pl.col(rule.follow_up)
+    pct = joint.filter((base > 0) & follow.is_not_null()).select(
+        GROUP, ((follow - base) / base * 100.0).alias("pct"), COUNT
+    )
+    changes, labels = [], []
+    for g in study.group_labels():
+        values = _expand(pct.filter(pl.col(GROUP) == g), ["pct"], limit)[:, 0]
+        changes.append(values)
+        labels += [g] * values.size
+    all_changes = np.concatenate(changes) if changes else np.empty(0)
+    order = np.argsort(-all_changes, kind="stable")
+    return Waterfall(
+        outcome_label=outcome.label,
+        time_label=study.time(rule.follow_up).label,
+        percent_change=all_changes[order],
+        group=tuple(labels[i] for i in order),
+        threshold=-rule.threshold,
+        rule=rule.describe(outcome.label, study.time(rule.baseline).label, study.time(rule.follow_up).label),
+    )

@@ -1,108 +1,116 @@
-"""Outcome rows: between groups at each time (Table 3), within groups over time (Table 4)
-and change scores between groups (Table 5)."""
+"""Outcome rows from the joint frequency table of each outcome's time points.
+
+- Table 3: each time point, by group, compared between groups;
+- Table 4: within each group, later vs. earlier (patients with both recorded), signed-rank;
+- Table 5: change scores (later − earlier), by group, compared with the rank-sum test.
+"""
 
 from __future__ import annotations
 
-import numpy as np
 import polars as pl
 
 from painresponse.cohort import GROUP
 from painresponse.study import Outcome, Study
+from painresponse.tables.aggregate import COUNT, Aggregates
+from painresponse.tables.frequencies import Distribution, distributions_by_group
 from painresponse.tables.model import Cell, Comparison, Row
-from painresponse.tables.summaries import mean_sd, median_iqr
+from painresponse.tables.summaries import summarise
 from painresponse.tables.tests_run import between_groups_numeric, within_group_paired
 
-__all__ = [
-    "between_time_rows",
-    "change_rows",
-    "outcome_expr",
-    "outcome_values",
-    "within_group_rows",
-]
+__all__ = ["between_time_rows", "change_rows", "paired", "within_group_rows"]
 
 
-def outcome_expr(outcome: Outcome, time: str) -> pl.Expr:
-    """The outcome's score at ``time``: the column, or the level sum (null if any missing)."""
-    cols = outcome.raw_columns(time)
-    if len(cols) == 1:
-        return pl.col(cols[0]).cast(pl.Float64)
-    recorded = pl.all_horizontal([pl.col(c).is_not_null() for c in cols])
-    total = pl.sum_horizontal([pl.col(c) for c in cols]).cast(pl.Float64)
-    return pl.when(recorded).then(total).otherwise(None)
+def _at(joint: pl.DataFrame, time: str, groups: tuple[str, ...]) -> dict[str, Distribution]:
+    counts = joint.group_by(GROUP, time).agg(pl.col(COUNT).sum())
+    return distributions_by_group(counts, time, GROUP, COUNT, groups)
 
 
-def outcome_values(frame: pl.DataFrame, outcome: Outcome, time: str) -> np.ndarray:
-    """The outcome's scores at ``time`` as floats (NaN = not recorded)."""
-    return frame.select(outcome_expr(outcome, time).alias("v"))["v"].to_numpy().astype(float)
+def paired(
+    joint: pl.DataFrame, later: str, earlier: str, groups: tuple[str, ...]
+) -> dict[str, tuple[Distribution, Distribution, Distribution]]:
+    """Per group: (later, earlier, later − earlier) among patients with both recorded.
+
+    The difference's ``n_missing`` counts the patients lacking either score.
+    """
+    both = pl.col(later).is_not_null() & pl.col(earlier).is_not_null()
+    out = {}
+    for g in groups:
+        sub = joint.filter(pl.col(GROUP) == g)
+        complete = sub.filter(both)
+        lacking = int(sub.filter(~both)[COUNT].sum())
+        w = complete[COUNT].to_numpy()
+        a = complete[later].to_numpy()
+        b = complete[earlier].to_numpy()
+        out[g] = (
+            Distribution.from_counts(a, w),
+            Distribution.from_counts(b, w),
+            Distribution.from_counts(a - b, w, lacking),
+        )
+    return out
 
 
-def _by_group(frame: pl.DataFrame, study: Study) -> list[tuple[str, pl.DataFrame]]:
-    return [(g, frame.filter(pl.col(GROUP) == g)) for g in study.group_labels()]
-
-
-def between_time_rows(analysed: pl.DataFrame, study: Study) -> list[Row]:
+def between_time_rows(aggregates: Aggregates, study: Study) -> list[Row]:
     """Table 3: each outcome at each time point, summarised by group, compared between them."""
     rows: list[Row] = []
-    summarise = mean_sd if study.analysis.outcome_display_between == "mean_sd" else median_iqr
+    groups = study.group_labels()
+    style = study.analysis.outcome_display_between
     for outcome in study.outcomes:
+        joint = aggregates.outcomes[outcome.key]
         rows.append(Row(outcome.key, outcome.label, None, "header", {}))
         for t in outcome.time_keys():
-            cells: dict[str, Cell] = {
-                "overall": summarise(outcome_values(analysed, outcome, t), outcome.digits)
-            }
-            values = []
-            for g, sub in _by_group(analysed, study):
-                v = outcome_values(sub, outcome, t)
-                values.append(v)
-                cells[f"group:{g}"] = summarise(v, outcome.digits)
-            cells["p"] = between_groups_numeric(values[0], values[1], outcome.kind, study, None)
+            dists = _at(joint, t, groups)
+            first, second = (dists[g] for g in groups)
+            cells: dict[str, Cell] = {"overall": summarise(first.merged(second), style, outcome.digits)}
+            for g in groups:
+                cells[f"group:{g}"] = summarise(dists[g], style, outcome.digits)
+            cells["p"] = between_groups_numeric(first, second, outcome.kind, study, None)
             rows.append(Row(outcome.key, outcome.label, study.time(t).label, "level", cells))
     return rows
 
 
-def _pair_label(study: Study, later: str, earlier: str, sep: str) -> str:
+def _label(study: Study, later: str, earlier: str, sep: str) -> str:
     return f"{study.time(later).label}{sep}{study.time(earlier).label}"
 
 
-def within_group_rows(analysed: pl.DataFrame, study: Study) -> list[Row]:
-    """Table 4: within each group, later vs. earlier time point, median (IQR), signed-rank p.
+def _outcome_pairs(outcome: Outcome, study: Study) -> list[tuple[str, str]]:
+    have = set(outcome.time_keys())
+    return [(a, b) for a, b in study.comparisons() if a in have and b in have]
 
-    Both summaries and the test use the patients with both scores recorded.
-    """
+
+def within_group_rows(aggregates: Aggregates, study: Study) -> list[Row]:
+    """Table 4: within each group, later vs. earlier, median (IQR), signed-rank p."""
     rows: list[Row] = []
+    groups = study.group_labels()
     for outcome in study.outcomes:
+        joint = aggregates.outcomes[outcome.key]
         rows.append(Row(outcome.key, outcome.label, None, "header", {}))
-        for later, earlier in study.comparisons():
+        for later, earlier in _outcome_pairs(outcome, study):
             cells: dict[str, Cell] = {}
-            for g, sub in _by_group(analysed, study):
-                a = outcome_values(sub, outcome, later)
-                b = outcome_values(sub, outcome, earlier)
-                both = ~(np.isnan(a) | np.isnan(b))
+            for g, (a, b, d) in paired(joint, later, earlier, groups).items():
                 cells[f"group:{g}"] = Comparison(
-                    median_iqr(a[both], outcome.digits), median_iqr(b[both], outcome.digits)
+                    summarise(a, "median_iqr", outcome.digits),
+                    summarise(b, "median_iqr", outcome.digits),
                 )
-                cells[f"p:{g}"] = within_group_paired(a[both], b[both], study)
-            label = _pair_label(study, later, earlier, " vs. ")
-            rows.append(Row(outcome.key, outcome.label, label, "level", cells))
+                cells[f"p:{g}"] = within_group_paired(d, study)
+            rows.append(Row(outcome.key, outcome.label, _label(study, later, earlier, " vs. "), "level", cells))
     return rows
 
 
-def change_rows(analysed: pl.DataFrame, study: Study) -> list[Row]:
+def change_rows(aggregates: Aggregates, study: Study) -> list[Row]:
     """Table 5: change scores (later − earlier), median (IQR) overall and by group, rank-sum p."""
     rows: list[Row] = []
+    groups = study.group_labels()
     for outcome in study.outcomes:
+        joint = aggregates.outcomes[outcome.key]
         rows.append(Row(outcome.key, outcome.label, None, "header", {}))
-        for later, earlier in study.comparisons():
-            whole = outcome_values(analysed, outcome, later) - outcome_values(
-                analysed, outcome, earlier
-            )
-            cells: dict[str, Cell] = {"overall": median_iqr(whole, outcome.digits, "to")}
-            changes = []
-            for g, sub in _by_group(analysed, study):
-                d = outcome_values(sub, outcome, later) - outcome_values(sub, outcome, earlier)
-                changes.append(d)
-                cells[f"group:{g}"] = median_iqr(d, outcome.digits, "to")
-            cells["p"] = between_groups_numeric(changes[0], changes[1], outcome.kind, study, None)
-            label = _pair_label(study, later, earlier, "–")
-            rows.append(Row(outcome.key, outcome.label, label, "level", cells))
+        for later, earlier in _outcome_pairs(outcome, study):
+            changes = {g: d for g, (_, _, d) in paired(joint, later, earlier, groups).items()}
+            first, second = (changes[g] for g in groups)
+            cells: dict[str, Cell] = {
+                "overall": summarise(first.merged(second), "median_iqr", outcome.digits, "to")
+            }
+            for g in groups:
+                cells[f"group:{g}"] = summarise(changes[g], "median_iqr", outcome.digits, "to")
+            cells["p"] = between_groups_numeric(first, second, outcome.kind, study, None)
+            rows.append(Row(outcome.key, outcome.label, _label(study, later, earlier, "–"), "level", cells))
     return rows

@@ -1,4 +1,8 @@
-"""Run the test a table row needs, through the default-choice rule, and keep provenance."""
+"""Run the test a table row needs, through the default-choice rule, and keep provenance.
+
+Tests run on frequency tables (``Distribution``): rank tests and t-tests from counts,
+so their cost does not grow with the number of patients beyond the aggregation.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,10 @@ import numpy as np
 from painresponse.errors import StatisticsError
 from painresponse.stats._result import TestResult
 from painresponse.study import Study
+from painresponse.tables.frequencies import Distribution
 from painresponse.tables.model import PValue
 
 __all__ = ["between_groups_categorical", "between_groups_numeric", "failed", "within_group_paired"]
-
-_RANK_TESTS = {"rank_sum", "rank_sum_exact", "rank_sum_asymptotic", "signed_rank"}
 
 
 def failed(test: str, reason: str, n: tuple[int, ...]) -> PValue:
@@ -29,12 +32,6 @@ def failed(test: str, reason: str, n: tuple[int, ...]) -> PValue:
     return PValue(result=result, reason=reason)
 
 
-def _rank_options(choice_test: str, study: Study) -> dict[str, Any]:
-    if choice_test in ("rank_sum", "signed_rank"):
-        return {"method": study.analysis.exact}
-    return {}
-
-
 def between_groups_categorical(
     table: np.ndarray, kind: str, study: Study, override: str | None
 ) -> PValue:
@@ -42,9 +39,7 @@ def between_groups_categorical(
     from painresponse.stats.choice import choose_test, run_test
 
     table = np.asarray(table)
-    keep_rows = table.sum(axis=1) > 0
-    keep_cols = table.sum(axis=0) > 0
-    table = table[keep_rows][:, keep_cols]
+    table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
     n = tuple(int(v) for v in table.sum(axis=0))
     if table.shape[0] < 2 or table.shape[1] < 2:
         return failed("chi2", "fewer than two observed levels or groups: no test", n)
@@ -55,32 +50,69 @@ def between_groups_categorical(
         return failed(override or "chi2", str(exc), n)
 
 
+def _merged_support(dx: Distribution, dy: Distribution) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    values = np.union1d(dx.values, dy.values)
+    cx = np.zeros(values.size, dtype=np.int64)
+    cy = np.zeros(values.size, dtype=np.int64)
+    cx[np.searchsorted(values, dx.values)] = dx.counts
+    cy[np.searchsorted(values, dy.values)] = dy.counts
+    return values, cx, cy
+
+
+def _with_missing(result: TestResult, n_missing: tuple[int, ...]) -> TestResult:
+    import dataclasses
+
+    return dataclasses.replace(result, n_missing=n_missing)
+
+
 def between_groups_numeric(
-    x: np.ndarray, y: np.ndarray, kind: str, study: Study, override: str | None
+    dx: Distribution, dy: Distribution, kind: str, study: Study, override: str | None
 ) -> PValue:
     """t-test or rank-sum test (by the variable's kind, or the override) between two groups."""
     from painresponse.stats.choice import choose_test, run_test
 
-    n = (int(np.sum(~np.isnan(x))), int(np.sum(~np.isnan(y))))
+    n = (dx.n, dy.n)
+    missing = (dx.n_missing, dy.n_missing)
     try:
         choice = choose_test(kind, override=override, equal_var=study.analysis.equal_var)
-        kwargs = _rank_options(choice.test, study)
-        return PValue(result=run_test(choice, x, y, **kwargs), reason=choice.reason)
+        if choice.test == "rank_sum":
+            from painresponse.stats.ranks import rank_sum_from_counts
+
+            values, cx, cy = _merged_support(dx, dy)
+            opts: dict[str, Any] = {"method": study.analysis.exact, **dict(choice.options)}
+            result = rank_sum_from_counts(values, cx, cy, **opts)
+        elif choice.test == "ttest_ind" and dx.n >= 2 and dy.n >= 2:
+            from painresponse.stats.means import ttest_ind_from_stats
+
+            equal_var = bool(choice.options.get("equal_var", study.analysis.equal_var))
+            result = ttest_ind_from_stats(
+                dx.mean(), dx.sd(), dx.n, dy.mean(), dy.sd(), dy.n, equal_var=equal_var
+            )
+        else:
+            result = run_test(choice, dx.expand(), dy.expand())
+        return PValue(result=_with_missing(result, missing), reason=choice.reason)
     except StatisticsError as exc:
         return failed(override or kind, str(exc), n)
 
 
-def within_group_paired(later: np.ndarray, earlier: np.ndarray, study: Study) -> PValue:
-    """Signed-rank test (the study's paired test and zero method) of later vs. earlier."""
+def within_group_paired(differences: Distribution, study: Study) -> PValue:
+    """Signed-rank test (the study's zero method) on the later − earlier differences."""
     from painresponse.stats.choice import choose_test, run_test
 
-    n = (int(np.sum(~(np.isnan(later) | np.isnan(earlier)))),)
+    n = (differences.n,)
     override = None if study.analysis.paired_test == "signed_rank" else study.analysis.paired_test
     try:
         choice = choose_test("continuous_nonnormal", paired=True, override=override)
-        kwargs: dict[str, Any] = _rank_options(choice.test, study)
         if choice.test == "signed_rank":
-            kwargs["zero_method"] = study.analysis.zero_method
-        return PValue(result=run_test(choice, later, earlier, **kwargs), reason=choice.reason)
+            from painresponse.stats.ranks import signed_rank_from_counts
+
+            opts: dict[str, Any] = {**dict(choice.options)}
+            opts["zero_method"] = study.analysis.zero_method
+            opts["method"] = study.analysis.exact
+            result = signed_rank_from_counts(differences.values, differences.counts, **opts)
+        else:
+            d = differences.expand()
+            result = run_test(choice, d, np.zeros_like(d))
+        return PValue(result=result, reason=choice.reason)
     except StatisticsError as exc:
         return failed("signed_rank", str(exc), n)

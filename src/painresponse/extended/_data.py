@@ -1,0 +1,82 @@
+"""Reading outcome values and groups out of the analysed frame (shared by every module)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+from numpy.typing import NDArray
+
+from painresponse.cohort import GROUP
+from painresponse.eq5d import eq5d_index, level_sum
+from painresponse.extended.options import ExtendedOptions
+from painresponse.study import Outcome, Study
+
+__all__ = ["Analysed", "is_eq5d"]
+
+
+def is_eq5d(outcome: Outcome) -> bool:
+    """True for a five-dimension level-sum outcome (the EQ-5D-5L)."""
+    return outcome.summary == "level_sum" and all(
+        len(cols) == 5 for cols in outcome.dimension_columns.values()
+    )
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """The analysed patients, with helpers to get an outcome's values per time and group."""
+
+    frame: pl.DataFrame
+    study: Study
+    options: ExtendedOptions
+
+    @property
+    def labels(self) -> tuple[str, str]:
+        """(responder label, non-responder label)."""
+        return self.study.group_labels()
+
+    def group_mask(self, label: str) -> NDArray[np.bool_]:
+        """Rows of the patients in group ``label``."""
+        return np.asarray((self.frame[GROUP] == label).to_numpy(), dtype=bool)
+
+    @property
+    def responder(self) -> NDArray[np.float64]:
+        """1.0 for responders, 0.0 for non-responders."""
+        return self.group_mask(self.labels[0]).astype(float)
+
+    def dimensions(self, outcome: Outcome, time: str) -> NDArray[np.float64]:
+        """(n, k) dimension levels of a level-sum outcome at ``time`` (NaN = missing)."""
+        cols = outcome.raw_columns(time)
+        return np.column_stack(
+            [self.frame[c].cast(pl.Float64).fill_null(np.nan).to_numpy() for c in cols]
+        )
+
+    def values(self, outcome: Outcome, time: str, summary: str | None = None) -> NDArray[np.float64]:
+        """The outcome's score per patient at ``time`` (NaN when not recorded).
+
+        ``summary`` overrides the EQ-5D choice: ``"level_sum"`` or ``"index:<code>"``.
+        """
+        if outcome.summary == "value":
+            column = outcome.raw_columns(time)[0]
+            return np.asarray(
+                self.frame[column].cast(pl.Float64).fill_null(np.nan).to_numpy(), dtype=float
+            )
+        levels = self.dimensions(outcome, time)
+        choice = summary or self.options.eq5d_summary
+        if is_eq5d(outcome) and choice.startswith("index:"):
+            return eq5d_index(levels, choice.split(":", 1)[1])
+        return level_sum(levels) if is_eq5d(outcome) else np.asarray(levels.sum(axis=1))
+
+    def outcome_label(self, outcome: Outcome, summary: str | None = None) -> str:
+        """The outcome's label, naming the EQ-5D summary used."""
+        if not is_eq5d(outcome):
+            return outcome.label
+        choice = summary or self.options.eq5d_summary
+        if choice.startswith("index:"):
+            return f"{outcome.label} index ({choice.split(':', 1)[1]} value set)"
+        return f"{outcome.label} level sum (5–25)"
+
+    def time_label(self, key: str) -> str:
+        """The display label of time point ``key``."""
+        return self.study.time(key).label

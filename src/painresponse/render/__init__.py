@@ -1,0 +1,1 @@
+"""Renderers: turn a StudyResult into files; they format, never compute."""

@@ -1,0 +1,82 @@
+"""One pass of aggregation: every frequency table the five tables and the figures need.
+
+For each categorical or numeric variable: counts of (group, value). For each outcome:
+the joint counts of (group, score at each time point), from which Table 3 (each time),
+Table 4 (complete pairs) and Table 5 (changes) all follow. The queries are lazy and run
+together (``polars.collect_all``), so an in-memory study and a streamed registry file
+share this code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from painresponse.cohort import GROUP
+from painresponse.study import Study
+from painresponse.tables.outcomes_expr import outcome_expr
+
+__all__ = ["Aggregates", "aggregate", "COUNT"]
+
+COUNT = "_n"
+
+
+@dataclass(frozen=True)
+class Aggregates:
+    """Frequency tables of the analysed patients.
+
+    Attributes
+    ----------
+    variables : dict
+        Variable key -> frame (``_group``, ``value``, ``_n``); categorical values as text,
+        numeric values as Float64 (null = missing).
+    outcomes : dict
+        Outcome key -> frame (``_group``, one Float64 column per time key, ``_n``).
+    group_sizes : dict
+        Group label -> number of analysed patients.
+    """
+
+    variables: dict[str, pl.DataFrame]
+    outcomes: dict[str, pl.DataFrame]
+    group_sizes: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        """All analysed patients."""
+        return sum(self.group_sizes.values())
+
+
+def aggregate(analysed: pl.DataFrame | pl.LazyFrame, study: Study, streaming: bool = False) -> Aggregates:
+    """Compute every frequency table in one batch of lazy queries.
+
+    Parameters
+    ----------
+    analysed : polars.DataFrame or LazyFrame
+        The analysed patients with their ``_group`` column (typed, validated).
+    study : Study
+        Says which variables and outcomes to count.
+    streaming : bool
+        Run the queries on polars' streaming engine (bounded memory for large inputs).
+    """
+    lazy = analysed.lazy()
+    queries: list[pl.LazyFrame] = []
+    names: list[tuple[str, str]] = []
+    for var in study.variables:
+        value = pl.col(var.column)
+        value = value.cast(pl.String) if var.is_categorical else value.cast(pl.Float64)
+        queries.append(lazy.group_by(GROUP, value.alias("value")).agg(pl.len().alias(COUNT)))
+        names.append(("variable", var.key))
+    for outcome in study.outcomes:
+        cols = [outcome_expr(outcome, t).alias(t) for t in outcome.time_keys()]
+        queries.append(lazy.group_by(GROUP, *cols).agg(pl.len().alias(COUNT)))
+        names.append(("outcome", outcome.key))
+    queries.append(lazy.group_by(GROUP).agg(pl.len().alias(COUNT)))
+    frames = pl.collect_all(queries, engine="streaming" if streaming else "auto")
+    variables: dict[str, pl.DataFrame] = {}
+    outcomes: dict[str, pl.DataFrame] = {}
+    for (kind, key), frame in zip(names, frames[:-1], strict=True):
+        (variables if kind == "variable" else outcomes)[key] = frame
+    sizes = dict(frames[-1].iter_rows())
+    group_sizes = {g: int(sizes.get(g, 0)) for g in study.group_labels()}
+    return Aggregates(variables, outcomes, group_sizes)
