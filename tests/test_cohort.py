@@ -18,7 +18,7 @@ STUDY = load_study()
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "epidural-3-month.toml"
 
 
-def typed(rows: list[dict[str, str]], tmp_path: Path) -> pl.DataFrame:
+def typed(rows: list[dict[str, str]], tmp_path: Path) -> pl.LazyFrame:
     return validate(read_table(write_csv(rows, tmp_path / "c.csv")), STUDY)
 
 
@@ -44,7 +44,7 @@ def test_completeness_and_baseline_zero(tmp_path: Path) -> None:
     assert reasons[BASELINE_ZERO_REASON] == (1, (4,))
     assert flow.analysed == 7
     assert flow.excluded + flow.analysed == flow.assessed
-    assert cohort.analysed[GROUP].null_count() == 0
+    assert cohort.collect()[GROUP].null_count() == 0
 
 
 def test_baseline_zero_as_non_responder(tmp_path: Path) -> None:
@@ -56,7 +56,7 @@ def test_baseline_zero_as_non_responder(tmp_path: Path) -> None:
     )
     cohort = build_cohort(typed(rows, tmp_path), study)
     assert cohort.flow.analysed == 4
-    assert cohort.analysed.filter(pl.col("_row") == 2)[GROUP].item() == "Non-responder"
+    assert cohort.collect().filter(pl.col("_row") == 2)[GROUP].item() == "Non-responder"
 
 
 def test_flow_rows() -> None:
@@ -94,10 +94,10 @@ def test_every_row_is_accounted_for(scores: list[tuple[int | None, ...]]) -> Non
     frame = pl.DataFrame(rows, schema={k: pl.String for k in rows[0]})
     from painresponse.io.readers import RawTable
 
-    cohort = build_cohort(validate(RawTable(frame, "t", 2), STUDY), STUDY)
+    cohort = build_cohort(validate(RawTable(frame.lazy(), "t", 2), STUDY), STUDY)
     flow = cohort.flow
     assert flow.excluded + flow.analysed == flow.assessed == len(scores)
-    placed = [r for e in flow.exclusions for r in e.rows] + cohort.analysed["_row"].to_list()
+    placed = [r for e in flow.exclusions for r in e.rows] + cohort.collect()["_row"].to_list()
     assert sorted(placed) == list(range(2, 2 + len(scores)))
 
 
@@ -115,7 +115,7 @@ def test_eligibility_rule_and_rename(tmp_path: Path) -> None:
     )
     from painresponse.io.readers import RawTable
 
-    cohort = build_cohort(validate(RawTable(frame, "export.csv", 2), study), study)
+    cohort = build_cohort(validate(RawTable(frame.lazy(), "export.csv", 2), study), study)
     reasons = [(e.stage, e.reason, e.rows) for e in cohort.flow.exclusions]
     assert reasons == [
         ("eligibility", "younger than 20 years", (2,)),

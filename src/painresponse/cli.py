@@ -74,7 +74,7 @@ def _tables(value: str | None) -> set[str] | None:
 
 def _run_report(
     data: Any, study: Path | None, out: Path, formats: set[str], tables: set[str] | None,
-    overwrite: bool, encoding: str | None,
+    overwrite: bool, encoding: str | None, extended: bool | None,
 ) -> None:  # fmt: skip
     from rich.console import Console
 
@@ -85,7 +85,7 @@ def _run_report(
     console = Console(highlight=False)
     _guard(lambda: check_out_dir(out, overwrite))
     with console.status("Analysing …"):
-        result = _guard(lambda: analyze(data, study, encoding=encoding))
+        result = _guard(lambda: analyze(data, study, encoding=encoding, extended=extended))
     if tables is not None:
         import dataclasses
 
@@ -101,6 +101,9 @@ def _run_report(
     )
     for table in result.tables.values():
         console.print(table_to_rich(table))
+    if result.extended is not None:
+        for message in result.extended.messages:
+            console.print(f"[yellow]note:[/yellow] {message}", markup=True)
     with console.status("Writing outputs …") as status:
         paths = _guard(
             lambda: write_outputs(
@@ -120,11 +123,15 @@ def demo(
         str | None, typer.Option("--format", help=f"Comma-separated: {', '.join(ALL_FORMATS)}.")
     ] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace the output folder's contents.")] = False,
+    extended: Annotated[
+        bool, typer.Option(help="Add the analyses beyond the paper (supplementary tables S1–S7).")
+    ] = True,
 ) -> None:
     """Analyse the bundled synthetic cohort with the published study's definition."""
     from painresponse.synth import default_cohort_path
 
-    _run_report(default_cohort_path(), None, out, _formats(format), None, overwrite, None)
+    path = default_cohort_path()
+    _run_report(path, None, out, _formats(format), None, overwrite, None, extended)
 
 
 @app.command()
@@ -138,9 +145,17 @@ def report(
     ] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace the output folder's contents.")] = False,
     encoding: Annotated[str | None, typer.Option(help="Text encoding of a CSV file.")] = None,
+    extended: Annotated[
+        bool | None,
+        typer.Option(
+            "--extended/--no-extended",
+            help="Add the analyses beyond the paper (default: the study file's choice).",
+        ),
+    ] = None,
 ) -> None:
     """Analyse DATA and write Tables 1–5, the flow, figures and reports."""
-    _run_report(data, study, out, _formats(format), _tables(tables), overwrite, encoding)
+    chosen = _tables(tables)
+    _run_report(data, study, out, _formats(format), chosen, overwrite, encoding, extended)
 
 
 @app.command()

@@ -2,6 +2,8 @@
 
 Every input row ends in exactly one place: excluded at eligibility, excluded at the
 completeness check, not classified (the responder rule cannot be applied), or in a group.
+Each row's place is one lazy expression, counted in one pass, so the flow of a registry
+streams like the flow of a clinic's spreadsheet.
 """
 
 from __future__ import annotations
@@ -12,20 +14,28 @@ import polars as pl
 
 from painresponse.flow import Exclusion, Flow
 from painresponse.io.validate import ROW
-from painresponse.responders import BASELINE_ZERO_REASON, classify
+from painresponse.responders import BASELINE_ZERO_REASON, classify_expr
 from painresponse.study import Study
 
-__all__ = ["Cohort", "GROUP", "build_cohort", "eligibility_failures"]
+__all__ = ["Cohort", "GROUP", "MAX_LISTED_ROWS", "build_cohort", "eligibility_failures"]
 
 GROUP = "_group"
+_STATUS = "_status"
+MAX_LISTED_ROWS = 1000
+"""Row numbers kept per exclusion reason (the count is always complete)."""
 
 
 @dataclass(frozen=True)
 class Cohort:
-    """The analysed patients with their group, and the flow that led to them."""
+    """The analysed patients with their group (lazily), and the flow that led to them."""
 
-    analysed: pl.DataFrame
+    analysed: pl.LazyFrame
     flow: Flow
+    streaming: bool = False
+
+    def collect(self) -> pl.DataFrame:
+        """The analysed patients in memory."""
+        return self.analysed.collect(engine="streaming" if self.streaming else "auto")
 
 
 def eligibility_failures(study: Study) -> list[tuple[str, pl.Expr]]:
@@ -46,68 +56,84 @@ def eligibility_failures(study: Study) -> list[tuple[str, pl.Expr]]:
     return out
 
 
-def _missing_reason(study: Study) -> list[tuple[str, pl.Expr]]:
+def _completeness_failures(study: Study) -> list[tuple[str, pl.Expr]]:
     out = []
     comp = study.completeness
     for key in comp.outcomes:
         outcome = study.outcome(key)
         for t in comp.time_points:
-            cols = outcome.raw_columns(t)
-            missing = pl.any_horizontal([pl.col(c).is_null() for c in cols])
-            label = study.time(t).label
-            out.append((f"{comp.reason}: {outcome.label} at {label} not recorded", missing))
+            missing = pl.any_horizontal([pl.col(c).is_null() for c in outcome.raw_columns(t)])
+            reason = f"{comp.reason}: {outcome.label} at {study.time(t).label} not recorded"
+            out.append((reason, missing))
     return out
 
 
-def build_cohort(frame: pl.DataFrame, study: Study) -> Cohort:
+def _status_expr(study: Study) -> tuple[pl.Expr, dict[str, str]]:
+    """Each row's place: an exclusion reason or a group label; and reason -> stage."""
+    stages: dict[str, str] = {}
+    chain: list[tuple[pl.Expr, str]] = []
+    for stage, rules in (
+        ("eligibility", eligibility_failures(study)),
+        ("completeness", _completeness_failures(study)),
+    ):
+        for reason, fails in rules:
+            stages.setdefault(reason, stage)
+            chain.append((fails, reason))
+    rule = study.responder
+    base = pl.col(study.outcome(rule.outcome).raw_columns(rule.baseline)[0])
+    group = classify_expr(study)
+    unclassified = "responder rule cannot be applied: score not recorded"
+    stages[BASELINE_ZERO_REASON] = "classification"
+    stages[unclassified] = "classification"
+    expr: pl.Expr = (
+        pl.when(group.is_not_null())
+        .then(group)
+        .when(base == 0)
+        .then(pl.lit(BASELINE_ZERO_REASON))
+        .otherwise(pl.lit(unclassified))
+    )
+    for fails, reason in reversed(chain):
+        expr = pl.when(fails).then(pl.lit(reason)).otherwise(expr)
+    return expr, stages
+
+
+def build_cohort(frame: pl.LazyFrame | pl.DataFrame, study: Study, streaming: bool = False) -> Cohort:
     """Apply eligibility, completeness and the responder rule; account for every row.
 
     Parameters
     ----------
-    frame : polars.DataFrame
+    frame : polars.LazyFrame or DataFrame
         Validated, typed data with the ``_row`` column.
     study : Study
         The study definition.
+    streaming : bool
+        Use polars' streaming engine (large inputs).
 
     Returns
     -------
     Cohort
         ``analysed`` has a ``_group`` column; ``flow`` counts every exclusion by reason
-        (a patient is counted once, under the first reason that applies).
+        (a patient is counted once, under the first reason that applies, in the order
+        eligibility rules, then completeness, then classification).
     """
-    exclusions: list[Exclusion] = []
-    remaining = frame
-    stages: list[tuple[str, list[tuple[str, pl.Expr]]]] = [
-        ("eligibility", eligibility_failures(study)),
-        ("completeness", _missing_reason(study)),
+    status, stages = _status_expr(study)
+    lazy = frame.lazy().with_columns(status.alias(_STATUS))
+    summary = (
+        lazy.group_by(_STATUS)
+        .agg(pl.len().alias("n"), pl.col(ROW).sort().head(MAX_LISTED_ROWS).alias("rows"))
+        .collect(engine="streaming" if streaming else "auto")
+    )
+    found = {s: (int(n), tuple(int(r) for r in rows)) for s, n, rows in summary.iter_rows()}
+    exclusions = [
+        Exclusion(stages[reason], reason, *found[reason])  # type: ignore[arg-type]
+        for reason in stages
+        if reason in found
     ]
-    for stage, rules in stages:
-        for reason, fails in rules:
-            hit = remaining.filter(fails)
-            if hit.height:
-                rows = tuple(int(r) for r in hit[ROW].to_list())
-                exclusions.append(Exclusion(stage, reason, hit.height, rows))  # type: ignore[arg-type]
-                remaining = remaining.filter(~fails)
-    groups = classify(remaining, study)
-    remaining = remaining.with_columns(groups.alias(GROUP))
-    unclassified = remaining.filter(pl.col(GROUP).is_null())
-    if unclassified.height:
-        rule = study.responder
-        outcome = study.outcome(rule.outcome)
-        base = outcome.raw_columns(rule.baseline)[0]
-        zero = unclassified.filter(pl.col(base) == 0)
-        other = unclassified.filter(pl.col(base) != 0)
-        if zero.height:
-            rows = tuple(int(r) for r in zero[ROW].to_list())
-            exclusions.append(Exclusion("classification", BASELINE_ZERO_REASON, zero.height, rows))
-        if other.height:
-            rows = tuple(int(r) for r in other[ROW].to_list())
-            reason = "responder rule cannot be applied: score not recorded"
-            exclusions.append(Exclusion("classification", reason, other.height, rows))
-        remaining = remaining.filter(pl.col(GROUP).is_not_null())
-    counts = []
-    for label in study.group_labels():
-        counts.append((label, int((remaining[GROUP] == label).sum())))
-    flow = Flow(assessed=frame.height, exclusions=tuple(exclusions), groups=tuple(counts))
-    assert flow.excluded + flow.analysed == flow.assessed
-    return Cohort(analysed=remaining, flow=flow)
+    groups = tuple((g, found.get(g, (0, ()))[0]) for g in study.group_labels())
+    assessed = sum(n for n, _ in found.values())
+    flow = Flow(assessed=assessed, exclusions=tuple(exclusions), groups=groups)
+    if flow.excluded + flow.analysed != flow.assessed:
+        unknown = sorted(set(found) - set(stages) - set(study.group_labels()))
+        raise AssertionError(f"rows unaccounted for in the flow: {unknown}")
+    analysed = lazy.filter(pl.col(_STATUS).is_in(list(study.group_labels()))).rename({_STATUS: GROUP})
+    return Cohort(analysed=analysed, flow=flow, streaming=streaming)

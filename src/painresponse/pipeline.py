@@ -19,7 +19,10 @@ __all__ = ["analyze"]
 
 
 def analyze(
-    data: Any, study: Study | str | Path | None = None, encoding: str | None = None
+    data: Any,
+    study: Study | str | Path | None = None,
+    encoding: str | None = None,
+    extended: bool | None = None,
 ) -> StudyResult:
     """Run the study's analysis on a data file or DataFrame.
 
@@ -32,6 +35,10 @@ def analyze(
         A study definition or the path of a study file; the bundled LSGB study by default.
     encoding : str, optional
         Force the text encoding of a CSV file.
+    extended : bool, optional
+        Add the analyses beyond the paper (EQ-5D index, effect sizes, mixed models,
+        responder curves, ROC, predictors) as supplementary tables; default: the study
+        file's ``extended.enabled``.
 
     Returns
     -------
@@ -54,10 +61,17 @@ def analyze(
         study = load_study(study)
     raw = read_table(data, encoding=encoding)
     typed = validate(raw, study)
-    cohort = build_cohort(typed, study)
-    aggregates = aggregate(cohort.analysed, study)
+    cohort = build_cohort(typed, study, streaming=raw.streaming)
+    aggregates = aggregate(cohort.analysed, study, streaming=raw.streaming)
     tables = build_tables(aggregates, study)
     software = software_versions()
+    analysed = None if raw.streaming else cohort.collect()
+    ext = None
+    if extended if extended is not None else study.extended.enabled:
+        from painresponse.extended import build_extended
+
+        ext = build_extended(cohort.collect() if analysed is None else analysed, study)
+        tables = {**tables, **ext.tables}
     return StudyResult(
         study=study,
         source=raw.source,
@@ -66,5 +80,6 @@ def analyze(
         figures=figure_data(aggregates, study),
         methods=methods_sentences(study, tables, software),
         software=software,
-        analysed=cohort.analysed,
+        analysed=analysed,
+        extended=ext,
     )

@@ -16,7 +16,7 @@ import polars as pl
 
 from painresponse.study import Study
 
-__all__ = ["BASELINE_ZERO_REASON", "classify", "responder_change_expr"]
+__all__ = ["BASELINE_ZERO_REASON", "classify", "classify_expr", "responder_change_expr"]
 
 BASELINE_ZERO_REASON = "baseline score of 0: percent change undefined"
 
@@ -42,18 +42,21 @@ def responder_change_expr(study: Study) -> pl.Expr:
 
 
 def classify(frame: pl.DataFrame, study: Study) -> pl.Series:
-    """Label each patient with the responder or non-responder label (null if undefined).
+    """Label each patient (see :func:`classify_expr`), as a Series."""
+    return frame.select(classify_expr(study).alias("group")).to_series()
+
+
+def classify_expr(study: Study) -> pl.Expr:
+    """The responder or non-responder label of each patient (null if undefined).
 
     Parameters
     ----------
-    frame : polars.DataFrame
-        Typed patient data (after validation).
     study : Study
         Supplies the rule, threshold and labels.
 
     Returns
     -------
-    polars.Series
+    polars.Expr
         String labels; null where the rule cannot be applied (missing scores, or a
         baseline of 0 under a percent rule with ``baseline_zero = "exclude"``).
 
@@ -79,4 +82,4 @@ def classify(frame: pl.DataFrame, study: Study) -> pl.Series:
         label = (
             pl.when((base == 0) & follow.is_not_null()).then(pl.lit(no)).otherwise(label)
         )
-    return frame.select(label.alias("group")).to_series()
+    return label

@@ -13,6 +13,7 @@ from painresponse.tables.model import Table
 if TYPE_CHECKING:
     import polars as pl
 
+    from painresponse.extended import ExtendedResult
     from painresponse.study import Study
 
 __all__ = ["FigureData", "OutcomeSummary", "StudyResult", "Trajectories", "Waterfall"]
@@ -93,6 +94,10 @@ class StudyResult:
         The statistical-methods paragraph, sentence by sentence, built from what was run.
     software : dict
         Names and versions of the software used.
+    analysed : polars.DataFrame or None
+        The analysed patients (in memory only; never written to any output).
+    extended : ExtendedResult or None
+        The analyses beyond the paper, when requested (their tables are also in ``tables``).
     """
 
     study: Study
@@ -103,6 +108,7 @@ class StudyResult:
     methods: tuple[str, ...]
     software: dict[str, str] = field(default_factory=dict)
     analysed: pl.DataFrame | None = None
+    extended: ExtendedResult | None = None
 
     def table_frame(self, key: str) -> Any:
         """Table ``key`` as a polars DataFrame of display text (the CSV contract's columns)."""

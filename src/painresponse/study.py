@@ -22,6 +22,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from painresponse.errors import StudyDefinitionError
+from painresponse.extended.options import ExtendedOptions
 
 __all__ = [
     "AnalysisOptions",
@@ -239,6 +240,7 @@ class Study(_Model):
     eligibility: list[EligibilityRule] = Field(default_factory=list)
     completeness: Completeness = Completeness()
     analysis: AnalysisOptions = AnalysisOptions()
+    extended: ExtendedOptions = ExtendedOptions()
     table_titles: dict[str, str] = Field(default_factory=dict)
     table_notes: dict[str, str] = Field(default_factory=dict)
     rename: dict[str, str] = Field(default_factory=dict)

@@ -21,7 +21,7 @@ def problems(path: Path) -> list[str]:
 
 
 def test_clean_file_types_columns(small_csv: Path) -> None:
-    typed = validate(read_table(small_csv), STUDY)
+    typed = validate(read_table(small_csv), STUDY).collect()
     assert typed["_row"].to_list()[:2] == [2, 3]
     assert typed["pain_t0"].dtype.is_float()
     assert typed["sex"].to_list()[:2] == ["Female", "Male"]
@@ -78,7 +78,7 @@ def test_missing_columns_listed(tmp_path: Path) -> None:
 def test_empty_cells_are_missing_not_errors(tmp_path: Path) -> None:
     rows = make_rows()
     rows[0]["coldness_t4"] = ""
-    typed = validate(read_table(write_csv(rows, tmp_path / "x.csv")), STUDY)
+    typed = validate(read_table(write_csv(rows, tmp_path / "x.csv")), STUDY).collect()
     assert typed["coldness_t4"].null_count() == 1
 
 
@@ -88,10 +88,10 @@ def test_cp949_and_bom(tmp_path: Path) -> None:
     cp = write_csv(rows, tmp_path / "kr.csv", encoding="cp949")
     table = read_table(cp)
     assert table.encoding == "cp949"
-    assert table.frame["adverse_event"][0] == "두통"
+    assert table.frame.collect()["adverse_event"][0] == "두통"
     bom = tmp_path / "bom.csv"
     bom.write_bytes(b"\xef\xbb\xbf" + write_csv(rows, tmp_path / "u.csv").read_bytes())
-    assert read_table(bom).frame.columns[0] == "patient_id"
+    assert read_table(bom).columns[0] == "patient_id"
 
 
 @pytest.mark.parametrize(
@@ -120,7 +120,7 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_excel_and_parquet_read_the_same(tmp_path: Path, small_csv: Path) -> None:
     import polars as pl
 
-    typed_csv = validate(read_table(small_csv), STUDY)
+    typed_csv = validate(read_table(small_csv), STUDY).collect()
     frame = pl.read_csv(small_csv)
     from openpyxl import Workbook
 
@@ -133,7 +133,7 @@ def test_excel_and_parquet_read_the_same(tmp_path: Path, small_csv: Path) -> Non
     book.save(tmp_path / "x.xlsx")
     frame.write_parquet(tmp_path / "x.parquet")
     for path in (tmp_path / "x.xlsx", tmp_path / "x.parquet"):
-        typed = validate(read_table(path), STUDY)
+        typed = validate(read_table(path), STUDY).collect()
         assert typed.select("pain_t0", "sex", "bmi").equals(
             typed_csv.select("pain_t0", "sex", "bmi")
         )

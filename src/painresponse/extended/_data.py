@@ -52,7 +52,9 @@ class Analysed:
             [self.frame[c].cast(pl.Float64).fill_null(np.nan).to_numpy() for c in cols]
         )
 
-    def values(self, outcome: Outcome, time: str, summary: str | None = None) -> NDArray[np.float64]:
+    def values(
+        self, outcome: Outcome, time: str, summary: str | None = None
+    ) -> NDArray[np.float64]:
         """The outcome's score per patient at ``time`` (NaN when not recorded).
 
         ``summary`` overrides the EQ-5D choice: ``"level_sum"`` or ``"index:<code>"``.

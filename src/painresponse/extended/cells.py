@@ -8,8 +8,8 @@ Examples
 >>> cell = EstimateCI(-2.0, -3.0, -1.5, digits=1)
 >>> cell.is_missing
 False
->>> Proportion(12, 41, 0.29, 0.17, 0.44).percent
-29.0
+>>> Proportion(12, 40, 0.3, 0.17, 0.46).percent
+30.0
 """
 
 from __future__ import annotations

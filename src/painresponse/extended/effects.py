@@ -47,7 +47,11 @@ def between_group_effects(data: Analysed) -> Table:
     rows: list[Row] = []
     for outcome in data.study.outcomes:
         label = data.outcome_label(outcome)
-        digits = 3 if data.options.eq5d_summary.startswith("index:") and outcome.summary != "value" else 1
+        digits = (
+            3
+            if data.options.eq5d_summary.startswith("index:") and outcome.summary != "value"
+            else 1
+        )
         rows.append(make_row(outcome.key, label, None, "header", {}))
         series: list[tuple[str, np.ndarray]] = []
         for t in outcome.time_keys():
@@ -60,7 +64,9 @@ def between_group_effects(data: Analysed) -> Table:
             try:
                 res = hodges_lehmann(values[resp], values[nonresp], conf_level=level)
             except StatisticsError as exc:
-                rows.append(make_row(outcome.key, label, name, "level", {"shift": note_cell(str(exc))}))
+                rows.append(
+                    make_row(outcome.key, label, name, "level", {"shift": note_cell(str(exc))})
+                )
                 continue
             cells = {
                 "shift": estimate_cell(res, digits, "Hodges–Lehmann shift"),
@@ -80,5 +86,11 @@ def between_group_effects(data: Analysed) -> Table:
             "when there are ties). Change scores are later minus earlier.",
         ),
     )
-    return Table(KEY, "S7", "Between-group effect estimates with confidence intervals.",
-                 columns, tuple(rows), notes)
+    return Table(
+        KEY,
+        "S7",
+        "Between-group effect estimates with confidence intervals.",
+        columns,
+        tuple(rows),
+        notes,
+    )

@@ -4,8 +4,10 @@ paired Hodges–Lehmann estimates."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import NDArray
 
 from painresponse.errors import StatisticsError
 from painresponse.extended._data import Analysed
@@ -20,7 +22,16 @@ KEY = "table9_friedman"
 _ADJUST_NAME = {"holm": "Holm", "bonferroni": "Bonferroni", "bh": "Benjamini–Hochberg"}
 
 
-def within_group_table(data: Analysed) -> Table:
+def _adjuster() -> Callable[..., NDArray[np.float64]] | None:
+    """``painresponse.stats.multiplicity.adjust_pvalues``, or None while it is not installed."""
+    try:
+        from painresponse.stats.multiplicity import adjust_pvalues
+    except ImportError:
+        return None
+    return adjust_pvalues  # type: ignore[no-any-return]
+
+
+def within_group_table(data: Analysed) -> tuple[Table, list[str]]:
     """Friedman test across the time points within each group, then pairwise tests.
 
     Parameters
@@ -30,12 +41,14 @@ def within_group_table(data: Analysed) -> Table:
 
     Returns
     -------
-    Table
+    table : Table
         Key ``"table9_friedman"``. Per outcome a header row with each group's Friedman
         p-value (``"p:<group>"``), then one row per comparison (later vs. earlier) with the
         paired Hodges–Lehmann pseudo-median of the change (``"hl:<group>"``) and the
         signed-rank p-value adjusted within the outcome and group (``"p:<group>"``,
         ``PValue.adjusted``; the raw p stays in ``PValue.result``).
+    messages : list of str
+        Problems in words (e.g. the adjustment was not available).
 
     Notes
     -----
@@ -44,16 +57,26 @@ def within_group_table(data: Analysed) -> Table:
     (``[analysis]``); the adjustment (Holm by default) is over the comparisons of one
     outcome in one group.
     """
-    from painresponse.stats.multiplicity import adjust_pvalues
-
     analysis = data.study.analysis
     method = data.options.pairwise_adjust
+    adjust_pvalues = _adjuster() if method != "none" else None
+    messages: list[str] = []
+    if adjust_pvalues is None and method != "none":
+        messages.append(
+            "Pairwise signed-rank p-values are unadjusted: the multiplicity module "
+            "(painresponse.stats.multiplicity) is not available."
+        )
+        method = "none"
     level = data.options.conf_level
     rows: list[Row] = []
     for outcome in data.study.outcomes:
         label = data.outcome_label(outcome)
         times = outcome.time_keys()
-        digits = 3 if data.options.eq5d_summary.startswith("index:") and outcome.summary != "value" else 1
+        digits = (
+            3
+            if data.options.eq5d_summary.startswith("index:") and outcome.summary != "value"
+            else 1
+        )
         header: dict[str, object] = {}
         pair_cells: dict[tuple[str, str], dict[str, object]] = {}
         pairs = [(a, b) for a, b in data.study.comparisons() if a in times and b in times]
@@ -83,15 +106,15 @@ def within_group_table(data: Analysed) -> Table:
                     cells[f"p:{group}"] = note_cell(str(exc))
                     tests.append(None)
             raw = np.array([t.result.pvalue if t else np.nan for t in tests], dtype=float)
-            adjusted = adjust_pvalues(raw, method=method) if method != "none" else raw
-            for (later, earlier), test, adj in zip(pairs, tests, adjusted, strict=True):
-                if test is not None:
+            adjusted = adjust_pvalues(raw, method=method) if adjust_pvalues is not None else raw
+            for (later, earlier), pvalue, adj in zip(pairs, tests, adjusted, strict=True):
+                if pvalue is not None:
                     pair_cells[(later, earlier)][f"p:{group}"] = (
                         dataclasses.replace(
-                            test, adjusted=float(adj), adjustment=_ADJUST_NAME[method]
+                            pvalue, adjusted=float(adj), adjustment=_ADJUST_NAME[method]
                         )
                         if method != "none"
-                        else test
+                        else pvalue
                     )
         rows.append(make_row(outcome.key, label, "Friedman test", "header", header))
         for later, earlier in pairs:
@@ -113,5 +136,12 @@ def within_group_table(data: Analysed) -> Table:
             "wilcox.test(paired = TRUE, conf.int = TRUE).",
         ),
     )
-    return Table(KEY, "S4", "Change over time within each group: Friedman test and pairwise "
-                 "comparisons.", tuple(columns), tuple(rows), notes)
+    table = Table(
+        KEY,
+        "S4",
+        "Change over time within each group: Friedman test and pairwise comparisons.",
+        tuple(columns),
+        tuple(rows),
+        notes,
+    )
+    return table, messages

@@ -76,7 +76,9 @@ class MixedFit:
     messages: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _long(data: Analysed, outcome: Outcome) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64], list[str]]:
+def _long(
+    data: Analysed, outcome: Outcome
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64], list[str]]:
     """Response, design matrix, patient index and term names of the long data."""
     times = outcome.time_keys()
     responder = data.responder
@@ -97,7 +99,9 @@ def _long(data: Analysed, outcome: Outcome) -> tuple[NDArray[np.float64], NDArra
     return np.array(ys), np.array(rows), np.array(ids), terms
 
 
-def _fit(y: NDArray[np.float64], x: NDArray[np.float64], ids: NDArray[np.int64], reml: bool) -> tuple[object, list[str]]:
+def _fit(
+    y: NDArray[np.float64], x: NDArray[np.float64], ids: NDArray[np.int64], reml: bool
+) -> tuple[object, list[str]]:
     from statsmodels.regression.mixed_linear_model import MixedLM
 
     caught: list[str] = []
@@ -152,8 +156,8 @@ def fit_mixed(data: Analysed, outcome: Outcome) -> MixedFit:
     messages: list[str] = []
     reml, caught = _fit(y, x, ids, reml=True)
     messages += caught
-    beta = np.asarray(reml.fe_params, dtype=float)  # type: ignore[attr-defined]
-    cov = np.asarray(reml.cov_params(), dtype=float)[: beta.size, : beta.size]  # type: ignore[attr-defined]
+    beta = np.asarray(reml.fe_params, dtype=np.float64)  # type: ignore[attr-defined]
+    cov = np.asarray(reml.cov_params(), dtype=np.float64)[: beta.size, : beta.size]  # type: ignore[attr-defined]
     se = np.sqrt(np.diag(cov))
     converged = bool(getattr(reml, "converged", True))
     changes: dict[tuple[str, str], tuple[float, float]] = {}
@@ -163,14 +167,19 @@ def fit_mixed(data: Analysed, outcome: Outcome) -> MixedFit:
             contrast[j] = 1.0
             if group == yes:
                 contrast[1 + k + j] = 1.0
-            changes[(t, group)] = (float(contrast @ beta), float(math.sqrt(contrast @ cov @ contrast)))
+            changes[(t, group)] = (
+                float(contrast @ beta),
+                float(math.sqrt(contrast @ cov @ contrast)),
+            )
     interaction_idx = list(range(2 + k, 2 + 2 * k))
     if data.options.mixed_test == "lrt":
         full, c1 = _fit(y, x, ids, reml=False)
         reduced, c2 = _fit(y, x[:, : 2 + k], ids, reml=False)
         messages += c1 + c2
-        converged = converged and bool(getattr(full, "converged", True)) and bool(
-            getattr(reduced, "converged", True)
+        converged = (
+            converged
+            and bool(getattr(full, "converged", True))
+            and bool(getattr(reduced, "converged", True))
         )
         stat = 2.0 * (float(full.llf) - float(reduced.llf))  # type: ignore[attr-defined]
         stat = max(stat, 0.0)
@@ -236,7 +245,11 @@ def mixed_model_table(data: Analysed) -> tuple[Table, list[MixedFit], list[str]]
     messages: list[str] = []
     for outcome in data.study.outcomes:
         label = data.outcome_label(outcome)
-        digits = 3 if data.options.eq5d_summary.startswith("index:") and outcome.summary != "value" else 2
+        digits = (
+            3
+            if data.options.eq5d_summary.startswith("index:") and outcome.summary != "value"
+            else 2
+        )
         try:
             fit = fit_mixed(data, outcome)
         except (np.linalg.LinAlgError, ValueError) as exc:
@@ -247,10 +260,15 @@ def mixed_model_table(data: Analysed) -> tuple[Table, list[MixedFit], list[str]]
         fits.append(fit)
         messages += [m for m in fit.messages if "converge" in m.lower()]
         if not fit.converged:
-            rows.append(make_row(outcome.key, label, None, "header",
-                                 {"p": note_cell("model did not converge")}))
+            rows.append(
+                make_row(
+                    outcome.key, label, None, "header", {"p": note_cell("model did not converge")}
+                )
+            )
             continue
-        header = {"p": PValue(fit.interaction, "group × time interaction")} if fit.interaction else {}
+        header = (
+            {"p": PValue(fit.interaction, "group × time interaction")} if fit.interaction else {}
+        )
         rows.append(make_row(outcome.key, label, None, "header", header))
         times = outcome.time_keys()
         k = len(times) - 1
@@ -259,13 +277,25 @@ def mixed_model_table(data: Analysed) -> tuple[Table, list[MixedFit], list[str]]
             for group in (yes, no):
                 est, se = fit.changes[(t, group)]
                 cells[f"change:{group}"] = EstimateCI(
-                    est, est - z * se, est + z * se, digits, data.options.conf_level,
-                    "change from baseline (mixed model)", "Wald interval, REML fit", fit.n_patients,
+                    est,
+                    est - z * se,
+                    est + z * se,
+                    digits,
+                    data.options.conf_level,
+                    "change from baseline (mixed model)",
+                    "Wald interval, REML fit",
+                    fit.n_patients,
                 )
             b, s = float(fit.estimate[1 + k + j]), float(fit.se[1 + k + j])
             cells["difference"] = EstimateCI(
-                b, b - z * s, b + z * s, digits, data.options.conf_level,
-                f"difference in change, {yes} − {no}", "Wald interval, REML fit", fit.n_patients,
+                b,
+                b - z * s,
+                b + z * s,
+                digits,
+                data.options.conf_level,
+                f"difference in change, {yes} − {no}",
+                "Wald interval, REML fit",
+                fit.n_patients,
             )
             name = f"{data.time_label(t)}–{data.time_label(times[0])}"
             rows.append(make_row(outcome.key, label, name, "level", cells))
@@ -277,8 +307,9 @@ def mixed_model_table(data: Analysed) -> tuple[Table, list[MixedFit], list[str]]
         Column("p", "Group × time P-value", kind="pvalue"),
     )
     test = (
-        "likelihood-ratio test between maximum-likelihood fits with and without the "
-        "interaction" if data.options.mixed_test == "lrt" else "Wald test on the REML fit"
+        "likelihood-ratio test between maximum-likelihood fits with and without the interaction"
+        if data.options.mixed_test == "lrt"
+        else "Wald test on the REML fit"
     )
     notes = (
         Footnote("", ASSUMPTIONS),
@@ -288,6 +319,7 @@ def mixed_model_table(data: Analysed) -> tuple[Table, list[MixedFit], list[str]]
             f"time P-value is a {test}. Every recorded observation is used.",
         ),
     )
-    table = Table(KEY, "S1", "Linear mixed model: change from baseline by group.",
-                  columns, tuple(rows), notes)
+    table = Table(
+        KEY, "S1", "Linear mixed model: change from baseline by group.", columns, tuple(rows), notes
+    )
     return table, fits, messages

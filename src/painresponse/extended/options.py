@@ -11,7 +11,7 @@ Examples
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -64,18 +64,18 @@ class ExtendedOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    enabled: bool = True
+    enabled: bool = False
     eq5d_summary: str = "level_sum"
     eq5d_value_set: str = "KR"
-    conf_level: float = Field(0.95, gt=0.5, lt=1.0)
+    conf_level: Annotated[float, Field(gt=0.5, lt=1.0)] = 0.95
     mixed_test: Literal["lrt", "wald"] = "lrt"
     pairwise_adjust: Literal["holm", "bonferroni", "bh", "none"] = "holm"
     responder_percent: list[float] = Field(default_factory=lambda: [30.0, 50.0])
     responder_absolute: list[float] = Field(default_factory=lambda: [2.0])
     roc_time: str | None = None
     roc_anchor: Literal["level_sum", "index"] = "level_sum"
-    roc_level_sum_mid: float = Field(1.0, gt=0)
-    roc_index_mid: float | None = Field(None, gt=0)
+    roc_level_sum_mid: Annotated[float, Field(gt=0)] = 1.0
+    roc_index_mid: Annotated[float | None, Field(gt=0)] = None
     multivariable: list[str] = Field(default_factory=list)
     predictors: list[str] = Field(default_factory=list)
 

@@ -1,12 +1,14 @@
-"""Read a table of patients from CSV, Excel, Parquet or a DataFrame, as text.
+"""Read a table of patients from CSV, Excel, Parquet or a DataFrame, lazily where it can.
 
-Every column is read as text so that validation sees exactly what the user wrote:
-nothing is coerced on the way in. Row numbers follow the spreadsheet convention
-(the header is row 1, the first patient is row 2).
+Text files are read as text so that validation sees exactly what the user wrote: nothing is
+coerced on the way in. Parquet files, folders and globs of Parquet files are scanned lazily
+(polars), so files larger than memory stream. Row numbers follow the spreadsheet convention
+(the header is row 1, the first patient is row 2); in-memory tables count from 1.
 """
 
 from __future__ import annotations
 
+import glob as globbing
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,33 +18,47 @@ import polars as pl
 
 from painresponse.errors import InputError
 
-__all__ = ["RawTable", "SUPPORTED_EXTENSIONS", "read_table"]
+__all__ = ["LARGE_CSV_BYTES", "RawTable", "SUPPORTED_EXTENSIONS", "read_table"]
 
 SUPPORTED_EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet", ".pq")
 _ENCODINGS = ("utf-8", "cp949")
+LARGE_CSV_BYTES = 256 * 1024**2
+"""CSV files above this size are scanned lazily (UTF-8 only) instead of read whole."""
 
 
 @dataclass(frozen=True)
 class RawTable:
-    """The input as text columns.
+    """The input, not yet validated.
 
     Attributes
     ----------
-    frame : polars.DataFrame
-        Every column as String (null where the cell was empty).
+    frame : polars.LazyFrame
+        The rows; text files give String columns (null where a cell was empty),
+        Parquet files and DataFrames keep their own types.
     source : str
-        The file name, or ``"DataFrame"``.
+        The file name(s), or ``"DataFrame"``.
     first_row : int
         Row number of the first patient as the user counts (2 for files with a header
-        row, 1 for DataFrames).
+        row, 1 for in-memory tables).
     encoding : str or None
         The text encoding used for CSV files.
+    rows : int or None
+        Number of rows when known without a scan.
+    streaming : bool
+        True when the data should be processed with polars' streaming engine.
     """
 
-    frame: pl.DataFrame
+    frame: pl.LazyFrame
     source: str
     first_row: int = 2
     encoding: str | None = None
+    rows: int | None = None
+    streaming: bool = False
+
+    @property
+    def columns(self) -> list[str]:
+        """Column names."""
+        return list(self.frame.collect_schema().names())
 
 
 def _decode(raw: bytes, source: str, encoding: str | None) -> tuple[str, str]:
@@ -59,7 +75,10 @@ def _decode(raw: bytes, source: str, encoding: str | None) -> tuple[str, str]:
                 "try another --encoding (utf-8, cp949)"
             ) from None
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return raw[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{source}: not valid UTF-8 text at byte {exc.start + 3}") from None
     for name in _ENCODINGS:
         try:
             return raw.decode(name), name
@@ -71,27 +90,49 @@ def _decode(raw: bytes, source: str, encoding: str | None) -> tuple[str, str]:
     )
 
 
+def _separator(path: Path, first_line: str) -> str:
+    if path.suffix.lower() == ".tsv" or first_line.count("\t") > first_line.count(","):
+        return "\t"
+    return ","
+
+
 def _read_csv(path: Path, encoding: str | None) -> RawTable:
     try:
+        size = path.stat().st_size
+        if size > LARGE_CSV_BYTES and encoding in (None, "utf-8", "utf8"):
+            return _scan_csv(path)
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read the file ({exc.strerror})") from None
     text, used = _decode(raw, str(path), encoding)
     if not text.strip():
         raise InputError(f"{path}: the file is empty")
-    first_line = text.splitlines()[0]
-    sep = "\t" if path.suffix.lower() == ".tsv" or first_line.count("\t") > first_line.count(",") else ","
     try:
         frame = pl.read_csv(
             io.StringIO(text),
-            separator=sep,
+            separator=_separator(path, text.splitlines()[0]),
             infer_schema=False,
             truncate_ragged_lines=False,
         )
     except (pl.exceptions.PolarsError, ValueError) as exc:
         detail = str(exc).splitlines()[0]
         raise InputError(f"{path}: not a readable table ({detail})") from None
-    return RawTable(frame=frame, source=path.name, first_row=2, encoding=used)
+    return RawTable(frame.lazy(), path.name, 2, used, frame.height)
+
+
+def _scan_csv(path: Path) -> RawTable:
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    if b"\x00" in head:
+        raise InputError(f"{path}: this is a binary file, not a CSV table")
+    first_line = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    frame = pl.scan_csv(
+        path,
+        separator=_separator(path, first_line),
+        infer_schema=False,
+        encoding="utf8",
+    )
+    return RawTable(frame, path.name, 2, "utf-8", None, streaming=True)
 
 
 def _read_excel(path: Path) -> RawTable:
@@ -102,46 +143,67 @@ def _read_excel(path: Path) -> RawTable:
     except Exception as exc:  # calamine raises its own types for broken workbooks
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"{path}: not a readable Excel workbook ({detail})") from None
-    return RawTable(frame=_as_text(frame), source=path.name, first_row=2)
+    return RawTable(frame.lazy(), path.name, 2, None, frame.height)
 
 
-def _read_parquet(path: Path) -> RawTable:
-    try:
-        frame = pl.read_parquet(path)
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
-    except Exception as exc:
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(f"{path}: not a readable Parquet file ({detail})") from None
-    return RawTable(frame=_as_text(frame), source=path.name, first_row=2)
+def _parquet_files(spec: str) -> list[Path]:
+    path = Path(spec)
+    if any(ch in spec for ch in "*?["):
+        files = sorted(Path(p) for p in globbing.glob(spec, recursive=True))
+        if not files:
+            raise InputError(f"{spec}: no file matches this pattern")
+        return files
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.suffix.lower() in (".parquet", ".pq"))
+        if not files:
+            raise InputError(f"{path}: the folder holds no .parquet files")
+        return files
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    return [path]
 
 
-def _as_text(frame: pl.DataFrame) -> pl.DataFrame:
-    """Cast every column to String; integral floats are written without '.0'."""
-    out = []
-    for name, dtype in frame.schema.items():
-        col = pl.col(name)
-        if dtype.is_float():
-            integral = col.is_finite() & (col == col.round(0)) & (col.abs() < 2**53)
-            text = (
-                pl.when(integral)
-                .then(col.cast(pl.Int64, strict=False).cast(pl.String))
-                .otherwise(col.cast(pl.String))
+def _read_parquet(spec: str) -> RawTable:
+    files = _parquet_files(spec)
+    schemas: dict[Path, dict[str, pl.DataType]] = {}
+    rows = 0
+    for f in files:
+        try:
+            schemas[f] = dict(pl.read_parquet_schema(f))
+            rows += pl.scan_parquet(f).select(pl.len()).collect().item()
+        except Exception as exc:
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(f"{f}: not a readable Parquet file ({detail})") from None
+    first, reference = files[0], schemas[files[0]]
+    for f in files[1:]:
+        other = schemas[f]
+        if set(other) != set(reference):
+            extra = sorted(set(other) - set(reference))
+            lacking = sorted(set(reference) - set(other))
+            raise InputError(
+                f"{f} and {first} have different columns"
+                + (f"; only in {f.name}: {', '.join(extra)}" if extra else "")
+                + (f"; missing from {f.name}: {', '.join(lacking)}" if lacking else "")
             )
-            out.append(text.alias(name))
-        else:
-            out.append(col.cast(pl.String).alias(name))
-    return frame.select(out) if out else frame
+        for name, dtype in reference.items():
+            if other[name] != dtype:
+                raise InputError(
+                    f"column {name!r} is {dtype} in {first} but {other[name]} in {f}"
+                )
+    source = files[0].name if len(files) == 1 else f"{spec} ({len(files)} files)"
+    frame = pl.scan_parquet([str(f) for f in files])
+    return RawTable(frame, source, 2, None, rows, streaming=rows > 1_000_000)
 
 
 def read_table(data: Any, encoding: str | None = None) -> RawTable:
-    """Read patients from a path or a DataFrame (pandas, polars or pyarrow), as text.
+    """Open patients from a path or a DataFrame (pandas, polars, pyarrow or DuckDB).
 
     Parameters
     ----------
     data : str, Path or DataFrame
         A ``.csv``/``.tsv`` (UTF-8, UTF-8 with BOM, or CP949/EUC-KR, detected), ``.xlsx``,
-        or ``.parquet`` file; or an in-memory table.
+        or ``.parquet`` file; a folder of Parquet files or a glob (``"registry/*.parquet"``);
+        or an in-memory table.
     encoding : str, optional
         Force a text encoding for CSV files.
 
@@ -152,29 +214,34 @@ def read_table(data: Any, encoding: str | None = None) -> RawTable:
     Raises
     ------
     InputError
-        Missing, empty, binary or unreadable files, and unsupported extensions.
+        Missing, empty, binary or unreadable files, unsupported extensions, globs that
+        match nothing, and Parquet files whose columns or types differ (naming the files).
     """
     if isinstance(data, str | Path):
-        path = Path(data)
-        suffix = path.suffix.lower()
-        if suffix not in SUPPORTED_EXTENSIONS:
-            raise InputError(
-                f"{path}: unsupported file type {suffix or '(none)'!r}; "
-                f"use one of {', '.join(SUPPORTED_EXTENSIONS)}"
-            )
-        if not path.exists():
-            raise InputError(f"{path}: file not found")
-        if path.is_dir():
-            raise InputError(f"{path}: is a folder, not a file")
-        if suffix in (".csv", ".tsv", ".txt"):
-            table = _read_csv(path, encoding)
-        elif suffix in (".parquet", ".pq"):
-            table = _read_parquet(path)
+        spec = str(data)
+        path = Path(spec)
+        is_pattern = any(ch in spec for ch in "*?[")
+        if path.is_dir() or is_pattern:
+            table = _read_parquet(spec)
         else:
-            table = _read_excel(path)
+            suffix = path.suffix.lower()
+            if suffix not in SUPPORTED_EXTENSIONS:
+                raise InputError(
+                    f"{path}: unsupported file type {suffix or '(none)'!r}; "
+                    f"use one of {', '.join(SUPPORTED_EXTENSIONS)}"
+                )
+            if not path.exists():
+                raise InputError(f"{path}: file not found")
+            if suffix in (".csv", ".tsv", ".txt"):
+                table = _read_csv(path, encoding)
+            elif suffix in (".parquet", ".pq"):
+                table = _read_parquet(spec)
+            else:
+                table = _read_excel(path)
     else:
-        table = RawTable(frame=_as_text(_to_polars(data)), source="DataFrame", first_row=1)
-    if table.frame.width == 0 or table.frame.height == 0:
+        frame = _to_polars(data)
+        table = RawTable(frame.lazy(), "DataFrame", 1, None, frame.height)
+    if not table.columns or table.rows == 0:
         raise InputError(f"{table.source}: the table has no patient rows")
     return table
 
@@ -189,12 +256,12 @@ def _to_polars(data: Any) -> pl.DataFrame:
         if module == "pandas":
             return pl.from_pandas(data)
         if module == "pyarrow":
-            return pl.from_arrow(data)  # type: ignore[return-value]
-        if module == "duckdb":
+            return pl.DataFrame(pl.from_arrow(data))
+        if module in ("duckdb", "_duckdb"):
             return data.pl()  # type: ignore[no-any-return]
     except Exception as exc:
         raise InputError(f"DataFrame: cannot convert the {module} table ({exc})") from None
     raise InputError(
         f"cannot read data of type {type(data).__name__}: pass a file path or a "
-        "pandas, polars or pyarrow DataFrame"
+        "pandas, polars, pyarrow or DuckDB table"
     )

@@ -7,101 +7,176 @@ Rules, each reported with row, column, value and the rule in words:
 - numeric columns hold numbers, integers where the study says so, within range;
 - categorical columns hold one of the listed labels (the message lists them).
 
-Empty cells are "not recorded" and stay missing; nothing is coerced or dropped.
+Empty cells are "not recorded" and stay missing (in typed numeric input, null and NaN
+are missing); nothing is coerced or dropped. The checks are lazy polars expressions:
+one aggregation counts every rule's failures, and only failing rules are fetched row by
+row, so a registry file streams through the same code as a clinic's spreadsheet.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
-from painresponse.errors import Problem, ValidationError
+from painresponse.errors import InputError, Problem, ValidationError
 from painresponse.io.readers import RawTable
 from painresponse.study import Study
 
-__all__ = ["ROW", "validate"]
+__all__ = ["MAX_ROWS_PER_RULE", "ROW", "validate"]
 
 ROW = "_row"
-_MAX_PER_COLUMN = 200
+MAX_ROWS_PER_RULE = 200
 
 
-def _problems_from(frame: pl.DataFrame, mask: pl.Expr, column: str, rule: str) -> list[Problem]:
-    bad = frame.filter(mask).select(ROW, pl.col(column).alias("_value"))
-    out = [
-        Problem(row=int(r), column=column, value=v, rule=rule)
-        for r, v in bad.head(_MAX_PER_COLUMN).iter_rows()
-    ]
-    if bad.height > _MAX_PER_COLUMN:
-        out.append(
-            Problem(
-                row=None,
-                column=column,
-                value=None,
-                rule=f"{bad.height - _MAX_PER_COLUMN} more values break the rule: {rule}",
-            )
+@dataclass(frozen=True)
+class _Rule:
+    column: str
+    rule: str
+    broken: pl.Expr
+
+
+def _as_text(column: str, dtype: pl.DataType) -> pl.Expr:
+    """A column as trimmed text; integral floats written without '.0'."""
+    col = pl.col(column)
+    if dtype == pl.String:
+        return col.str.strip_chars()
+    if dtype.is_float():
+        integral = col.is_finite() & (col == col.round(0)) & (col.abs() < 2**53)
+        return (
+            pl.when(col.is_nan())
+            .then(None)
+            .when(integral)
+            .then(col.cast(pl.Int64, strict=False).cast(pl.String))
+            .otherwise(col.cast(pl.String))
         )
-    return out
+    return col.cast(pl.String)
 
 
-def _numeric_checks(
-    frame: pl.DataFrame,
-    column: str,
-    label: str,
-    lo: float | None,
-    hi: float | None,
-    integer: bool,
-) -> tuple[pl.Expr, list[Problem]]:
-    text = pl.col(column).str.strip_chars()
-    number = text.cast(pl.Float64, strict=False)
-    present = text.is_not_null() & (text != "")
-    kind = "an integer" if integer else "a number"
-    span = ""
+def _range_text(lo: float | None, hi: float | None) -> str:
     if lo is not None and hi is not None:
-        span = f" from {lo:g} to {hi:g}"
-    elif lo is not None:
-        span = f" of at least {lo:g}"
-    elif hi is not None:
-        span = f" of at most {hi:g}"
-    rule = f"{label} must be {kind}{span}"
-    not_number = present & (number.is_null() | number.is_nan() | number.is_infinite())
-    problems = _problems_from(frame, not_number, column, rule)
-    ok = present & ~not_number
+        return f" from {lo:g} to {hi:g}"
+    if lo is not None:
+        return f" of at least {lo:g}"
+    if hi is not None:
+        return f" of at most {hi:g}"
+    return ""
+
+
+def _numeric(
+    column: str, dtype: pl.DataType, label: str, lo: float | None, hi: float | None, integer: bool
+) -> tuple[pl.Expr, list[_Rule]]:
+    rule = f"{label} must be {'an integer' if integer else 'a number'}{_range_text(lo, hi)}"
+    col = pl.col(column)
+    rules: list[_Rule] = []
+    if dtype.is_numeric():
+        number = col.cast(pl.Float64)
+        present = number.is_not_null() & ~number.is_nan()
+    else:
+        text = _as_text(column, dtype)
+        number = text.cast(pl.Float64, strict=False)
+        present = text.is_not_null() & (text != "")
+        not_number = present & (number.is_null() | number.is_nan() | number.is_infinite())
+        rules.append(_Rule(column, rule, not_number))
+        present = present & ~not_number
     broken = pl.lit(False)
+    if dtype.is_numeric():
+        broken = broken | number.is_infinite()
     if integer:
         broken = broken | (number != number.round(0))
     if lo is not None:
         broken = broken | (number < lo)
     if hi is not None:
         broken = broken | (number > hi)
-    problems += _problems_from(frame, ok & broken, column, rule)
+    rules.append(_Rule(column, rule, present & broken))
     typed = pl.when(present).then(number).otherwise(None).alias(column)
-    return typed, problems
+    return typed, rules
 
 
-def _categorical_checks(
-    frame: pl.DataFrame, column: str, label: str, allowed: list[str]
-) -> tuple[pl.Expr, list[Problem]]:
-    text = pl.col(column).str.strip_chars()
+def _categorical(
+    column: str, dtype: pl.DataType, label: str, allowed: list[str]
+) -> tuple[pl.Expr, list[_Rule]]:
+    text = _as_text(column, dtype)
     present = text.is_not_null() & (text != "")
-    listed = ", ".join(repr(a) for a in allowed)
-    rule = f"{label} must be one of {listed}"
-    problems = _problems_from(frame, present & ~text.is_in(allowed), column, rule)
+    rule = f"{label} must be one of {', '.join(repr(a) for a in allowed)}"
     typed = pl.when(present).then(text).otherwise(None).alias(column)
-    return typed, problems
+    return typed, [_Rule(column, rule, present & ~text.is_in(allowed))]
 
 
-def validate(raw: RawTable, study: Study) -> pl.DataFrame:
-    """Validate the raw text table against the study and return typed columns.
+def _column_checks(schema: dict[str, pl.DataType], study: Study) -> tuple[list[pl.Expr], list[_Rule]]:
+    typed: list[pl.Expr] = []
+    rules: list[_Rule] = []
+    done = {study.id_column}
+
+    def add(expr: pl.Expr, found: list[_Rule]) -> None:
+        typed.append(expr)
+        rules.extend(found)
+
+    for var in study.variables:
+        if var.column in done:
+            continue
+        done.add(var.column)
+        dtype = schema[var.column]
+        if var.is_categorical:
+            add(*_categorical(var.column, dtype, var.label, var.allowed_values()))
+        else:
+            add(*_numeric(var.column, dtype, var.label, var.min, var.max, var.integer))
+    for outcome in study.outcomes:
+        what = outcome.label if outcome.summary == "value" else f"{outcome.label} level"
+        for t in outcome.time_keys():
+            label = f"{what} at {study.time(t).label}"
+            for column in outcome.raw_columns(t):
+                if column not in done:
+                    done.add(column)
+                    add(*_numeric(column, schema[column], label, outcome.min, outcome.max, outcome.integer))
+    relief = study.responder.relief_column
+    if relief and relief not in done:
+        done.add(relief)
+        add(*_numeric(relief, schema[relief], "percent relief", 0, 100, False))
+    for rule in study.eligibility:
+        if rule.column not in done and (rule.min is not None or rule.max is not None):
+            done.add(rule.column)
+            add(*_numeric(rule.column, schema[rule.column], rule.column, None, None, False))
+    return typed, rules
+
+
+def _id_problems(frame: pl.LazyFrame, id_col: str, empty_id: pl.Expr, streaming: bool) -> list[Problem]:
+    engine = "streaming" if streaming else "auto"
+    ident = pl.col(id_col).cast(pl.String).str.strip_chars()
+    empty = frame.filter(empty_id).select(ROW).head(MAX_ROWS_PER_RULE).collect(engine=engine)
+    problems = [Problem(int(r), id_col, None, "patient ID must not be empty") for (r,) in empty.iter_rows()]
+    # Duplicates are found on 64-bit hashes (bounded memory), then confirmed on the IDs.
+    hashed = frame.filter(~empty_id).select(ident.hash(seed=7).alias("_h"))
+    repeated = hashed.group_by("_h").agg(pl.len().alias("_k")).filter(pl.col("_k") > 1)
+    suspects = repeated.select("_h").collect(engine=engine)["_h"]
+    if suspects.len() == 0:
+        return problems
+    rows = (
+        frame.filter(~empty_id & ident.hash(seed=7).is_in(suspects.implode()))
+        .select(ROW, ident.alias("_id"))
+        .collect(engine=engine)
+    )
+    groups = rows.group_by("_id", maintain_order=True).agg(pl.col(ROW)).filter(pl.col(ROW).list.len() > 1)
+    for _, dup_rows in groups.iter_rows():
+        listed = ", ".join(str(r) for r in dup_rows[:20]) + (" …" if len(dup_rows) > 20 else "")
+        for r in dup_rows[:MAX_ROWS_PER_RULE]:
+            problems.append(Problem(int(r), id_col, None, f"duplicate patient ID (rows {listed})"))
+    return problems
+
+
+def validate(raw: RawTable, study: Study) -> pl.LazyFrame:
+    """Validate the input against the study and return its typed columns (lazily).
 
     Parameters
     ----------
     raw : RawTable
-        The input as read by :func:`painresponse.io.read_table`.
+        The input as opened by :func:`painresponse.io.read_table`.
     study : Study
         The study definition.
 
     Returns
     -------
-    polars.DataFrame
+    polars.LazyFrame
         Column ``_row`` (the user's row number), the ID as text, categorical columns as
         text, numeric columns as Float64 (null = not recorded), and every other input
         column carried along untouched.
@@ -109,87 +184,49 @@ def validate(raw: RawTable, study: Study) -> pl.DataFrame:
     Raises
     ------
     ValidationError
-        Listing every problem found.
+        Listing every problem found (at most 200 rows per rule are listed by row, with the
+        number of further rows that break it).
     """
     frame = raw.frame
+    schema = dict(frame.collect_schema())
     if study.rename:
-        present = {k: v for k, v in study.rename.items() if k in frame.columns}
+        present = {k: v for k, v in study.rename.items() if k in schema}
         frame = frame.rename(present)
-    missing = [c for c in study.required_columns() if c not in frame.columns]
+        schema = dict(frame.collect_schema())
+    missing = [c for c in study.required_columns() if c not in schema]
     if missing:
-        problems = [
-            Problem(row=None, column=c, value=None, rule="required column is missing")
-            for c in missing
-        ]
-        raise ValidationError(raw.source, problems)
+        found = [Problem(None, c, None, "required column is missing") for c in missing]
+        raise ValidationError(raw.source, found)
 
-    frame = frame.with_columns(
-        pl.int_range(raw.first_row, raw.first_row + frame.height, dtype=pl.Int64).alias(ROW)
-    )
-    problems: list[Problem] = []
-    typed: list[pl.Expr] = []
-
+    frame = frame.with_row_index(ROW, offset=raw.first_row).with_columns(pl.col(ROW).cast(pl.Int64))
+    engine = "streaming" if raw.streaming else "auto"
+    typed, rules = _column_checks(schema, study)
     id_col = study.id_column
-    ident = pl.col(id_col).str.strip_chars()
+    ident = _as_text(id_col, schema[id_col])
     empty_id = ident.is_null() | (ident == "")
-    for (r,) in frame.filter(empty_id).select(ROW).iter_rows():
-        problems.append(Problem(int(r), id_col, None, "patient ID must not be empty"))
-    dup = frame.filter(~empty_id & ident.is_duplicated()).select(ROW, ident.alias("_id"))
-    if dup.height:
-        groups = dup.group_by("_id", maintain_order=True).agg(pl.col(ROW))
-        for _, rows in groups.iter_rows():
-            rows_text = ", ".join(str(r) for r in rows)
-            for r in rows:
-                problems.append(
-                    Problem(int(r), id_col, None, f"duplicate patient ID (rows {rows_text})")
-                )
-    typed.append(ident.alias(id_col))
 
-    done: set[str] = {id_col}
-    for var in study.variables:
-        if var.column in done:
-            continue
-        done.add(var.column)
-        if var.is_categorical:
-            expr, found = _categorical_checks(frame, var.column, var.label, var.allowed_values())
-        else:
-            expr, found = _numeric_checks(
-                frame, var.column, var.label, var.min, var.max, var.integer
-            )
-        typed.append(expr)
-        problems += found
-
-    for outcome in study.outcomes:
-        for t in outcome.time_keys():
-            tp = study.time(t).label
-            for column in outcome.raw_columns(t):
-                if column in done:
-                    continue
-                done.add(column)
-                what = outcome.label if outcome.summary == "value" else f"{outcome.label} level"
-                expr, found = _numeric_checks(
-                    frame, column, f"{what} at {tp}", outcome.min, outcome.max, outcome.integer
-                )
-                typed.append(expr)
-                problems += found
-
-    relief = study.responder.relief_column
-    if relief and relief not in done:
-        done.add(relief)
-        expr, found = _numeric_checks(frame, relief, "percent relief", 0, 100, False)
-        typed.append(expr)
-        problems += found
-
-    for rule in study.eligibility:
-        if rule.column in done:
-            continue
-        done.add(rule.column)
-        if rule.min is not None or rule.max is not None:
-            expr, found = _numeric_checks(frame, rule.column, rule.column, None, None, False)
-            typed.append(expr)
-            problems += found
-
+    counts = frame.select(
+        pl.len().alias("_rows"), *[r.broken.sum().alias(f"_r{i}") for i, r in enumerate(rules)]
+    ).collect(engine=engine)
+    if counts["_rows"].item() == 0:
+        raise InputError(f"{raw.source}: the table has no patient rows")
+    failing = [i for i, r in enumerate(rules) if counts[f"_r{i}"].item() > 0]
+    queries = [
+        frame.filter(rules[i].broken)
+        .select(ROW, _as_text(rules[i].column, schema[rules[i].column]).alias("_value"))
+        .head(MAX_ROWS_PER_RULE)
+        for i in failing
+    ]
+    problems: list[Problem] = []
+    for i, rows in zip(failing, pl.collect_all(queries, engine=engine), strict=True):
+        rule = rules[i]
+        problems += [Problem(int(r), rule.column, v, rule.rule) for r, v in rows.iter_rows()]
+        total = int(counts[f"_r{i}"].item())
+        if total > MAX_ROWS_PER_RULE:
+            more = f"{total - MAX_ROWS_PER_RULE} more rows break the rule: {rule.rule}"
+            problems.append(Problem(None, rule.column, None, more))
+    problems += _id_problems(frame, id_col, empty_id, raw.streaming)
     if problems:
         problems.sort(key=lambda p: (p.row is None, p.row or 0, p.column or ""))
         raise ValidationError(raw.source, problems)
-    return frame.with_columns(typed)
+    return frame.with_columns(ident.alias(id_col), *typed)

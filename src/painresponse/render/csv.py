@@ -24,7 +24,7 @@ def _p_headers(table: Table, column: Column) -> tuple[str, str]:
     group_cols = [c for c in table.columns if c.kind == "pvalue"]
     if len(group_cols) == 1:
         return "p_value", "test"
-    group = column.key.split(":", 1)[1]
+    group = column.key.split(":", 1)[1] if ":" in column.key else column.key
     return f"p_value ({group})", f"test ({group})"
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -561,6 +561,23 @@ def figure_captions(result: StudyResult) -> dict[str, str]:
         )
     if figures.waterfall is not None:
         captions["waterfall"] = _waterfall_caption(figures.waterfall)
+    ext = result.extended
+    if ext is not None:
+        if ext.figures.responder_curves:
+            captions["responder_curves"] = (
+                "Cumulative responder curves: share of patients reaching each percent reduction "
+                "in pain from baseline, per follow-up time point and group."
+            )
+        if ext.figures.roc is not None:
+            captions["roc"] = (
+                "ROC curve of the pain change against EQ-5D improvement, with the "
+                "Youden-optimal cut-off marked."
+            )
+        if ext.figures.forest:
+            captions["forest"] = (
+                "Odds ratios of response (95% CI) from univariable and multivariable "
+                "logistic regression."
+            )
     return captions
 
 
@@ -622,12 +639,28 @@ def render_figures(result: StudyResult) -> list[RenderedFigure]:
         Flow, outcomes, trajectories and waterfall, those that have data, numbered in order.
     """
     captions = figure_captions(result)
-    draw = {
+    draw: dict[str, Callable[[], Figure]] = {
         "flow": lambda: flow_figure(result.flow),
         "outcomes": lambda: outcome_figure(result.figures),
         "trajectories": lambda: trajectory_figure(result.figures),
         "waterfall": lambda: waterfall_figure(result.figures),
     }
+    ext = result.extended
+    if ext is not None:
+        from painresponse.render import extended_figures as xf
+
+        def styled(make: Callable[[], Figure]) -> Callable[[], Figure]:
+            def run() -> Figure:
+                with _style():
+                    return make()
+
+            return run
+
+        curves, forest, roc = ext.figures.responder_curves, ext.figures.forest, ext.figures.roc
+        draw["responder_curves"] = styled(lambda: xf.responder_curve_figure(curves))
+        if roc is not None:
+            draw["roc"] = styled(lambda: xf.roc_figure(roc))
+        draw["forest"] = styled(lambda: xf.forest_figure(forest))
     rendered = []
     for number, (name, caption) in enumerate(captions.items(), start=1):
         figure = draw[name]()

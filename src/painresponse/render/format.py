@@ -91,7 +91,12 @@ def format_pvalue(p: float, options: FormatOptions = PLAIN) -> str:
 
 
 def format_cell(cell: Cell, options: FormatOptions = PLAIN) -> str:
-    """Format one table cell as text."""
+    """Format one table cell as text (the extended analyses' cells included)."""
+    from painresponse.render.format_extended import format_extended_cell
+
+    extended = format_extended_cell(cell, options)
+    if extended is not None:
+        return extended
     if isinstance(cell, CountPercent):
         pct = format_number(cell.percent, cell.digits, options)
         return f"{cell.count} ({pct}%)"
@@ -120,7 +125,7 @@ def format_cell(cell: Cell, options: FormatOptions = PLAIN) -> str:
         return cell.text
     if isinstance(cell, Empty):
         return ""
-    raise TypeError(f"unknown cell type {type(cell).__name__}")
+    raise TypeError(f"unknown cell type {type(cell).__name__}")  # pragma: no cover
 
 
 def column_header(column: Column) -> str:

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Literal
 
+from painresponse.extended.cells import EstimateCI, Number, Proportion
 from painresponse.stats._result import TestResult
 
 __all__ = [
@@ -123,7 +124,18 @@ class PValue:
         return math.isnan(self.value)
 
 
-Cell = CountPercent | MeanSD | MedianIQR | Comparison | Text | Empty | PValue
+Cell = (
+    CountPercent
+    | MeanSD
+    | MedianIQR
+    | Comparison
+    | Text
+    | Empty
+    | PValue
+    | EstimateCI
+    | Proportion
+    | Number
+)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,328 @@
+"""Responder analysis beyond one cut-off: cumulative responder curves, responder rates with
+Wilson intervals, and agreement between response at two follow-up times."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import stats as sps
+
+from painresponse.extended._data import Analysed
+from painresponse.extended._tables import make_row, note_cell
+from painresponse.extended.cells import EstimateCI, Number, Proportion
+from painresponse.tables.model import Column, Footnote, Row, Table
+
+__all__ = [
+    "Agreement",
+    "ResponderCurve",
+    "cohen_kappa",
+    "responder_curves",
+    "responder_rates_table",
+    "wilson_interval",
+]
+
+KEY = "table7_responder_rates"
+
+
+@dataclass(frozen=True)
+class ResponderCurve:
+    """Share of patients reaching each percent reduction at one follow-up time.
+
+    Attributes
+    ----------
+    time, time_label : str
+        The follow-up time point.
+    thresholds : numpy.ndarray
+        Percent reductions 0, 1, ..., 100.
+    share : numpy.ndarray
+        Proportion (0–1) of patients whose reduction is at least each threshold.
+    n : int
+        Patients with a baseline above 0 and the follow-up recorded.
+    """
+
+    time: str
+    time_label: str
+    thresholds: NDArray[np.float64]
+    share: NDArray[np.float64]
+    n: int
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Agreement between response at two times: 2×2 counts, % agreement, Cohen's kappa.
+
+    ``table[i][j]``: i = response at the first time (1 = yes), j = at the second.
+    """
+
+    first: str
+    second: str
+    table: tuple[tuple[int, int], tuple[int, int]]
+    n: int
+    percent_agreement: float
+    kappa: float
+    kappa_se: float
+    kappa_ci: tuple[float, float]
+
+
+def wilson_interval(count: int, total: int, conf_level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a proportion (R ``prop.test(x, n, correct = FALSE)``).
+
+    Notes
+    -----
+    .. math:: \\frac{x + z^2/2}{n + z^2} \\pm \\frac{z}{n + z^2}\\sqrt{\\frac{x(n-x)}{n}
+              + \\frac{z^2}{4}}
+
+    References
+    ----------
+    Wilson EB. Probable inference, the law of succession, and statistical inference.
+    *J Am Stat Assoc* 1927;22:209-212.
+
+    Examples
+    --------
+    >>> [round(v, 6) for v in wilson_interval(41, 84)]
+    [0.384084, 0.593148]
+    """
+    if total <= 0:
+        return math.nan, math.nan
+    z = float(sps.norm.ppf(0.5 + conf_level / 2))
+    centre = (count + z * z / 2) / (total + z * z)
+    half = z / (total + z * z) * math.sqrt(count * (total - count) / total + z * z / 4)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def cohen_kappa(
+    table: NDArray[np.float64], conf_level: float = 0.95
+) -> tuple[float, float, tuple[float, float]]:
+    """Cohen's kappa of a square agreement table, its large-sample SE and Wald interval.
+
+    Notes
+    -----
+    SE from Fleiss, Cohen & Everitt (1969), not assuming kappa = 0:
+    :math:`\\mathrm{Var} = [\\sum_i p_{ii}(1 - (p_{i\\cdot} + p_{\\cdot i})(1-\\kappa))^2
+    + (1-\\kappa)^2 \\sum_{i \\ne j} p_{ij}(p_{\\cdot i} + p_{j\\cdot})^2
+    - (\\kappa - p_e(1-\\kappa))^2] / (n (1 - p_e)^2)`.
+
+    References
+    ----------
+    Fleiss JL, Cohen J, Everitt BS. Large sample standard errors of kappa and weighted
+    kappa. *Psychol Bull* 1969;72:323-327.
+
+    Examples
+    --------
+    >>> k, se, ci = cohen_kappa(np.array([[20.0, 5.0], [10.0, 15.0]]))
+    >>> round(k, 4), round(se, 4)
+    (0.4, 0.127)
+    """
+    n = float(table.sum())
+    if n == 0:
+        return math.nan, math.nan, (math.nan, math.nan)
+    p = table / n
+    rows, cols = p.sum(axis=1), p.sum(axis=0)
+    po, pe = float(np.trace(p)), float(rows @ cols)
+    if pe >= 1.0:
+        return math.nan, math.nan, (math.nan, math.nan)
+    kappa = (po - pe) / (1 - pe)
+    k = table.shape[0]
+    term1 = sum(p[i, i] * (1 - (rows[i] + cols[i]) * (1 - kappa)) ** 2 for i in range(k))
+    term2 = (1 - kappa) ** 2 * sum(
+        p[i, j] * (cols[i] + rows[j]) ** 2 for i in range(k) for j in range(k) if i != j
+    )
+    var = (term1 + term2 - (kappa - pe * (1 - kappa)) ** 2) / (n * (1 - pe) ** 2)
+    se = math.sqrt(max(var, 0.0))
+    z = float(sps.norm.ppf(0.5 + conf_level / 2))
+    return kappa, se, (kappa - z * se, kappa + z * se)
+
+
+def _reductions(data: Analysed, time: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Percent and absolute reduction of the responder outcome from baseline to ``time``."""
+    rule = data.study.responder
+    outcome = data.study.outcome(rule.outcome)
+    base = data.values(outcome, rule.baseline)
+    follow = data.values(outcome, time)
+    absolute = base - follow
+    with np.errstate(divide="ignore", invalid="ignore"):
+        percent = np.where(base > 0, absolute / base * 100.0, np.nan)
+    return percent, absolute
+
+
+def _follow_ups(data: Analysed) -> list[str]:
+    rule = data.study.responder
+    outcome = data.study.outcome(rule.outcome)
+    return [t for t in outcome.time_keys() if t != rule.baseline]
+
+
+def responder_curves(data: Analysed) -> list[ResponderCurve]:
+    """Cumulative responder curve per follow-up time (0–100% reduction in 1% steps)."""
+    curves = []
+    thresholds = np.arange(0.0, 101.0)
+    for t in _follow_ups(data):
+        percent, _ = _reductions(data, t)
+        values = percent[~np.isnan(percent)]
+        share = np.array(
+            [(values >= c - 1e-9).mean() if values.size else np.nan for c in thresholds]
+        )
+        curves.append(ResponderCurve(t, data.time_label(t), thresholds, share, int(values.size)))
+    return curves
+
+
+def _agreement(data: Analysed, first: str, second: str) -> Agreement | None:
+    rule = data.study.responder
+    p1, a1 = _reductions(data, first)
+    p2, a2 = _reductions(data, second)
+    x1, x2 = (p1, p2) if rule.rule == "percent_reduction" else (a1, a2)
+    ok = ~(np.isnan(x1) | np.isnan(x2))
+    if not ok.any():
+        return None
+    r1 = x1[ok] >= rule.threshold - 1e-9
+    r2 = x2[ok] >= rule.threshold - 1e-9
+    table = np.array(
+        [[np.sum(~r1 & ~r2), np.sum(~r1 & r2)], [np.sum(r1 & ~r2), np.sum(r1 & r2)]], dtype=float
+    )
+    kappa, se, ci = cohen_kappa(table, data.options.conf_level)
+    counts = ((int(table[1, 1]), int(table[1, 0])), (int(table[0, 1]), int(table[0, 0])))
+    return Agreement(
+        first,
+        second,
+        counts,
+        int(ok.sum()),
+        100.0 * float(np.trace(table)) / float(table.sum()),
+        kappa,
+        se,
+        ci,
+    )
+
+
+def responder_rates_table(
+    data: Analysed,
+) -> tuple[Table, list[ResponderCurve], Agreement | None, list[str]]:
+    """Responder rates under several definitions with Wilson CIs, and T1/T4 agreement.
+
+    Returns
+    -------
+    table : Table
+        Key ``"table7_responder_rates"``: one row per definition (≥ 30%, ≥ 50%, ≥ 2 points
+        by default), one :class:`Proportion` column per follow-up time; then the agreement
+        block (2×2 counts, % agreement, kappa with CI) between the responder rule's
+        follow-up and the last time point.
+    curves : list of ResponderCurve
+        For the figure.
+    agreement : Agreement or None
+        The agreement between response at the two times.
+    messages : list of str
+        Problems in words.
+    """
+    rule = data.study.responder
+    messages: list[str] = []
+    if rule.rule == "relief_column":
+        msg = (
+            "Responder curves need a score at each time point; "
+            "the study's rule uses a relief column."
+        )
+        table = Table(
+            KEY,
+            "S2",
+            "Responder rates.",
+            (Column("note", "Note"),),
+            (make_row("responder", "Responder rates", None, "single", {"note": note_cell(msg)}),),
+        )
+        return table, [], None, [msg]
+    outcome = data.study.outcome(rule.outcome)
+    follow_ups = _follow_ups(data)
+    level = data.options.conf_level
+    rows: list[Row] = []
+    definitions = [("percent", c) for c in data.options.responder_percent]
+    definitions += [("absolute", c) for c in data.options.responder_absolute]
+    for kind, cut in definitions:
+        label = f"≥ {cut:g}% reduction" if kind == "percent" else f"≥ {cut:g}-point reduction"
+        cells: dict[str, object] = {}
+        for t in follow_ups:
+            percent, absolute = _reductions(data, t)
+            x = percent if kind == "percent" else absolute
+            ok = ~np.isnan(x)
+            count, total = int((x[ok] >= cut - 1e-9).sum()), int(ok.sum())
+            lo, hi = wilson_interval(count, total, level)
+            cells[t] = Proportion(count, total, count / total if total else math.nan, lo, hi)
+        rows.append(
+            make_row("responder_rate", f"{outcome.label}: responders", label, "level", cells)
+        )
+    agreement = None
+    if len(follow_ups) >= 2:
+        first, second = rule.follow_up, follow_ups[-1]
+        if first == second:
+            first = follow_ups[0]
+        agreement = _agreement(data, first, second)
+    if agreement is not None:
+        f, s = data.time_label(agreement.first), data.time_label(agreement.second)
+        what = rule.describe(outcome.label, "", "").split(" from")[0]
+        block = f"Agreement of response ({what}) at {f} and {s}"
+        (yy, yn), (ny, nn) = agreement.table
+        rows.append(
+            make_row(
+                "agreement",
+                block,
+                f"responder at {f}: responder / not at {s}",
+                "level",
+                {follow_ups[0]: Number(yy, 0), follow_ups[-1]: Number(yn, 0)},
+            )
+        )
+        rows.append(
+            make_row(
+                "agreement",
+                block,
+                f"not responder at {f}: responder / not at {s}",
+                "level",
+                {follow_ups[0]: Number(ny, 0), follow_ups[-1]: Number(nn, 0)},
+            )
+        )
+        rows.append(
+            make_row(
+                "agreement",
+                block,
+                "% agreement",
+                "level",
+                {follow_ups[0]: Number(agreement.percent_agreement, 1)},
+            )
+        )
+        lo, hi = agreement.kappa_ci
+        rows.append(
+            make_row(
+                "agreement",
+                block,
+                "Cohen's kappa",
+                "level",
+                {
+                    follow_ups[0]: EstimateCI(
+                        agreement.kappa,
+                        lo,
+                        hi,
+                        2,
+                        level,
+                        "Cohen's kappa",
+                        "Wald interval, SE of Fleiss, Cohen & Everitt (1969)",
+                        agreement.n,
+                    )
+                },
+            )
+        )
+    columns = tuple(Column(t, data.time_label(t)) for t in follow_ups)
+    notes = (
+        Footnote(
+            "",
+            f"Responders / patients assessed (percent; {level:.0%} Wilson score interval). "
+            "Reduction from baseline; 30% and 50% are the IMMPACT 'moderately important' and "
+            "'substantial' thresholds. In the agreement block the two columns hold the "
+            "counts of the 2×2 table; kappa with a large-sample Wald interval.",
+        ),
+    )
+    table = Table(
+        KEY,
+        "S2",
+        "Responder rates under several definitions, and agreement of response over time.",
+        columns,
+        tuple(rows),
+        notes,
+    )
+    return table, responder_curves(data), agreement, messages
