@@ -32,7 +32,7 @@ def _hash() -> str:
 
 def setup() -> None:
     """Create the virtual environment and install the project with its dev extras."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - the message is for users of older Pythons
         sys.exit("painresponse needs Python 3.11 or newer")
     if not PY.exists():
         print("Creating .venv ...", flush=True)

@@ -99,7 +99,10 @@ def main() -> None:
             if args.skip_tableone:
                 continue
             theirs = measure(theirs_cmd)
-            print(f"rows={args.rows:,} run={i + 1} tableone 0.9.6: {theirs[0]:.2f} s, {theirs[1]:.0f} MB")
+            print(
+                f"rows={args.rows:,} run={i + 1} tableone 0.9.6: "
+                f"{theirs[0]:.2f} s, {theirs[1]:.0f} MB"
+            )
             print(
                 f"rows={args.rows:,} run={i + 1} ratio: {theirs[0] / ours[0]:.1f}x faster, "
                 f"{theirs[1] / ours[1]:.1f}x less peak memory"

@@ -53,7 +53,9 @@ def test_validate_clean_and_bad(tmp_path: Path) -> None:
     bad = write_csv(rows, tmp_path / "bad.csv")
     result = runner.invoke(app, ["validate", str(bad)])
     assert result.exit_code == 1
-    assert "row 5, pain_t1 = '12': Pain (NRS) at T1 must be an integer from 0 to 10" in result.output
+    assert (
+        "row 5, pain_t1 = '12': Pain (NRS) at T1 must be an integer from 0 to 10" in result.output
+    )
 
 
 def test_report_on_bad_file_is_one_message(tmp_path: Path) -> None:
@@ -71,7 +73,9 @@ def test_report_with_broken_study_file(tmp_path: Path) -> None:
     study = tmp_path / "s.toml"
     study.write_text("title = [", encoding="utf-8")
     data = write_csv(make_rows(), tmp_path / "d.csv")
-    result = runner.invoke(app, ["report", str(data), "--study", str(study), "--out", str(tmp_path / "o")])
+    result = runner.invoke(
+        app, ["report", str(data), "--study", str(study), "--out", str(tmp_path / "o")]
+    )
     assert result.exit_code == 2
     assert "not valid TOML" in result.output
 

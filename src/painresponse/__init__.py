@@ -35,7 +35,24 @@ _EXPORTS = {
     "write_outputs": "painresponse.render.outputs",
 }
 
-__all__ = sorted([*_EXPORTS, "__version__"])
+__all__ = [
+    "Flow",
+    "InputError",
+    "OutputError",
+    "PainresponseError",
+    "Problem",
+    "StatisticsError",
+    "Study",
+    "StudyDefinitionError",
+    "StudyResult",
+    "Table",
+    "TestResult",
+    "ValidationError",
+    "__version__",
+    "analyze",
+    "load_study",
+    "write_outputs",
+]
 
 if TYPE_CHECKING:
     from painresponse.errors import (

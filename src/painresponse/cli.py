@@ -54,7 +54,9 @@ def _formats(value: str | None) -> set[str]:
     chosen = {v.strip().lower() for v in value.split(",") if v.strip()}
     unknown = chosen - set(ALL_FORMATS)
     if unknown:
-        _fail(f"unknown format(s) {', '.join(sorted(unknown))}; choose from {', '.join(ALL_FORMATS)}")
+        _fail(
+            f"unknown format(s) {', '.join(sorted(unknown))}; choose from {', '.join(ALL_FORMATS)}"
+        )
     return chosen
 
 

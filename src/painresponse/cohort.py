@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from painresponse._engine import engine
 from painresponse.flow import Exclusion, Flow
 from painresponse.io.validate import ROW
 from painresponse.responders import BASELINE_ZERO_REASON, classify_expr
 from painresponse.study import Study
 
-__all__ = ["Cohort", "GROUP", "MAX_LISTED_ROWS", "build_cohort", "eligibility_failures"]
+__all__ = ["GROUP", "MAX_LISTED_ROWS", "Cohort", "build_cohort", "eligibility_failures"]
 
 GROUP = "_group"
 _STATUS = "_status"
@@ -35,7 +36,7 @@ class Cohort:
 
     def collect(self) -> pl.DataFrame:
         """The analysed patients in memory."""
-        return self.analysed.collect(engine="streaming" if self.streaming else "auto")
+        return self.analysed.collect(engine=engine(self.streaming))
 
 
 def eligibility_failures(study: Study) -> list[tuple[str, pl.Expr]]:
@@ -97,7 +98,9 @@ def _status_expr(study: Study) -> tuple[pl.Expr, dict[str, str]]:
     return expr, stages
 
 
-def build_cohort(frame: pl.LazyFrame | pl.DataFrame, study: Study, streaming: bool = False) -> Cohort:
+def build_cohort(
+    frame: pl.LazyFrame | pl.DataFrame, study: Study, streaming: bool = False
+) -> Cohort:
     """Apply eligibility, completeness and the responder rule; account for every row.
 
     Parameters
@@ -121,7 +124,7 @@ def build_cohort(frame: pl.LazyFrame | pl.DataFrame, study: Study, streaming: bo
     summary = (
         lazy.group_by(_STATUS)
         .agg(pl.len().alias("n"), pl.col(ROW).sort().head(MAX_LISTED_ROWS).alias("rows"))
-        .collect(engine="streaming" if streaming else "auto")
+        .collect(engine=engine(streaming))
     )
     found = {s: (int(n), tuple(int(r) for r in rows)) for s, n, rows in summary.iter_rows()}
     exclusions = [
@@ -135,5 +138,7 @@ def build_cohort(frame: pl.LazyFrame | pl.DataFrame, study: Study, streaming: bo
     if flow.excluded + flow.analysed != flow.assessed:
         unknown = sorted(set(found) - set(stages) - set(study.group_labels()))
         raise AssertionError(f"rows unaccounted for in the flow: {unknown}")
-    analysed = lazy.filter(pl.col(_STATUS).is_in(list(study.group_labels()))).rename({_STATUS: GROUP})
+    analysed = lazy.filter(pl.col(_STATUS).is_in(list(study.group_labels()))).rename(
+        {_STATUS: GROUP}
+    )
     return Cohort(analysed=analysed, flow=flow, streaming=streaming)

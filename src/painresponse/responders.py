@@ -79,7 +79,5 @@ def classify_expr(study: Study) -> pl.Expr:
         outcome = study.outcome(rule.outcome)
         base = pl.col(outcome.raw_columns(rule.baseline)[0])
         follow = pl.col(outcome.raw_columns(rule.follow_up)[0])
-        label = (
-            pl.when((base == 0) & follow.is_not_null()).then(pl.lit(no)).otherwise(label)
-        )
+        label = pl.when((base == 0) & follow.is_not_null()).then(pl.lit(no)).otherwise(label)
     return label

@@ -37,7 +37,9 @@ __all__ = [
     "load_study",
 ]
 
-VariableKind = Literal["continuous_normal", "continuous_nonnormal", "count", "categorical", "ordinal"]
+VariableKind = Literal[
+    "continuous_normal", "continuous_nonnormal", "count", "categorical", "ordinal"
+]
 
 
 class _Model(BaseModel):
@@ -176,9 +178,7 @@ class ResponderRule(_Model):
     outcome: str
     baseline: str
     follow_up: str
-    rule: Literal["percent_reduction", "absolute_reduction", "relief_column"] = (
-        "percent_reduction"
-    )
+    rule: Literal["percent_reduction", "absolute_reduction", "relief_column"] = "percent_reduction"
     threshold: float = 50.0
     relief_column: str | None = None
     responder_label: str = "Responder"
@@ -262,9 +262,9 @@ class Study(_Model):
                 problems.append(f"responder time point {t!r} is not a time point")
         if r.rule == "relief_column" and not r.relief_column:
             problems.append("responder.rule 'relief_column' needs responder.relief_column")
-        for o in self.completeness.outcomes:
-            if o not in outcomes:
-                problems.append(f"completeness names unknown outcome {o!r}")
+        for key in self.completeness.outcomes:
+            if key not in outcomes:
+                problems.append(f"completeness names unknown outcome {key!r}")
         for t in self.completeness.time_points:
             if t not in times:
                 problems.append(f"completeness names unknown time point {t!r}")

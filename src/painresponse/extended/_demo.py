@@ -21,4 +21,4 @@ def demo_frame() -> tuple[pl.DataFrame, Study]:
 
     study = load_study()
     typed = validate(read_table(default_cohort_path()), study)
-    return build_cohort(typed, study).analysed, study
+    return build_cohort(typed, study).collect(), study

@@ -18,7 +18,7 @@ import polars as pl
 
 from painresponse.errors import InputError
 
-__all__ = ["LARGE_CSV_BYTES", "RawTable", "SUPPORTED_EXTENSIONS", "read_table"]
+__all__ = ["LARGE_CSV_BYTES", "SUPPORTED_EXTENSIONS", "RawTable", "read_table"]
 
 SUPPORTED_EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet", ".pq")
 _ENCODINGS = ("utf-8", "cp949")
@@ -85,8 +85,7 @@ def _decode(raw: bytes, source: str, encoding: str | None) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     raise InputError(
-        f"{source}: the text is neither UTF-8 nor CP949 (EUC-KR); "
-        "give the encoding with --encoding"
+        f"{source}: the text is neither UTF-8 nor CP949 (EUC-KR); give the encoding with --encoding"
     )
 
 
@@ -187,9 +186,7 @@ def _read_parquet(spec: str) -> RawTable:
             )
         for name, dtype in reference.items():
             if other[name] != dtype:
-                raise InputError(
-                    f"column {name!r} is {dtype} in {first} but {other[name]} in {f}"
-                )
+                raise InputError(f"column {name!r} is {dtype} in {first} but {other[name]} in {f}")
     source = files[0].name if len(files) == 1 else f"{spec} ({len(files)} files)"
     frame = pl.scan_parquet([str(f) for f in files])
     return RawTable(frame, source, 2, None, rows, streaming=rows > 1_000_000)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from painresponse._engine import engine
 from painresponse.errors import InputError, Problem, ValidationError
 from painresponse.io.readers import RawTable
 from painresponse.study import Study
@@ -103,7 +104,9 @@ def _categorical(
     return typed, [_Rule(column, rule, present & ~text.is_in(allowed))]
 
 
-def _column_checks(schema: dict[str, pl.DataType], study: Study) -> tuple[list[pl.Expr], list[_Rule]]:
+def _column_checks(
+    schema: dict[str, pl.DataType], study: Study
+) -> tuple[list[pl.Expr], list[_Rule]]:
     typed: list[pl.Expr] = []
     rules: list[_Rule] = []
     done = {study.id_column}
@@ -128,7 +131,11 @@ def _column_checks(schema: dict[str, pl.DataType], study: Study) -> tuple[list[p
             for column in outcome.raw_columns(t):
                 if column not in done:
                     done.add(column)
-                    add(*_numeric(column, schema[column], label, outcome.min, outcome.max, outcome.integer))
+                    add(
+                        *_numeric(
+                            column, schema[column], label, outcome.min, outcome.max, outcome.integer
+                        )
+                    )
     relief = study.responder.relief_column
     if relief and relief not in done:
         done.add(relief)
@@ -140,23 +147,31 @@ def _column_checks(schema: dict[str, pl.DataType], study: Study) -> tuple[list[p
     return typed, rules
 
 
-def _id_problems(frame: pl.LazyFrame, id_col: str, empty_id: pl.Expr, streaming: bool) -> list[Problem]:
-    engine = "streaming" if streaming else "auto"
+def _id_problems(
+    frame: pl.LazyFrame, id_col: str, empty_id: pl.Expr, streaming: bool
+) -> list[Problem]:
+    run_on = engine(streaming)
     ident = pl.col(id_col).cast(pl.String).str.strip_chars()
-    empty = frame.filter(empty_id).select(ROW).head(MAX_ROWS_PER_RULE).collect(engine=engine)
-    problems = [Problem(int(r), id_col, None, "patient ID must not be empty") for (r,) in empty.iter_rows()]
+    empty = frame.filter(empty_id).select(ROW).head(MAX_ROWS_PER_RULE).collect(engine=run_on)
+    problems = [
+        Problem(int(r), id_col, None, "patient ID must not be empty") for (r,) in empty.iter_rows()
+    ]
     # Duplicates are found on 64-bit hashes (bounded memory), then confirmed on the IDs.
     hashed = frame.filter(~empty_id).select(ident.hash(seed=7).alias("_h"))
     repeated = hashed.group_by("_h").agg(pl.len().alias("_k")).filter(pl.col("_k") > 1)
-    suspects = repeated.select("_h").collect(engine=engine)["_h"]
+    suspects = repeated.select("_h").collect(engine=run_on)["_h"]
     if suspects.len() == 0:
         return problems
     rows = (
         frame.filter(~empty_id & ident.hash(seed=7).is_in(suspects.implode()))
         .select(ROW, ident.alias("_id"))
-        .collect(engine=engine)
+        .collect(engine=run_on)
     )
-    groups = rows.group_by("_id", maintain_order=True).agg(pl.col(ROW)).filter(pl.col(ROW).list.len() > 1)
+    groups = (
+        rows.group_by("_id", maintain_order=True)
+        .agg(pl.col(ROW))
+        .filter(pl.col(ROW).list.len() > 1)
+    )
     for _, dup_rows in groups.iter_rows():
         listed = ", ".join(str(r) for r in dup_rows[:20]) + (" …" if len(dup_rows) > 20 else "")
         for r in dup_rows[:MAX_ROWS_PER_RULE]:
@@ -199,7 +214,7 @@ def validate(raw: RawTable, study: Study) -> pl.LazyFrame:
         raise ValidationError(raw.source, found)
 
     frame = frame.with_row_index(ROW, offset=raw.first_row).with_columns(pl.col(ROW).cast(pl.Int64))
-    engine = "streaming" if raw.streaming else "auto"
+    run_on = engine(raw.streaming)
     typed, rules = _column_checks(schema, study)
     id_col = study.id_column
     ident = _as_text(id_col, schema[id_col])
@@ -207,7 +222,7 @@ def validate(raw: RawTable, study: Study) -> pl.LazyFrame:
 
     counts = frame.select(
         pl.len().alias("_rows"), *[r.broken.sum().alias(f"_r{i}") for i, r in enumerate(rules)]
-    ).collect(engine=engine)
+    ).collect(engine=run_on)
     if counts["_rows"].item() == 0:
         raise InputError(f"{raw.source}: the table has no patient rows")
     failing = [i for i, r in enumerate(rules) if counts[f"_r{i}"].item() > 0]
@@ -218,7 +233,7 @@ def validate(raw: RawTable, study: Study) -> pl.LazyFrame:
         for i in failing
     ]
     problems: list[Problem] = []
-    for i, rows in zip(failing, pl.collect_all(queries, engine=engine), strict=True):
+    for i, rows in zip(failing, pl.collect_all(queries, engine=run_on), strict=True):
         rule = rules[i]
         problems += [Problem(int(r), rule.column, v, rule.rule) for r, v in rows.iter_rows()]
         total = int(counts[f"_r{i}"].item())

@@ -64,7 +64,9 @@ def table_to_frame(table: Table, options: FormatOptions = PLAIN) -> pl.DataFrame
 
 def flow_to_frame(flow: Flow) -> pl.DataFrame:
     """The flow as rows ``stage, reason, n``."""
-    return pl.DataFrame(flow.to_rows(), schema={"stage": pl.String, "reason": pl.String, "n": pl.Int64})
+    return pl.DataFrame(
+        flow.to_rows(), schema={"stage": pl.String, "reason": pl.String, "n": pl.Int64}
+    )
 
 
 def results_frame(tables: dict[str, Table]) -> pl.DataFrame:

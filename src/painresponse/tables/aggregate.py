@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from painresponse._engine import engine
 from painresponse.cohort import GROUP
 from painresponse.study import Study
 from painresponse.tables.outcomes_expr import outcome_expr
 
-__all__ = ["Aggregates", "aggregate", "COUNT"]
+__all__ = ["COUNT", "Aggregates", "aggregate"]
 
 COUNT = "_n"
 
@@ -47,7 +48,9 @@ class Aggregates:
         return sum(self.group_sizes.values())
 
 
-def aggregate(analysed: pl.DataFrame | pl.LazyFrame, study: Study, streaming: bool = False) -> Aggregates:
+def aggregate(
+    analysed: pl.DataFrame | pl.LazyFrame, study: Study, streaming: bool = False
+) -> Aggregates:
     """Compute every frequency table in one batch of lazy queries.
 
     Parameters
@@ -72,7 +75,7 @@ def aggregate(analysed: pl.DataFrame | pl.LazyFrame, study: Study, streaming: bo
         queries.append(lazy.group_by(GROUP, *cols).agg(pl.len().alias(COUNT)))
         names.append(("outcome", outcome.key))
     queries.append(lazy.group_by(GROUP).agg(pl.len().alias(COUNT)))
-    frames = pl.collect_all(queries, engine="streaming" if streaming else "auto")
+    frames = pl.collect_all(queries, engine=engine(streaming))
     variables: dict[str, pl.DataFrame] = {}
     outcomes: dict[str, pl.DataFrame] = {}
     for (kind, key), frame in zip(names, frames[:-1], strict=True):

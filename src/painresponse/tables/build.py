@@ -73,7 +73,9 @@ def _adjust(rows: list[Row], method: str) -> list[Row]:
     """Multiplicity-adjust every p-value of the table together."""
     from painresponse.stats.multiplicity import adjust_pvalues
 
-    cells = [(i, k, c) for i, r in enumerate(rows) for k, c in r.cells.items() if isinstance(c, PValue)]
+    cells = [
+        (i, k, c) for i, r in enumerate(rows) for k, c in r.cells.items() if isinstance(c, PValue)
+    ]
     if not cells:
         return rows
     raw = np.array([c.result.pvalue for _, _, c in cells], dtype=float)
@@ -132,7 +134,8 @@ def build_tables(aggregates: Aggregates, study: Study) -> dict[str, Table]:
     Parameters
     ----------
     aggregates : Aggregates
-        The frequency tables of the analysed patients (:func:`~painresponse.tables.aggregate.aggregate`).
+        The frequency tables of the analysed patients
+        (:func:`~painresponse.tables.aggregate.aggregate`).
     study : Study
         The study definition.
 
@@ -150,7 +153,12 @@ def build_tables(aggregates: Aggregates, study: Study) -> dict[str, Table]:
     rows3 = variable_rows(aggregates, study, 3) + between_time_rows(aggregates, study)
     tables["table3"] = _table("table3", 3, study, between, rows3, False)
     tables["table4"] = _table(
-        "table4", 4, study, _within_columns(aggregates, study), within_group_rows(aggregates, study), True
+        "table4",
+        4,
+        study,
+        _within_columns(aggregates, study),
+        within_group_rows(aggregates, study),
+        True,
     )
     tables["table5"] = _table("table5", 5, study, between, change_rows(aggregates, study), True)
     return tables

@@ -57,7 +57,9 @@ def _expand(joint: pl.DataFrame, columns: list[str], limit: int) -> np.ndarray:
     return values[index]
 
 
-def figure_data(aggregates: Aggregates, study: Study, max_patients: int = MAX_PATIENTS) -> FigureData:
+def figure_data(
+    aggregates: Aggregates, study: Study, max_patients: int = MAX_PATIENTS
+) -> FigureData:
     """Mean with 95% CI (t) and median with IQR per outcome, group and time; trajectories;
     the waterfall of the responder outcome's percent change."""
     groups = study.group_labels()
@@ -71,16 +73,36 @@ def figure_data(aggregates: Aggregates, study: Study, max_patients: int = MAX_PA
             for g, dist in distributions_by_group(counts, t, GROUP, COUNT, groups).items():
                 mean, lo, hi, med, q1, q3 = _summary(dist)
                 summaries.append(
-                    OutcomeSummary(outcome.key, outcome.label, g, t, study.time(t).label,
-                                   dist.n, mean, lo, hi, med, q1, q3)  # fmt: skip
+                    OutcomeSummary(
+                        outcome.key,
+                        outcome.label,
+                        g,
+                        t,
+                        study.time(t).label,
+                        dist.n,
+                        mean,
+                        lo,
+                        hi,
+                        med,
+                        q1,
+                        q3,
+                    )
                 )
         for g in groups:
             matrix = _expand(joint.filter(pl.col(GROUP) == g), times, max_patients)
             trajectories.append(
-                Trajectories(outcome.key, outcome.label, g, tuple(times),
-                             tuple(study.time(t).label for t in times), matrix)  # fmt: skip
+                Trajectories(
+                    outcome.key,
+                    outcome.label,
+                    g,
+                    tuple(times),
+                    tuple(study.time(t).label for t in times),
+                    matrix,
+                )
             )
-    return FigureData(groups, tuple(summaries), tuple(trajectories), _waterfall(aggregates, study, max_patients))
+    return FigureData(
+        groups, tuple(summaries), tuple(trajectories), _waterfall(aggregates, study, max_patients)
+    )
 
 
 def _waterfall(aggregates: Aggregates, study: Study, limit: int) -> Waterfall | None:
@@ -106,5 +128,7 @@ def _waterfall(aggregates: Aggregates, study: Study, limit: int) -> Waterfall | 
         percent_change=all_changes[order],
         group=tuple(labels[i] for i in order),
         threshold=-rule.threshold,
-        rule=rule.describe(outcome.label, study.time(rule.baseline).label, study.time(rule.follow_up).label),
+        rule=rule.describe(
+            outcome.label, study.time(rule.baseline).label, study.time(rule.follow_up).label
+        ),
     )

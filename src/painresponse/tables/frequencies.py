@@ -39,7 +39,9 @@ class Distribution:
         return cls(uniq, counts.astype(np.int64), int((~keep).sum()))
 
     @classmethod
-    def from_counts(cls, values: np.ndarray, counts: np.ndarray, n_missing: int = 0) -> Distribution:
+    def from_counts(
+        cls, values: np.ndarray, counts: np.ndarray, n_missing: int = 0
+    ) -> Distribution:
         """From (value, count) pairs in any order; zero counts dropped, equal values merged."""
         v = np.asarray(values, dtype=float)
         c = np.asarray(counts, dtype=np.int64)

@@ -27,13 +27,15 @@ def _methods_used(tables: dict[str, Table]) -> list[str]:
     seen: list[str] = []
     for table in tables.values():
         for _, _, cell in table.pvalue_cells():
-            if isinstance(cell, PValue) and cell.result.method not in seen:
-                if cell.result.method != "not computed":
-                    seen.append(cell.result.method)
+            method = cell.result.method
+            if isinstance(cell, PValue) and method not in seen and method != "not computed":
+                seen.append(method)
     return seen
 
 
-def methods_sentences(study: Study, tables: dict[str, Table], software: dict[str, str]) -> tuple[str, ...]:
+def methods_sentences(
+    study: Study, tables: dict[str, Table], software: dict[str, str]
+) -> tuple[str, ...]:
     """Sentences of the methods paragraph.
 
     Parameters
@@ -48,12 +50,15 @@ def methods_sentences(study: Study, tables: dict[str, Table], software: dict[str
     rule = study.responder
     outcome = study.outcome(rule.outcome)
     yes, no = study.group_labels()
+    rule_text = rule.describe(
+        outcome.label, study.time(rule.baseline).label, study.time(rule.follow_up).label
+    )
     times = ", ".join(
         f"{t.label} ({t.description})" if t.description else t.label for t in study.time_points
     )
     sentences = [
         f"Outcomes were recorded at {times}.",
-        f"Patients with {rule.describe(outcome.label, study.time(rule.baseline).label, study.time(rule.follow_up).label)} "
+        f"Patients with {rule_text} "
         f"formed the {yes.lower()} group; the others formed the {no.lower()} group.",
         "Data are expressed as mean ± standard deviation, median (interquartile range; quartiles "
         "by SAS's default definition), or number (percentage), as appropriate.",

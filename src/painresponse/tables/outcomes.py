@@ -60,7 +60,9 @@ def between_time_rows(aggregates: Aggregates, study: Study) -> list[Row]:
         for t in outcome.time_keys():
             dists = _at(joint, t, groups)
             first, second = (dists[g] for g in groups)
-            cells: dict[str, Cell] = {"overall": summarise(first.merged(second), style, outcome.digits)}
+            cells: dict[str, Cell] = {
+                "overall": summarise(first.merged(second), style, outcome.digits)
+            }
             for g in groups:
                 cells[f"group:{g}"] = summarise(dists[g], style, outcome.digits)
             cells["p"] = between_groups_numeric(first, second, outcome.kind, study, None)
@@ -92,7 +94,15 @@ def within_group_rows(aggregates: Aggregates, study: Study) -> list[Row]:
                     summarise(b, "median_iqr", outcome.digits),
                 )
                 cells[f"p:{g}"] = within_group_paired(d, study)
-            rows.append(Row(outcome.key, outcome.label, _label(study, later, earlier, " vs. "), "level", cells))
+            rows.append(
+                Row(
+                    outcome.key,
+                    outcome.label,
+                    _label(study, later, earlier, " vs. "),
+                    "level",
+                    cells,
+                )
+            )
     return rows
 
 
@@ -112,5 +122,7 @@ def change_rows(aggregates: Aggregates, study: Study) -> list[Row]:
             for g in groups:
                 cells[f"group:{g}"] = summarise(changes[g], "median_iqr", outcome.digits, "to")
             cells["p"] = between_groups_numeric(first, second, outcome.kind, study, None)
-            rows.append(Row(outcome.key, outcome.label, _label(study, later, earlier, "–"), "level", cells))
+            rows.append(
+                Row(outcome.key, outcome.label, _label(study, later, earlier, "–"), "level", cells)
+            )
     return rows

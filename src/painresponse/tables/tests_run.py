@@ -50,7 +50,9 @@ def between_groups_categorical(
         return failed(override or "chi2", str(exc), n)
 
 
-def _merged_support(dx: Distribution, dy: Distribution) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _merged_support(
+    dx: Distribution, dy: Distribution
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     values = np.union1d(dx.values, dy.values)
     cx = np.zeros(values.size, dtype=np.int64)
     cy = np.zeros(values.size, dtype=np.int64)
