@@ -56,7 +56,7 @@ FAMILY_MODULE: dict[str, str] = {
     "fisher_rxc": "painresponse.stats.contingency",
     "ttest": "painresponse.stats.means",
     "p_adjust": "painresponse.stats.multiplicity",
-    "hodges_lehmann": "painresponse.stats.hodges_lehmann",
+    "hodges_lehmann": "painresponse.stats.location_shift",
 }
 
 
@@ -254,7 +254,7 @@ def _run_p_adjust(case: dict[str, Any]) -> dict[str, tuple[float, float]]:
 
 
 def _run_hodges_lehmann(case: dict[str, Any]) -> dict[str, tuple[float, float]]:
-    from painresponse.stats.hodges_lehmann import hodges_lehmann
+    from painresponse.stats.location_shift import hodges_lehmann
 
     x, y = _arr(case["x"]), _arr(case["y"])
     if case["design"] == "paired":

@@ -1,4 +1,4 @@
-"""Tests of painresponse.stats.hodges_lehmann against R ``wilcox.test(conf.int = TRUE)``.
+"""Tests of painresponse.stats.location_shift against R ``wilcox.test(conf.int = TRUE)``.
 
 R 4.2.2; tolerance relative 1e-10 (agreement is about 1e-15, including the asymptotic
 estimate, because R's Brent iteration is reproduced step by step).
@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from painresponse.errors import StatisticsError
-from painresponse.stats.hodges_lehmann import hodges_lehmann
+from painresponse.stats.location_shift import hodges_lehmann
 
 RESPONDERS = [0] * 6 + [1] * 8 + [2] * 9 + [3] * 7 + [4] * 5 + [5] * 3 + [6] * 2 + [7]
 NON_RESPONDERS = [2] * 3 + [3] * 5 + [4] * 7 + [5] * 9 + [6] * 8 + [7] * 6 + [8] * 3 + [9, 10]

@@ -11,7 +11,7 @@ import numpy as np
 from painresponse.errors import StatisticsError
 from painresponse.extended._data import Analysed
 from painresponse.extended._tables import estimate_cell, make_row, note_cell
-from painresponse.stats.hodges_lehmann import hodges_lehmann
+from painresponse.stats.location_shift import hodges_lehmann
 from painresponse.tables.model import Column, Footnote, PValue, Row, Table
 
 __all__ = ["between_group_effects"]

@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 from painresponse.errors import StatisticsError
 from painresponse.extended._data import Analysed
 from painresponse.extended._tables import estimate_cell, make_row, note_cell
-from painresponse.stats.hodges_lehmann import hodges_lehmann
+from painresponse.stats.location_shift import hodges_lehmann
 from painresponse.stats.ranks import friedman, signed_rank
 from painresponse.tables.model import Column, Footnote, PValue, Row, Table
 

@@ -31,7 +31,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats as sps
 
 __all__ = [
     "AUTO_EXACT_MAX_COST",
@@ -90,10 +89,12 @@ def rank_sum_cost(scores2: Sequence[int], totals: Sequence[int], m: int) -> floa
     _, _, plan = _rank_sum_plan(scores2, totals, m)
     cost = 0.0
     for (k_lo, k_hi, k_lo_new, k_hi_new, col_hi), t in zip(plan, totals, strict=True):
-        for a in range(int(t) + 1):
-            rows = min(k_hi, k_hi_new - a) - max(k_lo, k_lo_new - a) + 1
-            if rows > 0:
-                cost += rows * (col_hi + 1)
+        # Vectorised over the a = 0..t items taken from this category (t can be 10^6).
+        a = np.arange(int(t) + 1, dtype=np.int64)
+        rows = np.minimum(k_hi, k_hi_new - a) - np.maximum(k_lo, k_lo_new - a) + 1
+        cost += float(rows[rows > 0].sum()) * (col_hi + 1)
+        if cost > 1e15:  # far beyond any exact budget: stop counting
+            return cost
     return cost
 
 
@@ -138,7 +139,7 @@ def rank_sum_distribution(
     table[0, 0] = 1.0
     for (k_lo, k_hi, k_lo_new, k_hi_new, col_hi), s, t in zip(plan, scores2, totals, strict=True):
         t = int(t)
-        weights = sps.binom.pmf(np.arange(t + 1), t, p)
+        weights = _binom_pmf(t, p)
         step = int(s) - s_min
         new = np.zeros_like(table)
         for a in range(min(t, m) + 1):
@@ -196,7 +197,7 @@ def signed_rank_distribution(
     width = 1
     for r, t in zip(scores2, counts, strict=True):
         r, t = int(r), int(t)
-        weights = sps.binom.pmf(np.arange(t + 1), t, 0.5)
+        weights = _binom_pmf(t, 0.5)
         new = np.zeros(width + t * r)
         for a in range(t + 1):
             if weights[a] > 0.0:
@@ -206,3 +207,10 @@ def signed_rank_distribution(
     nonzero = np.flatnonzero(dist > 0.0)
     probs = dist[nonzero] / dist[nonzero].sum()
     return nonzero.astype(np.int64), probs
+
+
+def _binom_pmf(t: int, p: float) -> NDArray[np.float64]:
+    """Binomial(t, p) probabilities of 0..t (scipy.stats imported only when exact is run)."""
+    from scipy.stats import binom
+
+    return np.asarray(binom.pmf(np.arange(t + 1), t, p), dtype=np.float64)

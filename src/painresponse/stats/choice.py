@@ -87,7 +87,7 @@ def _friedman(*time_points: ArrayLike) -> TestResult:
 
 
 def _hodges_lehmann(x: ArrayLike, y: ArrayLike | None = None, **kwargs: Any) -> TestResult:
-    from painresponse.stats.hodges_lehmann import hodges_lehmann
+    from painresponse.stats.location_shift import hodges_lehmann
 
     return hodges_lehmann(x, y, **kwargs)
 

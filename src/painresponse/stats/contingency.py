@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
 from scipy.special import gammaln
 
 from painresponse.errors import StatisticsError
+from painresponse.stats._distributions import chi2_sf
 from painresponse.stats._result import TestResult
 
 __all__ = ["FISHER_MAX_WORK", "chi2_test", "fisher_exact"]
@@ -150,7 +150,7 @@ def chi2_test(table: ArrayLike, correction: bool = False) -> TestResult:
         note = _join(note, "Yates' correction applies to 2 x 2 tables only; not applied.")
     statistic = float(np.sum(diff**2 / expected))
     df = (kept.shape[0] - 1) * (kept.shape[1] - 1)
-    pvalue = float(stats.chi2.sf(statistic, df))
+    pvalue = chi2_sf(statistic, df)
     below5 = float(np.mean(expected < 5))
     min_expected = float(expected.min())
     return TestResult(
@@ -470,6 +470,8 @@ def _monte_carlo_pvalue(
     rows = counts.sum(axis=1)
     cols = counts.sum(axis=0)
     observed = _log_table_value(counts)
+    from scipy import stats
+
     tables = stats.random_table(rows, cols, seed=rng).rvs(size=n_simulations)
     values = -gammaln(np.asarray(tables, dtype=float) + 1.0).sum(axis=(1, 2))
     hits = int(np.sum(values <= observed + _LOG_REL_TOL))
@@ -619,6 +621,8 @@ def _conditional_odds_ratio(counts: NDArray[np.int64], conf_level: float) -> tup
     """Conditional MLE odds ratio and its exact interval, as R's ``fisher.test``."""
     if not 0 < conf_level < 1:
         raise StatisticsError(f"conf_level must be between 0 and 1, got {conf_level}.")
+    from scipy import stats
+
     res = stats.contingency.odds_ratio(counts, kind="conditional")
     ci = res.confidence_interval(confidence_level=conf_level)
     return float(res.statistic), float(ci.low), float(ci.high)

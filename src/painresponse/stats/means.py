@@ -11,9 +11,9 @@ import math
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
 
 from painresponse.errors import StatisticsError
+from painresponse.stats._distributions import t_cdf, t_ppf, t_sf
 from painresponse.stats._result import TestResult
 
 __all__ = ["ttest_ind", "ttest_ind_from_stats", "ttest_rel"]
@@ -48,15 +48,15 @@ def _t_inference(
     """t statistic, p-value and confidence limits for ``estimate`` with standard error ``se``."""
     statistic = estimate / se
     if alternative == "two-sided":
-        pvalue = 2 * stats.t.sf(abs(statistic), df)
-        half = stats.t.ppf(0.5 + conf_level / 2, df) * se
+        pvalue = 2 * t_sf(abs(statistic), df)
+        half = t_ppf(0.5 + conf_level / 2, df) * se
         low, high = estimate - half, estimate + half
     elif alternative == "less":
-        pvalue = stats.t.cdf(statistic, df)
-        low, high = -math.inf, estimate + stats.t.ppf(conf_level, df) * se
+        pvalue = t_cdf(statistic, df)
+        low, high = -math.inf, estimate + t_ppf(conf_level, df) * se
     else:
-        pvalue = stats.t.sf(statistic, df)
-        low, high = estimate - stats.t.ppf(conf_level, df) * se, math.inf
+        pvalue = t_sf(statistic, df)
+        low, high = estimate - t_ppf(conf_level, df) * se, math.inf
     return float(statistic), float(min(1.0, pvalue)), float(low), float(high)
 
 

@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats as sps
 
 from painresponse.errors import StatisticsError
 from painresponse.stats import _exact_ranks
+from painresponse.stats._distributions import chi2_sf, norm_cdf, norm_sf
 from painresponse.stats._result import TestResult
 
 __all__ = [
@@ -107,10 +107,10 @@ def _doubled_midranks(totals: NDArray[np.int64]) -> NDArray[np.int64]:
 
 def _normal_pvalue(z: float, alternative: str) -> float:
     if alternative == "less":
-        return float(sps.norm.cdf(z))
+        return float(norm_cdf(z))
     if alternative == "greater":
-        return float(sps.norm.sf(z))
-    return float(min(1.0, 2.0 * min(sps.norm.cdf(z), sps.norm.sf(z))))
+        return float(norm_sf(z))
+    return float(min(1.0, 2.0 * min(norm_cdf(z), norm_sf(z))))
 
 
 def _continuity(deviation: float, alternative: str, correction: bool) -> float:
@@ -582,7 +582,9 @@ def kruskal(*groups: ArrayLike) -> TestResult:
     pooled = np.concatenate([values for values, _ in cleaned])
     sizes = np.array([values.size for values, _ in cleaned])
     n_total = pooled.size
-    ranks = sps.rankdata(pooled)
+    from scipy.stats import rankdata
+
+    ranks = rankdata(pooled)
     rank_sums = np.add.reduceat(ranks, np.concatenate(([0], np.cumsum(sizes)[:-1])))
     h_raw = 12.0 / (n_total * (n_total + 1)) * float((rank_sums**2 / sizes).sum()) - 3.0 * (
         n_total + 1
@@ -596,7 +598,7 @@ def kruskal(*groups: ArrayLike) -> TestResult:
         note = "All observations are tied: the Kruskal-Wallis statistic is undefined."
     else:
         statistic = h_raw / tie_factor
-        pvalue = float(sps.chi2.sf(statistic, df))
+        pvalue = float(chi2_sf(statistic, df))
     return TestResult(
         test="kruskal",
         method="Kruskal-Wallis rank sum test, chi-square approximation",
@@ -662,7 +664,9 @@ def friedman(*time_points: ArrayLike) -> TestResult:
     n, k = matrix.shape
     if n == 0:
         raise StatisticsError("No patient has values at every time point.")
-    ranks = sps.rankdata(matrix, axis=1)
+    from scipy.stats import rankdata
+
+    ranks = rankdata(matrix, axis=1)
     rank_sums = ranks.sum(axis=0)
     # Each member of a within-patient tie block of size t contributes t^2 - 1, so a block
     # contributes t^3 - t in total.
@@ -676,7 +680,7 @@ def friedman(*time_points: ArrayLike) -> TestResult:
         note = "Every patient has the same value at all time points: the statistic is undefined."
     else:
         statistic = 12.0 * float(((rank_sums - n * (k + 1) / 2.0) ** 2).sum()) / denominator
-        pvalue = float(sps.chi2.sf(statistic, df))
+        pvalue = float(chi2_sf(statistic, df))
     return TestResult(
         test="friedman",
         method="Friedman rank sum test, chi-square approximation",

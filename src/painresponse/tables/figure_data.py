@@ -12,10 +12,10 @@ import math
 
 import numpy as np
 import polars as pl
-from scipy import stats as sps
 
 from painresponse.cohort import GROUP
 from painresponse.result import FigureData, OutcomeSummary, Trajectories, Waterfall
+from painresponse.stats._distributions import t_ppf
 from painresponse.study import Study
 from painresponse.tables.aggregate import COUNT, Aggregates
 from painresponse.tables.frequencies import Distribution, distributions_by_group
@@ -30,7 +30,7 @@ def _summary(dist: Distribution) -> tuple[float, float, float, float, float, flo
     if n == 0:
         return (math.nan,) * 6
     mean = dist.mean()
-    half = float(sps.t.ppf(0.975, n - 1) * dist.sd() / math.sqrt(n)) if n > 1 else math.nan
+    half = float(t_ppf(0.975, n - 1) * dist.sd() / math.sqrt(n)) if n > 1 else math.nan
     q1, med, q3 = dist.quartiles()
     return mean, mean - half, mean + half, med, q1, q3
 
