@@ -66,7 +66,7 @@ def measure(cmd: list[str]) -> tuple[float, float]:
     probe = (
         "import resource, subprocess, sys, time;"
         "t = time.perf_counter();"
-        "r = subprocess.run(sys.argv[1:]);"
+        "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL);"
         "w = time.perf_counter() - t;"
         "m = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024;"
         "print(f'{w} {m} {r.returncode}')"

@@ -87,12 +87,10 @@ def _run_report(
     console = Console(highlight=False)
     _guard(lambda: check_out_dir(out, overwrite))
     with console.status("Analysing …"):
-        result = _guard(lambda: analyze(data, study, encoding=encoding, extended=extended))
-    if tables is not None:
-        import dataclasses
-
-        kept = {k: v for k, v in result.tables.items() if k in tables}
-        result = dataclasses.replace(result, tables=kept)
+        numbers = None if tables is None else {int(t.removeprefix("table")) for t in tables}
+        result = _guard(
+            lambda: analyze(data, study, encoding=encoding, extended=extended, tables=numbers)
+        )
     console.print(f"[bold]{result.study.title}[/bold]")
     flow = result.flow
     excluded = "; ".join(f"{e.count} {e.reason}" for e in flow.exclusions) or "none"

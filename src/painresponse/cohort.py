@@ -14,7 +14,7 @@ import polars as pl
 
 from painresponse._engine import engine
 from painresponse.flow import Exclusion, Flow
-from painresponse.io.validate import ROW
+from painresponse.io.validation import ROW
 from painresponse.responders import BASELINE_ZERO_REASON, classify_expr
 from painresponse.study import Study
 

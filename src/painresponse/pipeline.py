@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from painresponse.cohort import build_cohort
 from painresponse.io.readers import read_table
-from painresponse.io.validate import validate
+from painresponse.io.validation import validate
 from painresponse.result import StudyResult
 from painresponse.study import Study, load_study
 from painresponse.tables.aggregate import aggregate
@@ -23,6 +24,7 @@ def analyze(
     study: Study | str | Path | None = None,
     encoding: str | None = None,
     extended: bool | None = None,
+    tables: Iterable[int] | None = None,
 ) -> StudyResult:
     """Run the study's analysis on a data file or DataFrame.
 
@@ -39,6 +41,9 @@ def analyze(
         Add the analyses beyond the paper (EQ-5D index, effect sizes, mixed models,
         responder curves, ROC, predictors) as supplementary tables; default: the study
         file's ``extended.enabled``.
+    tables : iterable of int, optional
+        Only these of Tables 1–5 (default: all). Only the columns they need are read and
+        checked, which matters for registry-scale files.
 
     Returns
     -------
@@ -59,11 +64,18 @@ def analyze(
     """
     if not isinstance(study, Study):
         study = load_study(study)
+    if tables is not None:
+        wanted = set(tables)
+        study = study.restricted_to(wanted)
     raw = read_table(data, encoding=encoding)
     typed = validate(raw, study)
     cohort = build_cohort(typed, study, streaming=raw.streaming)
-    aggregates = aggregate(cohort.analysed, study, streaming=raw.streaming)
-    tables = build_tables(aggregates, study)
+    aggregates = aggregate(
+        cohort.analysed, study, streaming=raw.streaming, rows=cohort.flow.analysed
+    )
+    built = build_tables(aggregates, study)
+    if tables is not None:
+        built = {k: v for k, v in built.items() if int(k.removeprefix("table")) in wanted}
     software = software_versions()
     analysed = None if raw.streaming else cohort.collect()
     ext = None
@@ -71,14 +83,14 @@ def analyze(
         from painresponse.extended import build_extended
 
         ext = build_extended(cohort.collect() if analysed is None else analysed, study)
-        tables = {**tables, **ext.tables}
+        built = {**built, **ext.tables}
     return StudyResult(
         study=study,
         source=raw.source,
         flow=cohort.flow,
-        tables=tables,
+        tables=built,
         figures=figure_data(aggregates, study),
-        methods=methods_sentences(study, tables, software),
+        methods=methods_sentences(study, built, software),
         software=software,
         analysed=analysed,
         extended=ext,

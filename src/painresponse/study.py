@@ -282,6 +282,21 @@ class Study(_Model):
             raise ValueError("; ".join(problems))
         return self
 
+    def restricted_to(self, tables: set[int]) -> Study:
+        """The same study reading only what ``tables`` need (plus the cohort's rules).
+
+        Variables of other tables are dropped; outcomes too when none of Tables 3–5 is
+        asked for, except those the responder and completeness rules use. Used for
+        ``--tables`` so that a registry-scale Table 1 reads and checks only its columns.
+        """
+        variables = [v for v in self.variables if v.table in tables]
+        if tables & {3, 4, 5}:
+            outcomes = list(self.outcomes)
+        else:
+            keep = {self.responder.outcome, *self.completeness.outcomes}
+            outcomes = [o for o in self.outcomes if o.key in keep]
+        return self.model_copy(update={"variables": variables, "outcomes": outcomes})
+
     def time(self, key: str) -> TimePoint:
         """The time point with ``key``."""
         return next(t for t in self.time_points if t.key == key)

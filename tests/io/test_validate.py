@@ -137,3 +137,14 @@ def test_excel_and_parquet_read_the_same(tmp_path: Path, small_csv: Path) -> Non
         assert typed.select("pain_t0", "sex", "bmi").equals(
             typed_csv.select("pain_t0", "sex", "bmi")
         )
+
+
+def test_stray_spaces_around_labels_are_trimmed_not_errors(tmp_path: Path) -> None:
+    rows = make_rows()
+    rows[0]["sex"] = " Male "
+    rows[1]["sex"] = "Mail"
+    found = problems(write_csv(rows, tmp_path / "x.csv"))
+    assert found == ["row 3, sex = 'Mail': Sex must be one of 'Male', 'Female'"]
+    rows[1]["sex"] = "Female"
+    typed = validate(read_table(write_csv(rows, tmp_path / "y.csv")), STUDY).collect()
+    assert typed["sex"][0] == "Male"

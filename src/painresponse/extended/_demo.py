@@ -16,7 +16,7 @@ def demo_frame() -> tuple[pl.DataFrame, Study]:
     """(analysed frame with ``_group``, study) of the bundled synthetic cohort."""
     from painresponse.cohort import build_cohort
     from painresponse.io.readers import read_table
-    from painresponse.io.validate import validate
+    from painresponse.io.validation import validate
     from painresponse.synth import default_cohort_path
 
     study = load_study()

@@ -23,6 +23,8 @@ __all__ = ["LARGE_CSV_BYTES", "SUPPORTED_EXTENSIONS", "RawTable", "read_table"]
 SUPPORTED_EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet", ".pq")
 _ENCODINGS = ("utf-8", "cp949")
 LARGE_CSV_BYTES = 256 * 1024**2
+STREAMING_ROWS = 100_000
+"""Parquet inputs with more rows than this run on polars' streaming engine."""
 """CSV files above this size are scanned lazily (UTF-8 only) instead of read whole."""
 
 
@@ -189,7 +191,7 @@ def _read_parquet(spec: str) -> RawTable:
                 raise InputError(f"column {name!r} is {dtype} in {first} but {other[name]} in {f}")
     source = files[0].name if len(files) == 1 else f"{spec} ({len(files)} files)"
     frame = pl.scan_parquet([str(f) for f in files])
-    return RawTable(frame, source, 2, None, rows, streaming=rows > 1_000_000)
+    return RawTable(frame, source, 2, None, rows, streaming=rows > STREAMING_ROWS)
 
 
 def read_table(data: Any, encoding: str | None = None) -> RawTable:

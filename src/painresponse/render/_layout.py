@@ -7,15 +7,17 @@ which rows belong to one variable, which tables are wide.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from painresponse.render.format import FormatOptions, format_cell
-from painresponse.tables.model import Cell, Comparison, PValue, Row, Table
+from painresponse.render.format import FormatOptions, column_header, format_cell
+from painresponse.tables.model import Cell, Column, Comparison, PValue, Row, Table
 
 __all__ = [
     "PValueText",
     "cell_parts",
+    "header_text",
     "is_wide",
     "row_label",
     "study_title",
@@ -24,6 +26,8 @@ __all__ = [
 ]
 
 DEFAULT_TITLE = "Study report"
+NBSP = "\u00a0"
+_PARENTHESES = re.compile(r"\([^()]*\)")
 
 
 def study_title(result: Any) -> str:
@@ -40,6 +44,16 @@ def row_label(row: Row) -> tuple[str, bool]:
     if row.kind == "single" and row.level:
         return f"{row.label}, {row.level}", False
     return row.label, False
+
+
+def header_text(column: Column) -> str:
+    """A column header whose parenthesised parts never break across lines.
+
+    ``Non-responder (n = 43)`` may wrap before ``(n = 43)`` but never inside it, and
+    ``Univariable OR (95% CI)`` never leaves ``CI)`` alone on a line: the spaces inside
+    parentheses become no-break spaces.
+    """
+    return _PARENTHESES.sub(lambda m: m.group(0).replace(" ", NBSP), column_header(column))
 
 
 def table_caption(table: Table) -> tuple[str, str]:

@@ -3,26 +3,34 @@
 Three-line tables (top rule, rule under the header, bottom rule, no vertical lines) are
 what most clinical journals print. The header row repeats on every page (``w:tblHeader``),
 rows never break across pages (``w:cantSplit``), and "keep with next" holds a table
-together on one page when it fits (else each variable's header with its levels). Wide
-tables (``later vs. earlier`` cells) get a landscape section of their own.
+together on one page when it fits (else each variable's header with its levels).
+
+Word lays the page out itself, so whether a table fits is *estimated* here: column widths
+come from the longest cell text (measured with Arial's character widths), the number of
+wrapped lines of every cell from those widths, and the table's height from the lines.
+Wide tables (``later vs. earlier`` cells, or numbers that do not fit across a portrait
+page) get a landscape section of their own.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from painresponse.render._layout import (
+    NBSP,
     cell_parts,
+    header_text,
     is_wide,
     row_label,
     study_title,
     table_caption,
     variable_blocks,
 )
-from painresponse.render.format import TYPESET, FormatOptions, column_header
+from painresponse.render.format import TYPESET, FormatOptions
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
@@ -41,14 +49,20 @@ BODY_PT = 10
 TABLE_PT = 9
 NOTE_PT = 8
 PAGE_W_CM, PAGE_H_CM, MARGIN_CM = 21.0, 29.7, 2.0
-LABEL_CM = 4.6
-PVALUE_CM = 1.8
 LEVEL_INDENT_CM = 0.35
-#: Tables with at most this many rows are kept on one page as a whole.
-KEEP_WHOLE_ROWS = 32
+CAPTION_SPACE_CM = 0.4
+#: Word's default left + right cell margins (0.19 cm each) and a little slack.
+CELL_PAD_CM = 0.45
+#: The label column wraps long labels rather than squeezing the numbers, but not below this.
+LABEL_MIN_CM = 3.5
+#: Line height of Arial (ascent + descent + line gap) in ems, and the table paragraph's
+#: spacing before + after in points (see ``_setup``).
+LINE_EM = 1.15
+CELL_SPACING_PT = 2.0
+#: Share of the page a table may fill and still be kept whole: the estimate is not Word.
+PAGE_SAFETY = 0.94
 TABLE_STYLE = "Table text"
-#: ``(n = 41)`` must not wrap inside: no-break spaces around the equals sign.
-_NBSP = "\u00a0"
+_PT_CM = 2.54 / 72
 
 
 def write_docx(
@@ -102,11 +116,11 @@ def write_docx(
         _add_figure(document, figure, PAGE_W_CM - 2 * MARGIN_CM)
     landscape = False
     for table in result.tables.values():
-        wide = is_wide(table)
-        if wide != landscape:
-            _new_section(document, landscape=wide)
-            landscape = wide
-        _add_table(document, table, options, _text_width(landscape))
+        plan = plan_table(table, options)
+        if plan.landscape != landscape:
+            _new_section(document, landscape=plan.landscape)
+            landscape = plan.landscape
+        _add_table(document, table, plan, options)
     if landscape:
         _new_section(document, landscape=False)
     for figure in others:
@@ -120,6 +134,10 @@ def write_docx(
 
 def _text_width(landscape: bool) -> float:
     return (PAGE_H_CM if landscape else PAGE_W_CM) - 2 * MARGIN_CM
+
+
+def _text_height(landscape: bool) -> float:
+    return (PAGE_W_CM if landscape else PAGE_H_CM) - 2 * MARGIN_CM
 
 
 def _setup(document: DocumentObject) -> None:
@@ -186,16 +204,225 @@ def _add_figure(document: DocumentObject, figure: RenderedFigure, width_cm: floa
     caption.add_run(figure.caption)
 
 
-def _column_widths(table: Table, text_width: float) -> list[float]:
-    n_p = sum(1 for c in table.columns if c.kind == "pvalue")
-    n_summary = len(table.columns) - n_p
-    label = LABEL_CM if text_width < 20 else LABEL_CM - 1.0
-    share = (text_width - label - n_p * PVALUE_CM) / max(n_summary, 1)
-    return [label] + [PVALUE_CM if c.kind == "pvalue" else share for c in table.columns]
+@dataclass(frozen=True)
+class TablePlan:
+    """How one table goes on the page.
+
+    Attributes
+    ----------
+    widths : list of float
+        Column widths in cm, the label column first.
+    landscape : bool
+        True when the table gets a landscape section.
+    height_cm : float
+        Estimated height of caption, table and footnotes.
+    page_cm : float
+        Usable height of the page (``text_height``).
+    """
+
+    widths: list[float]
+    landscape: bool
+    height_cm: float
+    page_cm: float
+
+    @property
+    def fits_one_page(self) -> bool:
+        """True when the whole table (with caption and footnotes) fits on one page."""
+        return self.height_cm <= PAGE_SAFETY * self.page_cm
+
+
+def plan_table(table: Table, options: FormatOptions = TYPESET) -> TablePlan:
+    """Choose orientation and column widths of a Word table and estimate its height.
+
+    Parameters
+    ----------
+    table : Table
+        The table.
+    options : FormatOptions
+        Number formatting (the widths depend on the formatted text).
+
+    Returns
+    -------
+    TablePlan
+        Widths, orientation, estimated height and the page's usable height.
+
+    Notes
+    -----
+    Numbers and intervals never wrap: a number column is at least as wide as its longest
+    cell, a header at least as wide as its longest unbreakable part. What is left of the
+    text width goes first to the headers (so that they do not wrap), then to the labels,
+    then evenly to the summary columns. A table whose numbers do not fit across a portrait
+    page, or that :func:`~painresponse.render._layout.is_wide` calls wide, is landscape.
+    """
+    texts = _table_texts(table, options)
+    landscape = is_wide(table)
+    widths = _fit_widths(table, texts, _text_width(landscape))
+    if widths is None and not landscape:
+        landscape = True
+        widths = _fit_widths(table, texts, _text_width(landscape))
+    if widths is None:  # too wide even in landscape: shrink everything, cells wrap
+        need = _needs(table, texts)[0]
+        scale = _text_width(landscape) / sum(need)
+        widths = [w * scale for w in need]
+    return TablePlan(
+        widths, landscape, _height(table, texts, widths, landscape), _text_height(landscape)
+    )
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """Every cell's text as Word shows it: ``rows[r][c]`` with the label column first."""
+
+    header: list[str]
+    rows: list[list[str]]
+    indented: list[bool]
+    wrappable: list[list[bool]]
+
+
+def _table_texts(table: Table, options: FormatOptions) -> _Texts:
+    from painresponse.tables.model import Text
+
+    rows, indented, wrappable = [], [], []
+    for row in table.rows:
+        label, indent = row_label(row)
+        texts, free = [label], [True]
+        for column in table.columns:
+            cell = row.cell(column.key)
+            part = cell_parts(cell, options)
+            texts.append(part.text + part.marker)
+            free.append(isinstance(cell, Text))  # words, not numbers: may wrap
+        rows.append(texts)
+        indented.append(indent)
+        wrappable.append(free)
+    return _Texts(["", *(header_text(c) for c in table.columns)], rows, indented, wrappable)
+
+
+def _needs(table: Table, texts: _Texts) -> tuple[list[float], list[float]]:
+    """Smallest and natural width of each column (cm), label column first."""
+    indent = [LEVEL_INDENT_CM if i else 0.0 for i in texts.indented]
+    labels = [row[0] for row in texts.rows]
+    natural_label = max((_width(t) + d for t, d in zip(labels, indent, strict=True)), default=0)
+    longest_word = max(
+        (_longest_word(t) + d for t, d in zip(labels, indent, strict=True)), default=0
+    )
+    need = [max(longest_word, min(natural_label, LABEL_MIN_CM)) + CELL_PAD_CM]
+    natural = [max(natural_label + CELL_PAD_CM, need[0])]
+    for c in range(1, len(texts.header)):
+        header = texts.header[c]
+        cells = [(row[c], free[c]) for row, free in zip(texts.rows, texts.wrappable, strict=True)]
+        least = max(
+            [_longest_word(header, bold=True)]
+            + [_longest_word(t) if free else _width(t) for t, free in cells]
+        )
+        most = max([least, _width(header, bold=True)] + [_width(t) for t, _ in cells])
+        need.append(least + CELL_PAD_CM)
+        natural.append(most + CELL_PAD_CM)
+    return need, natural
+
+
+def _fit_widths(table: Table, texts: _Texts, text_width: float) -> list[float] | None:
+    """Column widths filling ``text_width``, or None when the numbers do not fit."""
+    need, natural = _needs(table, texts)
+    slack = text_width - sum(need)
+    if slack < 0:
+        return None
+    widths = list(need)
+    data = list(range(1, len(widths)))
+    for group in (data, [0]):  # headers first, then labels
+        deficit = sum(natural[i] - widths[i] for i in group)
+        if deficit <= 0:
+            continue
+        share = min(1.0, slack / deficit)
+        for i in group:
+            widths[i] += share * (natural[i] - widths[i])
+        slack -= share * deficit
+    summary = [i for i, c in enumerate(table.columns, start=1) if c.kind == "summary"] or data
+    for i in summary or [0]:
+        widths[i] += slack / len(summary or [0])
+    return widths
+
+
+def _height(table: Table, texts: _Texts, widths: list[float], landscape: bool) -> float:
+    """Estimated height (cm) of the caption, the table and its footnotes."""
+    line_cm = LINE_EM * TABLE_PT * _PT_CM
+    spacing_cm = CELL_SPACING_PT * _PT_CM
+
+    def row_cm(cells: list[str], bold: bool, indent: bool) -> float:
+        lines = 1
+        for c, (text, width) in enumerate(zip(cells, widths, strict=True)):
+            room = width - CELL_PAD_CM - (LEVEL_INDENT_CM if indent and c == 0 else 0.0)
+            lines = max(lines, _lines(text, room, TABLE_PT, bold))
+        return lines * line_cm + spacing_cm
+
+    text_width = _text_width(landscape)
+    lead, title = table_caption(table)
+    caption = CAPTION_SPACE_CM + _lines(f"{lead} {title}", text_width, BODY_PT, True) * (
+        LINE_EM * BODY_PT * _PT_CM
+    )
+    body = row_cm(texts.header, True, False) + sum(
+        row_cm(row, False, indent) for row, indent in zip(texts.rows, texts.indented, strict=True)
+    )
+    notes = sum(
+        _lines(f"{f.marker} {f.text}", text_width, NOTE_PT) * LINE_EM * NOTE_PT * _PT_CM
+        for f in table.footnotes
+    )
+    return caption + body + notes
+
+
+#: Advance widths of Arial (= Helvetica = Liberation Sans) in 1/1000 em; others ~ 0.556.
+_ARIAL = dict(
+    zip(
+        " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`"
+        "abcdefghijklmnopqrstuvwxyz{|}~",
+        (278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278)
+        + (556,) * 10
+        + (278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278)
+        + (500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667)
+        + (611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222)
+        + (222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500)
+        + (500, 334, 260, 334, 584),
+        strict=True,
+    )
+)
+_ARIAL.update({"−": 584, "–": 556, "—": 1000, "±": 584, "≥": 549, "≤": 549, "×": 584})
+_ARIAL.update({"→": 1000, "²": 333, NBSP: 278, "·": 278})
+#: Bold Arial is about 6% wider on average text.
+_BOLD = 1.06
+
+
+def _width(text: str, pt: float = TABLE_PT, bold: bool = False) -> float:
+    """Width of ``text`` in cm at ``pt`` points, on one line."""
+    ems = sum(_ARIAL.get(ch, 556) for ch in text) / 1000
+    return ems * pt * _PT_CM * (_BOLD if bold else 1.0)
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in text.replace("\n", " ").split(" ") if w]
+
+
+def _longest_word(text: str, pt: float = TABLE_PT, bold: bool = False) -> float:
+    return max((_width(w, pt, bold) for w in _words(text)), default=0.0)
+
+
+def _lines(text: str, room_cm: float, pt: float = TABLE_PT, bold: bool = False) -> int:
+    """Number of lines ``text`` takes when wrapped at spaces in ``room_cm``."""
+    space = _width(" ", pt, bold)
+    lines, used = 1, 0.0
+    for word in _words(text):
+        width = _width(word, pt, bold)
+        if used and used + space + width > room_cm:
+            lines += 1
+            used = 0.0
+        if not used and width > room_cm:  # a word wider than the cell breaks inside it
+            lines += int(width // max(room_cm, 1e-6))
+            used = width % max(room_cm, 1e-6)
+            continue
+        used += (space if used else 0.0) + width
+    return lines
 
 
 def _add_table(
-    document: DocumentObject, table: Table, options: FormatOptions, text_width: float
+    document: DocumentObject, table: Table, plan: TablePlan, options: FormatOptions
 ) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.shared import Cm
@@ -205,9 +432,9 @@ def _add_table(
     heading.add_run(lead + " ").bold = True
     heading.add_run(title)
     heading.paragraph_format.keep_with_next = True
-    heading.paragraph_format.space_before = Cm(0.4)
+    heading.paragraph_format.space_before = Cm(CAPTION_SPACE_CM)
 
-    widths = _column_widths(table, text_width)
+    widths = plan.widths
     grid = document.add_table(rows=1 + len(table.rows), cols=1 + len(table.columns))
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
@@ -216,7 +443,7 @@ def _add_table(
     header = grid.rows[0].cells
     _write(header[0], "", bold=True)
     for cell, column in zip(header[1:], table.columns, strict=True):
-        _write(cell, _unbreakable_n(column_header(column)), bold=True, centre=True)
+        _write(cell, header_text(column), bold=True, centre=True)
     for r, row in enumerate(table.rows, start=1):
         cells = grid.rows[r].cells
         label, indented = row_label(row)
@@ -228,14 +455,10 @@ def _add_table(
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Cm(width)
     _rules(grid)
-    _pagination(grid, table)
+    _pagination(grid, table, whole=plan.fits_one_page)
     notes = [_footnote(document, f.marker, f.text) for f in table.footnotes]
     for note in notes[:-1]:
         note.paragraph_format.keep_with_next = True
-
-
-def _unbreakable_n(header: str) -> str:
-    return header.replace("(n = ", f"(n{_NBSP}={_NBSP}")
 
 
 def _write(
@@ -304,7 +527,14 @@ def _rules(grid: DocxTable) -> None:
         _border(cell, {"bottom": 12})
 
 
-def _pagination(grid: DocxTable, table: Table) -> None:
+def _pagination(grid: DocxTable, table: Table, *, whole: bool) -> None:
+    """Header repeats, rows never split; keep the table on one page when it fits.
+
+    ``whole``: every row keeps with the next, so the table moves to the next page as a
+    whole. Otherwise only each variable's rows (header with its levels) keep together
+    and the table may break between variables, its header row repeated. The last row
+    keeps with the footnotes (when there are any), which keep with each other.
+    """
     from docx.oxml import OxmlElement
 
     for index, row in enumerate(grid.rows):
@@ -312,12 +542,13 @@ def _pagination(grid: DocxTable, table: Table) -> None:
         tr_pr.append(OxmlElement("w:cantSplit"))
         if index == 0:
             tr_pr.append(OxmlElement("w:tblHeader"))
-    keep = [True] * len(grid.rows)  # the last row keeps with the footnotes below
-    if len(table.rows) > KEEP_WHOLE_ROWS:
+    keep = [True] * len(grid.rows)
+    if not whole:
         keep = [True] + [False] * len(table.rows)
         for block in variable_blocks(table):
             for index in block[:-1]:
                 keep[index + 1] = True
+    keep[-1] = bool(table.footnotes)
     for row, keep_row in zip(grid.rows, keep, strict=True):
         for cell in row.cells:
             for paragraph in cell.paragraphs:

@@ -48,8 +48,16 @@ class Aggregates:
         return sum(self.group_sizes.values())
 
 
+MATERIALISE_ROWS = 5_000_000
+"""Up to this many analysed patients, the needed columns are gathered in one streaming
+pass and counted in memory; above it, each frequency table streams on its own."""
+
+
 def aggregate(
-    analysed: pl.DataFrame | pl.LazyFrame, study: Study, streaming: bool = False
+    analysed: pl.DataFrame | pl.LazyFrame,
+    study: Study,
+    streaming: bool = False,
+    rows: int | None = None,
 ) -> Aggregates:
     """Compute every frequency table in one batch of lazy queries.
 
@@ -61,8 +69,29 @@ def aggregate(
         Says which variables and outcomes to count.
     streaming : bool
         Run the queries on polars' streaming engine (bounded memory for large inputs).
+    rows : int, optional
+        Number of analysed patients, when known (chooses the streaming strategy).
+
+    Notes
+    -----
+    Streaming inputs of at most ``MATERIALISE_ROWS`` patients are read once (only the
+    columns the tables need) and counted in memory; larger ones run one frequency query
+    at a time on the streaming engine, so memory stays bounded by one query's working set.
     """
     lazy = analysed.lazy()
+    if streaming and rows is not None and rows <= MATERIALISE_ROWS:
+        needed = [GROUP, *{v.column: None for v in study.variables}]
+        categorical = {v.column for v in study.variables if v.is_categorical}
+        for outcome in study.outcomes:
+            for t in outcome.time_keys():
+                needed += [c for c in outcome.raw_columns(t) if c not in needed]
+        # Text columns as categoricals: a few bytes per patient instead of the label's length.
+        compact = [
+            pl.col(c).cast(pl.Categorical) if c == GROUP or c in categorical else pl.col(c)
+            for c in needed
+        ]
+        lazy = lazy.select(compact).collect(engine="streaming").lazy()
+        streaming = False
     queries: list[pl.LazyFrame] = []
     names: list[tuple[str, str]] = []
     for var in study.variables:
@@ -75,7 +104,11 @@ def aggregate(
         queries.append(lazy.group_by(GROUP, *cols).agg(pl.len().alias(COUNT)))
         names.append(("outcome", outcome.key))
     queries.append(lazy.group_by(GROUP).agg(pl.len().alias(COUNT)))
-    frames = pl.collect_all(queries, engine=engine(streaming))
+    if streaming:
+        # One query at a time: peak memory stays at one aggregation's working set.
+        frames = [q.collect(engine=engine(streaming)) for q in queries]
+    else:
+        frames = pl.collect_all(queries, engine=engine(streaming))
     variables: dict[str, pl.DataFrame] = {}
     outcomes: dict[str, pl.DataFrame] = {}
     for (kind, key), frame in zip(names, frames[:-1], strict=True):

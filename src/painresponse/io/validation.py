@@ -32,9 +32,18 @@ MAX_ROWS_PER_RULE = 200
 
 @dataclass(frozen=True)
 class _Rule:
+    """A rule: rows where ``broken`` holds break it.
+
+    ``quick`` is a cheaper test that holds on every broken row (and maybe a few more, such
+    as values with stray spaces); when it holds on no row, the rule holds everywhere and
+    ``fast_typed`` (which skips trimming) can stand for the column's typed expression.
+    """
+
     column: str
     rule: str
     broken: pl.Expr
+    quick: pl.Expr | None = None
+    fast_typed: pl.Expr | None = None
 
 
 def _as_text(column: str, dtype: pl.DataType) -> pl.Expr:
@@ -101,7 +110,11 @@ def _categorical(
     present = text.is_not_null() & (text != "")
     rule = f"{label} must be one of {', '.join(repr(a) for a in allowed)}"
     typed = pl.when(present).then(text).otherwise(None).alias(column)
-    return typed, [_Rule(column, rule, present & ~text.is_in(allowed))]
+    quick = fast = None
+    if dtype == pl.String:
+        quick = pl.col(column).is_not_null() & ~pl.col(column).is_in(allowed)
+        fast = pl.col(column)
+    return typed, [_Rule(column, rule, present & ~text.is_in(allowed), quick, fast)]
 
 
 def _column_checks(
@@ -220,11 +233,27 @@ def validate(raw: RawTable, study: Study) -> pl.LazyFrame:
     ident = _as_text(id_col, schema[id_col])
     empty_id = ident.is_null() | (ident == "")
 
+    def screen(rule: _Rule) -> pl.Expr:
+        return rule.quick if rule.quick is not None else rule.broken
+
     counts = frame.select(
-        pl.len().alias("_rows"), *[r.broken.sum().alias(f"_r{i}") for i, r in enumerate(rules)]
+        pl.len().alias("_rows"), *[screen(r).sum().alias(f"_r{i}") for i, r in enumerate(rules)]
     ).collect(engine=run_on)
     if counts["_rows"].item() == 0:
         raise InputError(f"{raw.source}: the table has no patient rows")
+    # Rules whose quick screen flagged rows are counted again precisely.
+    flagged = [i for i, r in enumerate(rules) if r.quick is not None and counts[f"_r{i}"].item()]
+    if flagged:
+        exact = frame.select([rules[i].broken.sum().alias(f"_r{i}") for i in flagged])
+        counts = counts.with_columns(exact.collect(engine=run_on))
+    clean_columns = {
+        r.column: r.fast_typed
+        for i, r in enumerate(rules)
+        if r.fast_typed is not None and i not in flagged
+    }
+    typed = [
+        clean_columns[name] if (name := e.meta.output_name()) in clean_columns else e for e in typed
+    ]
     failing = [i for i, r in enumerate(rules) if counts[f"_r{i}"].item() > 0]
     queries = [
         frame.filter(rules[i].broken)
