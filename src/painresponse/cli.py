@@ -7,7 +7,8 @@ stderr and exit code 2; ``validate`` exits 1 when the data break rules.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -86,10 +87,12 @@ def _run_report(
 
     console = Console(highlight=False)
     _guard(lambda: check_out_dir(out, overwrite))
-    with console.status("Analysing …"):
-        numbers = None if tables is None else {int(t.removeprefix("table")) for t in tables}
+    numbers = None if tables is None else {int(t.removeprefix("table")) for t in tables}
+    with _progress_bar(console) as tick:
         result = _guard(
-            lambda: analyze(data, study, encoding=encoding, extended=extended, tables=numbers)
+            lambda: analyze(
+                data, study, encoding=encoding, extended=extended, tables=numbers, progress=tick
+            )
         )
     console.print(f"[bold]{result.study.title}[/bold]")
     flow = result.flow
@@ -114,6 +117,24 @@ def _run_report(
     console.print(f"[bold]{len(paths)} files written to {out}[/bold]")
     for p in paths:
         console.print(f"  {p}")
+
+
+@contextmanager
+def _progress_bar(console: Any) -> Iterator[Callable[[str, int, int], None]]:
+    """A rich progress bar (stage, bar, elapsed time) that disappears when done."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+        console=console, transient=True,
+    )  # fmt: skip
+    with bar:
+        task = bar.add_task("Analysing", total=1)
+
+        def tick(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total)
+
+        yield tick
 
 
 @app.command()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,13 @@ from painresponse.tables.build import build_tables
 from painresponse.tables.figure_data import figure_data
 from painresponse.tables.methods import methods_sentences, software_versions
 
-__all__ = ["analyze"]
+__all__ = ["Progress", "analyze"]
+
+Progress = Callable[[str, int, int], None]
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    """The default progress callback: report nothing."""
 
 
 def analyze(
@@ -25,6 +31,7 @@ def analyze(
     encoding: str | None = None,
     extended: bool | None = None,
     tables: Iterable[int] | None = None,
+    progress: Progress | None = None,
 ) -> StudyResult:
     """Run the study's analysis on a data file or DataFrame.
 
@@ -44,6 +51,9 @@ def analyze(
     tables : iterable of int, optional
         Only these of Tables 1–5 (default: all). Only the columns they need are read and
         checked, which matters for registry-scale files.
+    progress : callable, optional
+        Called as ``progress(stage, done, total)`` as the work advances (the command line
+        draws it as a progress bar).
 
     Returns
     -------
@@ -67,12 +77,22 @@ def analyze(
     if tables is not None:
         wanted = set(tables)
         study = study.restricted_to(wanted)
+    report = progress or _silent
+    report("Reading", 0, 5)
     raw = read_table(data, encoding=encoding)
+    report("Checking every value", 1, 5)
     typed = validate(raw, study)
+    report("Applying eligibility and the responder rule", 2, 5)
     cohort = build_cohort(typed, study, streaming=raw.streaming)
+    report("Counting", 3, 5)
     aggregates = aggregate(
-        cohort.analysed, study, streaming=raw.streaming, rows=cohort.flow.analysed
+        cohort.analysed,
+        study,
+        streaming=raw.streaming,
+        rows=cohort.flow.analysed,
+        progress=lambda done, total: report(f"Counting ({done}/{total})", 3, 5),
     )
+    report("Testing", 4, 5)
     built = build_tables(aggregates, study)
     if tables is not None:
         built = {k: v for k, v in built.items() if int(k.removeprefix("table")) in wanted}
@@ -84,6 +104,7 @@ def analyze(
 
         ext = build_extended(cohort.collect() if analysed is None else analysed, study)
         built = {**built, **ext.tables}
+    report("Done", 5, 5)
     return StudyResult(
         study=study,
         source=raw.source,

@@ -141,3 +141,44 @@ def test_figures_are_written(ext, tmp_path: Path) -> None:  # type: ignore[no-un
         "figureS3_forest.svg",
     ]
     assert all(p.stat().st_size > 1000 for p in paths)
+
+
+def test_roc_rows_name_their_quantity(ext) -> None:  # type: ignore[no-untyped-def]
+    rows = ext.tables["table11_roc"].rows
+    assert all(r.kind == "single" and r.level is None for r in rows)
+    labels = [r.label for r in rows]
+    assert labels[:5] == [
+        "Predictor",
+        "Improvement in quality of life",
+        "Patients improved",
+        "Patients not improved",
+        "AUC (95% CI)",
+    ]
+    assert not any(label.startswith("ROC") for label in labels)
+
+
+def test_every_level_row_follows_its_header(ext) -> None:  # type: ignore[no-untyped-def]
+    for table in ext.tables.values():
+        current = None
+        for row in table.rows:
+            if row.kind == "header":
+                current = row.variable
+            elif row.kind == "level":
+                assert row.variable == current, (table.key, row.label, row.level)
+            else:
+                current = None
+
+
+def test_agreement_counts_sit_in_one_column(ext) -> None:  # type: ignore[no-untyped-def]
+    table = ext.tables["table7_responder_rates"]
+    assert table.columns[-1].key == "agreement" and table.columns[-1].n == 84
+    block = [r for r in table.rows if r.variable == "agreement" and r.kind == "level"]
+    counts = [r.cell("agreement") for r in block[:4]]
+    assert [r.level for r in block[:4]] == [
+        "Responder at both",
+        "Responder at T1 only",
+        "Responder at T4 only",
+        "Responder at neither",
+    ]
+    assert sum(c.count for c in counts) == 84  # type: ignore[union-attr]
+    assert all(set(r.cells) == {"agreement"} for r in block)

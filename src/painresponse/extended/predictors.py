@@ -32,6 +32,12 @@ __all__ = ["ForestRow", "LogisticFit", "Predictor", "fit_logistic", "predictors_
 
 KEY = "table8_predictors"
 EPV_MIN = 10
+#: Short enough for a number column; the footnote ``SEPARATION_NOTE`` explains it.
+NOT_ESTIMABLE = "not estimable (separation)"
+SEPARATION_NOTE = (
+    "Not estimable (separation): the patients of this category are all responders or all "
+    "non-responders, so the odds ratio is infinite."
+)
 
 
 @dataclass(frozen=True)
@@ -228,7 +234,7 @@ def _wald(b: float, se: float, n: int) -> TestResult:
 
 def _cells(fit: LogisticFit, term: str, z: float, level: float, prefix: str) -> dict[str, object]:
     if term in fit.separated or "(complete separation)" in fit.separated:
-        return {f"or_{prefix}": note_cell("not estimable: separation (infinite odds ratio)")}
+        return {f"or_{prefix}": note_cell(NOT_ESTIMABLE)}
     if fit.message and not fit.separated:
         return {f"or_{prefix}": note_cell(fit.message)}
     j = fit.terms.index(term)
@@ -358,6 +364,7 @@ def predictors_table(data: Analysed) -> tuple[Table, list[ForestRow], list[str]]
                         )
                     )
     yes = data.labels[0]
+    multi_labels = [predictors[k].label for k in multi_keys if k in predictors]
     columns = (
         Column("n", "n"),
         Column("or_uni", f"Univariable OR ({level:.0%} CI)"),
@@ -370,9 +377,11 @@ def predictors_table(data: Analysed) -> tuple[Table, list[ForestRow], list[str]]
             "",
             f"Logistic regression of being a {yes.lower()}; odds ratios per unit (numbers) "
             "or against the first category, with Wald intervals (R confint.default) and Wald "
-            f"p-values. Multivariable model: {', '.join(multi_keys) or 'none'}.",
+            f"p-values. Multivariable model: {', '.join(multi_labels) or 'none'}.",
         ),
     ]
+    if any(cell == note_cell(NOT_ESTIMABLE) for row in rows for cell in row.cells.values()):
+        notes.append(Footnote("", SEPARATION_NOTE))
     notes += [Footnote("", m) for m in messages if "events per variable" in m]
     table = Table(
         KEY,

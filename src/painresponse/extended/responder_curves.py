@@ -13,7 +13,7 @@ from scipy import stats as sps
 from painresponse.extended._data import Analysed
 from painresponse.extended._tables import make_row, note_cell
 from painresponse.extended.cells import EstimateCI, Number, Proportion
-from painresponse.tables.model import Column, Footnote, Row, Table
+from painresponse.tables.model import Column, CountPercent, Footnote, Row, Table
 
 __all__ = [
     "Agreement",
@@ -25,6 +25,8 @@ __all__ = [
 ]
 
 KEY = "table7_responder_rates"
+#: Key of the column that holds the agreement block (the two times together).
+AGREEMENT_COLUMN = "agreement"
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,59 @@ def _agreement(data: Analysed, first: str, second: str) -> Agreement | None:
     )
 
 
+def _agreement_rows(data: Analysed, agreement: Agreement) -> list[Row]:
+    """The agreement block: one row per cell of the 2×2 table, % agreement, kappa."""
+    f, s = data.time_label(agreement.first), data.time_label(agreement.second)
+    block = f"Agreement of response at {f} and {s}"
+    (both, first_only), (second_only, neither) = agreement.table
+    n = agreement.n
+    counts = (
+        ("Responder at both", both),
+        (f"Responder at {f} only", first_only),
+        (f"Responder at {s} only", second_only),
+        ("Responder at neither", neither),
+    )
+    lo, hi = agreement.kappa_ci
+    level = data.options.conf_level
+    kappa = EstimateCI(
+        agreement.kappa,
+        lo,
+        hi,
+        2,
+        level,
+        "Cohen's kappa",
+        "Wald interval, SE of Fleiss, Cohen & Everitt (1969)",
+        n,
+    )
+    return [
+        make_row("agreement", block, None, "header", {}),
+        *(
+            make_row(
+                "agreement",
+                block,
+                label,
+                "level",
+                {AGREEMENT_COLUMN: CountPercent(count, n, 100.0 * count / n if n else math.nan)},
+            )
+            for label, count in counts
+        ),
+        make_row(
+            "agreement",
+            block,
+            "Agreement (%)",
+            "level",
+            {AGREEMENT_COLUMN: Number(agreement.percent_agreement, 1)},
+        ),
+        make_row(
+            "agreement",
+            block,
+            f"Cohen's kappa ({level:.0%} CI)",
+            "level",
+            {AGREEMENT_COLUMN: kappa},
+        ),
+    ]
+
+
 def responder_rates_table(
     data: Analysed,
 ) -> tuple[Table, list[ResponderCurve], Agreement | None, list[str]]:
@@ -203,10 +258,12 @@ def responder_rates_table(
     Returns
     -------
     table : Table
-        Key ``"table7_responder_rates"``: one row per definition (≥ 30%, ≥ 50%, ≥ 2 points
-        by default), one :class:`Proportion` column per follow-up time; then the agreement
-        block (2×2 counts, % agreement, kappa with CI) between the responder rule's
-        follow-up and the last time point.
+        Key ``"table7_responder_rates"``: under a header row, one row per definition
+        (≥ 30%, ≥ 50%, ≥ 2 points by default), one :class:`Proportion` column per
+        follow-up time; then the agreement block between the responder rule's follow-up
+        and the last time point, in a column of its own (``"agreement"``, both times
+        together): one row per cell of the 2×2 table (patients and percent), % agreement,
+        and Cohen's kappa with its CI.
     curves : list of ResponderCurve
         For the figure.
     agreement : Agreement or None
@@ -235,6 +292,16 @@ def responder_rates_table(
     rows: list[Row] = []
     definitions = [("percent", c) for c in data.options.responder_percent]
     definitions += [("absolute", c) for c in data.options.responder_absolute]
+    base = data.time_label(rule.baseline)
+    rows.append(
+        make_row(
+            "responder_rate",
+            f"Reduction in {outcome.label} from {base}",
+            None,
+            "header",
+            {},
+        )
+    )
     for kind, cut in definitions:
         label = f"≥ {cut:g}% reduction" if kind == "percent" else f"≥ {cut:g}-point reduction"
         cells: dict[str, object] = {}
@@ -245,76 +312,31 @@ def responder_rates_table(
             count, total = int((x[ok] >= cut - 1e-9).sum()), int(ok.sum())
             lo, hi = wilson_interval(count, total, level)
             cells[t] = Proportion(count, total, count / total if total else math.nan, lo, hi)
-        rows.append(
-            make_row("responder_rate", f"{outcome.label}: responders", label, "level", cells)
-        )
+        rows.append(make_row("responder_rate", rows[0].label, label, "level", cells))
     agreement = None
     if len(follow_ups) >= 2:
         first, second = rule.follow_up, follow_ups[-1]
         if first == second:
             first = follow_ups[0]
         agreement = _agreement(data, first, second)
-    if agreement is not None:
-        f, s = data.time_label(agreement.first), data.time_label(agreement.second)
-        what = rule.describe(outcome.label, "", "").split(" from")[0]
-        block = f"Agreement of response ({what}) at {f} and {s}"
-        (yy, yn), (ny, nn) = agreement.table
-        rows.append(
-            make_row(
-                "agreement",
-                block,
-                f"responder at {f}: responder / not at {s}",
-                "level",
-                {follow_ups[0]: Number(yy, 0), follow_ups[-1]: Number(yn, 0)},
-            )
-        )
-        rows.append(
-            make_row(
-                "agreement",
-                block,
-                f"not responder at {f}: responder / not at {s}",
-                "level",
-                {follow_ups[0]: Number(ny, 0), follow_ups[-1]: Number(nn, 0)},
-            )
-        )
-        rows.append(
-            make_row(
-                "agreement",
-                block,
-                "% agreement",
-                "level",
-                {follow_ups[0]: Number(agreement.percent_agreement, 1)},
-            )
-        )
-        lo, hi = agreement.kappa_ci
-        rows.append(
-            make_row(
-                "agreement",
-                block,
-                "Cohen's kappa",
-                "level",
-                {
-                    follow_ups[0]: EstimateCI(
-                        agreement.kappa,
-                        lo,
-                        hi,
-                        2,
-                        level,
-                        "Cohen's kappa",
-                        "Wald interval, SE of Fleiss, Cohen & Everitt (1969)",
-                        agreement.n,
-                    )
-                },
-            )
-        )
     columns = tuple(Column(t, data.time_label(t)) for t in follow_ups)
+    agreement_note = ""
+    if agreement is not None:
+        rows += _agreement_rows(data, agreement)
+        f, s = data.time_label(agreement.first), data.time_label(agreement.second)
+        columns += (Column(AGREEMENT_COLUMN, f"{f} and {s}", agreement.n),)
+        what = rule.describe(outcome.label, "", "").split(" from")[0]
+        agreement_note = (
+            f" Agreement: patients (percentage of the {agreement.n} assessed at both times) by "
+            f"response ({what} from {base}) at {f} and at {s}; Cohen's kappa with a "
+            "large-sample Wald interval."
+        )
     notes = (
         Footnote(
             "",
             f"Responders / patients assessed (percent; {level:.0%} Wilson score interval). "
-            "Reduction from baseline; 30% and 50% are the IMMPACT 'moderately important' and "
-            "'substantial' thresholds. In the agreement block the two columns hold the "
-            "counts of the 2×2 table; kappa with a large-sample Wald interval.",
+            "30% and 50% are the IMMPACT 'moderately important' and 'substantial' "
+            f"thresholds.{agreement_note}",
         ),
     )
     table = Table(

@@ -19,7 +19,7 @@ from scipy import stats as sps
 from painresponse.extended._data import Analysed, is_eq5d
 from painresponse.extended._tables import make_row, note_cell
 from painresponse.extended.cells import EstimateCI, Number
-from painresponse.tables.model import Column, Footnote, Table, Text
+from painresponse.tables.model import Column, Footnote, Row, Table, Text
 
 __all__ = ["RocResult", "delong_auc", "roc_curve", "roc_table"]
 
@@ -183,70 +183,45 @@ def roc_table(data: Analysed) -> tuple[Table, RocResult | None, list[str]]:
             "reference_label": f"{ref_label}, {b_label}→{t_label}",
         }
     )
+
+    def quantity(label: str, value: object) -> Row:
+        # The table is about the ROC analysis as a whole, so each row names only its quantity.
+        return make_row("roc", label, None, "single", {"value": value})
+
     rows = [
-        make_row("roc", "ROC", "Predictor", "single", {"value": Text(pred_label)}),
-        make_row(
-            "roc",
-            "ROC",
-            "Improvement in quality of life",
-            "single",
-            {"value": Text(f"{ref_label}, {b_label}→{t_label}")},
-        ),
-        make_row("roc", "ROC", "Patients improved", "single", {"value": Number(res.n_cases, 0)}),
-        make_row(
-            "roc", "ROC", "Patients not improved", "single", {"value": Number(res.n_controls, 0)}
-        ),
-        make_row(
-            "roc",
-            "ROC",
-            "AUC",
-            "single",
-            {
-                "value": EstimateCI(
-                    res.auc,
-                    res.ci[0],
-                    res.ci[1],
-                    3,
-                    opts.conf_level,
-                    "area under the ROC curve",
-                    "DeLong interval",
-                    res.n_cases + res.n_controls,
-                )
-            },
+        quantity("Predictor", Text(pred_label)),
+        quantity("Improvement in quality of life", Text(f"{ref_label}, {b_label}→{t_label}")),
+        quantity("Patients improved", Number(res.n_cases, 0)),
+        quantity("Patients not improved", Number(res.n_controls, 0)),
+        quantity(
+            f"AUC ({opts.conf_level:.0%} CI)",
+            EstimateCI(
+                res.auc,
+                res.ci[0],
+                res.ci[1],
+                3,
+                opts.conf_level,
+                "area under the ROC curve",
+                "DeLong interval",
+                res.n_cases + res.n_controls,
+            ),
         ),
     ]
-    for i in res.best:
-        rows.append(
-            make_row(
-                "roc",
-                "ROC",
-                "Youden-optimal cut-off (reduction above)",
-                "single",
-                {"value": Number(float(res.thresholds[i]), 1)},
-            )
-        )
-        rows.append(
-            make_row(
-                "roc",
-                "ROC",
-                "Sensitivity at the cut-off",
-                "single",
-                {"value": Number(float(res.sensitivity[i]), 3)},
-            )
-        )
-        rows.append(
-            make_row(
-                "roc",
-                "ROC",
-                "Specificity at the cut-off",
-                "single",
-                {"value": Number(float(res.specificity[i]), 3)},
-            )
-        )
+    for k, i in enumerate(res.best, start=1):
+        tie = f" {k} of {len(res.best)}" if len(res.best) > 1 else ""
+        rows += [
+            quantity(
+                f"Youden-optimal cut-off{tie} (reduction above)",
+                Number(float(res.thresholds[i]), 1),
+            ),
+            quantity(f"Sensitivity at cut-off{tie}", Number(float(res.sensitivity[i]), 3)),
+            quantity(f"Specificity at cut-off{tie}", Number(float(res.specificity[i]), 3)),
+        ]
     notes = (
         Footnote(
             "",
-            "Empirical ROC curve; AUC with DeLong's 95% interval (as R pROC "
+            "Empirical ROC curve; AUC, area under the curve, with DeLong's "
+            f"{opts.conf_level:.0%} interval (as R pROC "
             "ci.auc(method = 'delong')); the Youden index (sensitivity + specificity − 1) "
             "picks the cut-off, a midpoint between observed pain reductions.",
         ),

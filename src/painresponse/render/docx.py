@@ -60,7 +60,7 @@ LABEL_MIN_CM = 3.5
 LINE_EM = 1.15
 CELL_SPACING_PT = 2.0
 #: Share of the page a table may fill and still be kept whole: the estimate is not Word.
-PAGE_SAFETY = 0.94
+PAGE_SAFETY = 0.97
 TABLE_STYLE = "Table text"
 _PT_CM = 2.54 / 72
 
@@ -256,17 +256,20 @@ def plan_table(table: Table, options: FormatOptions = TYPESET) -> TablePlan:
     """
     texts = _table_texts(table, options)
     landscape = is_wide(table)
-    widths = _fit_widths(table, texts, _text_width(landscape))
-    if widths is None and not landscape:
+    if _fit_widths(table, texts, _text_width(landscape)) is None:
         landscape = True
-        widths = _fit_widths(table, texts, _text_width(landscape))
-    if widths is None:  # too wide even in landscape: shrink everything, cells wrap
-        need = _needs(table, texts)[0]
-        scale = _text_width(landscape) / sum(need)
-        widths = [w * scale for w in need]
-    return TablePlan(
-        widths, landscape, _height(table, texts, widths, landscape), _text_height(landscape)
-    )
+    text_width = _text_width(landscape)
+    plans = []
+    # Headers get their width first, unless giving it to the labels makes the table
+    # shorter: a wrapped header costs one line, a wrapped label one line per row.
+    for labels_first in (False, True):
+        widths = _fit_widths(table, texts, text_width, labels_first=labels_first)
+        if widths is None:  # too wide even in landscape: shrink everything, cells wrap
+            need = _needs(texts).least
+            widths = [w * text_width / sum(need) for w in need]
+        height = _height(table, texts, widths, landscape)
+        plans.append(TablePlan(widths, landscape, height, _text_height(landscape)))
+    return min(plans, key=lambda plan: plan.height_cm)  # on a tie, the first
 
 
 @dataclass(frozen=True)
@@ -297,48 +300,66 @@ def _table_texts(table: Table, options: FormatOptions) -> _Texts:
     return _Texts(["", *(header_text(c) for c in table.columns)], rows, indented, wrappable)
 
 
-def _needs(table: Table, texts: _Texts) -> tuple[list[float], list[float]]:
-    """Smallest and natural width of each column (cm), label column first."""
+@dataclass(frozen=True)
+class _Needs:
+    """Widths (cm) each column asks for, label column first.
+
+    ``least``: numbers on one line, words no narrower than the longest word;
+    ``header``: the header on one line; ``label``: the labels on one line (label column
+    only); ``words``: text cells (notes in words) on one line.
+    """
+
+    least: list[float]
+    header: list[float]
+    label: list[float]
+    words: list[float]
+
+
+def _needs(texts: _Texts) -> _Needs:
     indent = [LEVEL_INDENT_CM if i else 0.0 for i in texts.indented]
     labels = [row[0] for row in texts.rows]
-    natural_label = max((_width(t) + d for t, d in zip(labels, indent, strict=True)), default=0)
-    longest_word = max(
-        (_longest_word(t) + d for t, d in zip(labels, indent, strict=True)), default=0
-    )
-    need = [max(longest_word, min(natural_label, LABEL_MIN_CM)) + CELL_PAD_CM]
-    natural = [max(natural_label + CELL_PAD_CM, need[0])]
+    label = max((_width(t) + d for t, d in zip(labels, indent, strict=True)), default=0.0)
+    word = max((_longest_word(t) + d for t, d in zip(labels, indent, strict=True)), default=0.0)
+    least = [max(word, min(label, LABEL_MIN_CM)) + CELL_PAD_CM]
+    header, words = [least[0]], [least[0]]
     for c in range(1, len(texts.header)):
-        header = texts.header[c]
         cells = [(row[c], free[c]) for row, free in zip(texts.rows, texts.wrappable, strict=True)]
-        least = max(
-            [_longest_word(header, bold=True)]
+        smallest = max(
+            [_longest_word(texts.header[c], bold=True)]
             + [_longest_word(t) if free else _width(t) for t, free in cells]
         )
-        most = max([least, _width(header, bold=True)] + [_width(t) for t, _ in cells])
-        need.append(least + CELL_PAD_CM)
-        natural.append(most + CELL_PAD_CM)
-    return need, natural
+        least.append(smallest + CELL_PAD_CM)
+        header.append(max(smallest, _width(texts.header[c], bold=True)) + CELL_PAD_CM)
+        words.append(max([smallest] + [_width(t) for t, _ in cells]) + CELL_PAD_CM)
+    return _Needs(least, header, [max(label + CELL_PAD_CM, least[0]), *least[1:]], words)
 
 
-def _fit_widths(table: Table, texts: _Texts, text_width: float) -> list[float] | None:
-    """Column widths filling ``text_width``, or None when the numbers do not fit."""
-    need, natural = _needs(table, texts)
-    slack = text_width - sum(need)
+def _fit_widths(
+    table: Table, texts: _Texts, text_width: float, *, labels_first: bool = False
+) -> list[float] | None:
+    """Column widths filling ``text_width``, or None when the numbers do not fit.
+
+    What is left after the smallest widths goes to the headers (so they do not wrap)
+    and the labels, in the order given, then the text cells, each in proportion to what
+    it lacks; the rest evenly to the summary columns, so the table spans the text width.
+    """
+    needs = _needs(texts)
+    widths = list(needs.least)
+    slack = text_width - sum(widths)
     if slack < 0:
         return None
-    widths = list(need)
-    data = list(range(1, len(widths)))
-    for group in (data, [0]):  # headers first, then labels
-        deficit = sum(natural[i] - widths[i] for i in group)
-        if deficit <= 0:
+    order = (needs.label, needs.header) if labels_first else (needs.header, needs.label)
+    for wanted in (*order, needs.words):
+        lacking = [max(0.0, want - have) for want, have in zip(wanted, widths, strict=True)]
+        total = sum(lacking)
+        if total <= 0:
             continue
-        share = min(1.0, slack / deficit)
-        for i in group:
-            widths[i] += share * (natural[i] - widths[i])
-        slack -= share * deficit
-    summary = [i for i, c in enumerate(table.columns, start=1) if c.kind == "summary"] or data
-    for i in summary or [0]:
-        widths[i] += slack / len(summary or [0])
+        share = min(1.0, slack / total)
+        widths = [have + share * lack for have, lack in zip(widths, lacking, strict=True)]
+        slack -= share * total
+    summary = [i for i, c in enumerate(table.columns, start=1) if c.kind == "summary"]
+    for i in summary or range(len(widths)):
+        widths[i] += slack / len(summary or widths)
     return widths
 
 

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING
 
 from painresponse.render._layout import (
     cell_parts,
+    header_text,
     is_wide,
     row_label,
     study_title,
     table_caption,
 )
-from painresponse.render.format import TYPESET, FormatOptions, column_header
+from painresponse.render.format import TYPESET, FormatOptions
 
 if TYPE_CHECKING:
     from painresponse.render.figures import RenderedFigure
@@ -46,7 +47,9 @@ caption { caption-side: top; text-align: left; padding-bottom: 0.5rem; font-size
 caption b { margin-right: 0.3em; }
 thead th { border-bottom: 1px solid #000; font-weight: 600; vertical-align: bottom; }
 th, td { padding: 0.2rem 0.6rem; text-align: center; }
+tbody td { white-space: nowrap; }
 th[scope=row], td.label { text-align: left; font-weight: normal; }
+tbody th[scope=row] { min-width: 14rem; }
 tr.level th[scope=row] { padding-left: 1.6rem; }
 tbody tr:hover { background: #f3f6fa; }
 tfoot td { text-align: left; font-size: 0.78rem; padding-top: 0.15rem; border: 0; }
@@ -112,7 +115,7 @@ def table_to_html(table: Table, options: FormatOptions = TYPESET) -> str:
         f"<caption><b>{escape(lead)}</b>{escape(title)}</caption>",
         '<thead><tr><th scope="col"></th>',
     ]
-    out += [f'<th scope="col">{escape(column_header(c))}</th>' for c in table.columns]
+    out += [f'<th scope="col">{escape(header_text(c))}</th>' for c in table.columns]
     out.append("</tr></thead><tbody>")
     for row in table.rows:
         label, indented = row_label(row)

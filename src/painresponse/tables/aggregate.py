@@ -9,6 +9,7 @@ share this code.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -58,6 +59,7 @@ def aggregate(
     study: Study,
     streaming: bool = False,
     rows: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Aggregates:
     """Compute every frequency table in one batch of lazy queries.
 
@@ -71,6 +73,8 @@ def aggregate(
         Run the queries on polars' streaming engine (bounded memory for large inputs).
     rows : int, optional
         Number of analysed patients, when known (chooses the streaming strategy).
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each streamed frequency table.
 
     Notes
     -----
@@ -106,7 +110,11 @@ def aggregate(
     queries.append(lazy.group_by(GROUP).agg(pl.len().alias(COUNT)))
     if streaming:
         # One query at a time: peak memory stays at one aggregation's working set.
-        frames = [q.collect(engine=engine(streaming)) for q in queries]
+        frames = []
+        for done, query in enumerate(queries, start=1):
+            frames.append(query.collect(engine=engine(streaming)))
+            if progress is not None:
+                progress(done, len(queries))
     else:
         frames = pl.collect_all(queries, engine=engine(streaming))
     variables: dict[str, pl.DataFrame] = {}
