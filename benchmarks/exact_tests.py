@@ -7,6 +7,9 @@ test) as new functions and list them in ``BENCHMARKS``.
 
 from __future__ import annotations
 
+import math
+import shutil
+import subprocess
 import time
 from collections.abc import Callable
 from functools import partial
@@ -15,7 +18,7 @@ import numpy as np
 
 from painresponse.errors import StatisticsError
 from painresponse.stats._result import TestResult
-from painresponse.stats.ranks import rank_sum, signed_rank
+from painresponse.stats.ranks import rank_sum, rank_sum_from_counts, signed_rank
 
 Row = tuple[str, str, float, float]
 
@@ -40,12 +43,14 @@ def bench_rank_sum() -> list[Row]:
         (200, 200, "exact"),
         (500, 500, "auto"),
         (500, 500, "exact"),
+        (1000, 1000, "exact"),
     ]:
         x, y = rng.integers(0, 11, m), rng.integers(0, 11, n) + rng.integers(0, 2, n)
         y = np.minimum(y, 10)
         case = f"rank_sum {m}+{n} NRS, method={method}"
         try:
-            seconds, res = _best_of(partial(rank_sum, x, y, method=method), 1 if m >= 200 else 5)
+            repeat = 1 if 150 <= m < 500 else 5  # the programme is slow there; Fourier is not
+            seconds, res = _best_of(partial(rank_sum, x, y, method=method), repeat)
         except StatisticsError as exc:
             rows.append((case, f"refused: {exc}", float("nan"), float("nan")))
             continue
@@ -75,7 +80,54 @@ def bench_signed_rank() -> list[Row]:
     return rows
 
 
-BENCHMARKS: list[Callable[[], list[Row]]] = [bench_rank_sum, bench_signed_rank]
+# 500 + 500 NRS counts (0..10) timed against R coin in bench_rank_sum_vs_coin.
+_COIN_X = (50, 45, 50, 45, 45, 45, 45, 45, 45, 45, 40)
+_COIN_Y = (45, 45, 45, 45, 45, 45, 45, 45, 45, 45, 50)
+_COIN_SCRIPT = """
+suppressMessages(library(coin))
+x <- rep(0:10, c({x})); y <- rep(0:10, c({y}))
+d <- data.frame(v = c(x, y), g = factor(rep(c("x", "y"), c(length(x), length(y)))))
+t0 <- proc.time()[["elapsed"]]
+p <- pvalue(wilcox_test(v ~ g, data = d, distribution = "exact"))
+cat(sprintf("%.17g %.3f", p, proc.time()[["elapsed"]] - t0))
+"""
+
+
+def bench_rank_sum_vs_coin() -> list[Row]:
+    """Exact rank-sum, 500 + 500 NRS: painresponse vs R coin (skipped without Rscript)."""
+    values = np.arange(11)
+    seconds, res = _best_of(
+        partial(rank_sum_from_counts, values, _COIN_X, _COIN_Y, method="exact"), 5
+    )
+    rows: list[Row] = [("rank_sum 500+500 painresponse exact", res.method, seconds, res.pvalue)]
+    rscript = shutil.which("Rscript")
+    if rscript is None:
+        return rows
+    script = _COIN_SCRIPT.format(x=",".join(map(str, _COIN_X)), y=",".join(map(str, _COIN_Y)))
+    out = subprocess.run(
+        [rscript, "-e", script], capture_output=True, text=True, check=False, timeout=1800
+    )
+    if out.returncode != 0:
+        failed = ("rank_sum 500+500 coin", "R failed: " + out.stderr[-200:], math.nan, math.nan)
+        return [*rows, failed]
+    coin_p, coin_seconds = (float(v) for v in out.stdout.split())
+    rows.append(("rank_sum 500+500 coin exact", "coin::wilcox_test", coin_seconds, coin_p))
+    rows.append(
+        (
+            "ratio coin / painresponse (time)",
+            f"relative p difference {abs(res.pvalue - coin_p) / coin_p:.1e}",
+            coin_seconds / seconds,
+            math.nan,
+        )
+    )
+    return rows
+
+
+BENCHMARKS: list[Callable[[], list[Row]]] = [
+    bench_rank_sum,
+    bench_rank_sum_vs_coin,
+    bench_signed_rank,
+]
 
 
 def main() -> None:
@@ -83,6 +135,9 @@ def main() -> None:
     for bench in BENCHMARKS:
         print(f"## {bench.__name__}: {bench.__doc__}")
         for case, method, seconds, pvalue in bench():
+            if case.startswith("ratio"):
+                print(f"{case:<45} {seconds:9.1f} x   [{method}]")
+                continue
             print(f"{case:<45} {seconds * 1000:9.1f} ms  p={pvalue:.6g}  [{method}]")
         print()
 

@@ -121,12 +121,18 @@ def build_cohort(
     """
     status, stages = _status_expr(study)
     lazy = frame.lazy().with_columns(status.alias(_STATUS))
-    summary = (
-        lazy.group_by(_STATUS)
-        .agg(pl.len().alias("n"), pl.col(ROW).sort().head(MAX_LISTED_ROWS).alias("rows"))
-        .collect(engine=engine(streaming))
+    run_on = engine(streaming)
+    labels = list(study.group_labels())
+    counts = lazy.group_by(_STATUS).agg(pl.len().alias("n")).collect(engine=run_on)
+    excluded = lazy.filter(~pl.col(_STATUS).is_in(labels))
+    # Row numbers are listed for exclusions only (the first MAX_LISTED_ROWS per reason).
+    listed = (
+        excluded.group_by(_STATUS)
+        .agg(pl.col(ROW).bottom_k(MAX_LISTED_ROWS).sort().alias("rows"))
+        .collect(engine=run_on)
     )
-    found = {s: (int(n), tuple(int(r) for r in rows)) for s, n, rows in summary.iter_rows()}
+    rows_of = {s: tuple(int(r) for r in rows) for s, rows in listed.iter_rows()}
+    found = {s: (int(n), rows_of.get(s, ())) for s, n in counts.iter_rows()}
     exclusions = [
         Exclusion(stages[reason], reason, *found[reason])  # type: ignore[arg-type]
         for reason in stages

@@ -214,14 +214,18 @@ def test_from_counts_equals_rows() -> None:
     assert a.pvalue == b.pvalue and a.statistic == b.statistic
 
 
-def test_auto_rule_is_reported_and_falls_back_for_large_samples() -> None:
+def test_auto_rule_is_reported_and_uses_fourier_for_large_samples() -> None:
     rng = np.random.default_rng(0)
     small = rank_sum(RESPONDERS, NON_RESPONDERS)
     assert "exact" in small.method and "cell updates" in small.details["method_rule"]
-    big = rank_sum(rng.integers(0, 11, 500), rng.integers(0, 11, 500))
-    assert "normal approximation" in big.method
-    with pytest.raises(StatisticsError, match="asymptotic"):
-        rank_sum(rng.integers(0, 11, 500), rng.integers(0, 11, 500), method="exact")
+    assert small.details["algorithm"] == "dynamic programme"
+    x, y = rng.integers(0, 11, 500), rng.integers(0, 11, 500)
+    big = rank_sum(x, y)
+    assert "Fourier inversion" in big.method and "Fourier" in big.details["method_rule"]
+    assert big.details["algorithm"] == "fourier"
+    assert 0.0 < big.details["error_bound"] <= 1e-12
+    assert rank_sum(x, y, method="exact").pvalue == big.pvalue
+    assert "normal approximation" in rank_sum(x, y, method="asymptotic").method
 
 
 def test_all_differences_zero_gives_nan_with_note() -> None:
@@ -329,3 +333,123 @@ def test_signed_rank_properties(d: list[int], zero_method: str) -> None:
     assert res.pvalue == pytest.approx(flipped.pvalue, rel=1e-12)
     values, counts = np.unique(d, return_counts=True)
     assert signed_rank_from_counts(values, counts, zero_method).pvalue == res.pvalue
+
+
+# ------------------------------------------------------- Fourier inversion (large tables)
+
+
+def _exact_rational_tail(scores2: list[int], totals: list[int], m: int, w2: int, alt: str) -> float:
+    """Exact p-value by enumerating all first rows of the 2 x c table (big integers)."""
+    from fractions import Fraction
+
+    n_total, hits = sum(totals), 0
+    centre2 = 2 * m * (n_total + 1)
+    for head in itertools.product(*(range(min(t, m) + 1) for t in totals[:-1])):
+        last = m - sum(head)
+        if not 0 <= last <= totals[-1]:
+            continue
+        row = (*head, last)
+        w = sum(a * s for a, s in zip(row, scores2, strict=True))
+        if alt == "greater":
+            ok = w >= w2
+        elif alt == "less":
+            ok = w <= w2
+        else:
+            ok = abs(2 * w - centre2) >= abs(2 * w2 - centre2)
+        if ok:
+            hits += math.prod(math.comb(t, a) for t, a in zip(totals, row, strict=True))
+    return float(Fraction(hits, math.comb(n_total, m)))
+
+
+def _table(totals: list[int]) -> list[int]:
+    before = np.concatenate(([0], np.cumsum(totals)[:-1]))
+    return (2 * before + np.array(totals) + 1).tolist()
+
+
+@pytest.mark.parametrize(
+    ("totals", "m", "quantile"),
+    [
+        ([120, 60, 150], 160, 0.002),  # 3 categories: exact rational reference
+        ([120, 60, 150], 160, 0.5),
+        ([35, 70, 20, 55], 90, 0.001),
+        ([35, 70, 20, 55], 60, 0.9),
+        ([200, 3, 180], 250, 0.0),  # extreme tail (~1e-60 and below)
+    ],
+)
+@pytest.mark.parametrize("alternative", ["two-sided", "greater", "less"])
+def test_fourier_matches_exact_rational_enumeration(
+    totals: list[int], m: int, quantile: float, alternative: str
+) -> None:
+    from painresponse.stats._exact_ranks import (
+        FourierNotCertified,
+        rank_sum_distribution,
+        rank_sum_pvalue_fourier,
+    )
+
+    scores2 = _table(totals)
+    support, _ = rank_sum_distribution(scores2, totals, m)
+    w2 = int(support[min(int(quantile * support.size) + 2, support.size - 3)])
+    reference = _exact_rational_tail(scores2, totals, m, w2, alternative)
+    try:
+        pvalue, info = rank_sum_pvalue_fourier(scores2, totals, m, w2, alternative)
+    except FourierNotCertified:
+        pytest.skip("not certified for this table (the dynamic programme is used instead)")
+    assert pvalue == pytest.approx(reference, rel=1e-13, abs=0.0)
+    assert info["error_bound"] <= 1e-12
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.integers(5, 60), min_size=2, max_size=8),
+    st.integers(0, 10_000),
+    st.sampled_from(["two-sided", "greater", "less"]),
+)
+def test_fourier_matches_dynamic_programme(totals: list[int], seed: int, alternative: str) -> None:
+    """Random tables, heavy ties, unbalanced groups, tails far below 1e-30; 1e-12 relative."""
+    from painresponse.stats._exact_ranks import (
+        FourierNotCertified,
+        rank_sum_distribution,
+        rank_sum_pvalue_fourier,
+    )
+    from painresponse.stats.ranks import _tail_pvalue
+
+    rng = np.random.default_rng(seed)
+    n_total = sum(totals)
+    m = int(rng.integers(1, n_total))
+    scores2 = _table(totals)
+    support, probs = rank_sum_distribution(scores2, totals, m)
+    w2 = int(support[int(rng.integers(0, support.size))])
+    reference = _tail_pvalue(support, probs, w2, 2 * m * (n_total + 1), alternative)
+    try:
+        pvalue, _ = rank_sum_pvalue_fourier(scores2, totals, m, w2, alternative)
+    except FourierNotCertified:
+        return
+    # The programme itself carries ~1e-14 relative rounding in deep tails.
+    assert pvalue == pytest.approx(reference, rel=1e-12, abs=1e-300)
+
+
+@pytest.mark.parametrize(
+    ("counts_x", "counts_y", "coin_pvalue"),
+    [
+        # x <- rep(0:10, cx); y <- rep(0:10, cy); coin 1.4, R 4.2 (10 s):
+        # pvalue(wilcox_test(v ~ g, data = data.frame(v = c(x, y),
+        #     g = factor(rep(c("x", "y"), c(300, 300)))), distribution = "exact"))
+        (
+            (20, 25, 30, 35, 30, 30, 30, 30, 25, 25, 20),
+            (15, 20, 25, 30, 30, 30, 30, 30, 30, 30, 30),
+            0.034235871688730768,
+        ),
+        # The same call for 500 + 500 (coin: 115 s).
+        (
+            (60, 50, 55, 50, 45, 45, 40, 40, 40, 40, 35),
+            (30, 35, 40, 45, 45, 45, 50, 50, 50, 50, 60),
+            8.9175475768675205e-07,
+        ),
+    ],
+)
+def test_large_nrs_tables_match_coin_exact(
+    counts_x: tuple[int, ...], counts_y: tuple[int, ...], coin_pvalue: float
+) -> None:
+    res = rank_sum_from_counts(np.arange(11), counts_x, counts_y, method="exact")
+    assert res.details["algorithm"] == "fourier"
+    assert res.pvalue == pytest.approx(coin_pvalue, rel=1e-12)

@@ -28,6 +28,8 @@ __all__ = ["MAX_ROWS_PER_RULE", "ROW", "validate"]
 
 ROW = "_row"
 MAX_ROWS_PER_RULE = 200
+PARTITION_ROWS = 20_000_000
+"""Duplicate-ID search: patients per hash partition (bounds the hash table's memory)."""
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,7 @@ def _column_checks(
 
 
 def _id_problems(
-    frame: pl.LazyFrame, id_col: str, empty_id: pl.Expr, streaming: bool
+    frame: pl.LazyFrame, id_col: str, empty_id: pl.Expr, streaming: bool, rows: int | None = None
 ) -> list[Problem]:
     run_on = engine(streaming)
     ident = pl.col(id_col).cast(pl.String).str.strip_chars()
@@ -169,19 +171,25 @@ def _id_problems(
     problems = [
         Problem(int(r), id_col, None, "patient ID must not be empty") for (r,) in empty.iter_rows()
     ]
-    # Duplicates are found on 64-bit hashes (bounded memory), then confirmed on the IDs.
+    # Duplicates are found on 64-bit hashes, then confirmed on the IDs themselves. Large
+    # inputs are split into hash partitions so that each pass holds a bounded hash table.
     hashed = frame.filter(~empty_id).select(ident.hash(seed=7).alias("_h"))
-    repeated = hashed.group_by("_h").agg(pl.len().alias("_k")).filter(pl.col("_k") > 1)
-    suspects = repeated.select("_h").collect(engine=run_on)["_h"]
+    parts = max(1, -(-(rows or 0) // PARTITION_ROWS))
+    found: list[pl.Series] = []
+    for part in range(parts):
+        subset = hashed if parts == 1 else hashed.filter(pl.col("_h") % parts == part)
+        repeated = subset.group_by("_h").agg(pl.len().alias("_k")).filter(pl.col("_k") > 1)
+        found.append(repeated.select("_h").collect(engine=run_on)["_h"])
+    suspects = pl.concat(found)
     if suspects.len() == 0:
         return problems
-    rows = (
+    matches = (
         frame.filter(~empty_id & ident.hash(seed=7).is_in(suspects.implode()))
         .select(ROW, ident.alias("_id"))
         .collect(engine=run_on)
     )
     groups = (
-        rows.group_by("_id", maintain_order=True)
+        matches.group_by("_id", maintain_order=True)
         .agg(pl.col(ROW))
         .filter(pl.col(ROW).list.len() > 1)
     )
@@ -269,7 +277,7 @@ def validate(raw: RawTable, study: Study) -> pl.LazyFrame:
         if total > MAX_ROWS_PER_RULE:
             more = f"{total - MAX_ROWS_PER_RULE} more rows break the rule: {rule.rule}"
             problems.append(Problem(None, rule.column, None, more))
-    problems += _id_problems(frame, id_col, empty_id, raw.streaming)
+    problems += _id_problems(frame, id_col, empty_id, raw.streaming, int(counts["_rows"].item()))
     if problems:
         problems.sort(key=lambda p: (p.row is None, p.row or 0, p.column or ""))
         raise ValidationError(raw.source, problems)

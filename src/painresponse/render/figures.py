@@ -312,16 +312,23 @@ def waterfall_figure(figures: FigureData) -> Figure:
                 ax.bar(x[mask], shown[mask], width=0.9, color=colour, linewidth=0, label=group)
             else:  # one line per patient is lighter than 10^5 rectangles
                 ax.vlines(x[mask], 0, shown[mask], colors=colour, linewidth=0.3, label=group)
+            # A patient with no change has a zero-height bar: mark it so it is not lost.
+            zero = mask & (shown == 0)
+            if zero.any() and change.size <= 3000:
+                ax.plot(x[zero], np.zeros(int(zero.sum())), linestyle="none", marker="|",
+                        markersize=5, color=colour)  # fmt: skip
         threshold = waterfall.threshold
         ax.axhline(0, color="black", linewidth=0.6)
         ax.axhline(threshold, color="black", linewidth=0.8, linestyle="--")
+        # Label the threshold at the left, where the bars of patients who got worse are
+        # above zero and leave the space under the line free.
         ax.annotate(
             f"{format_number(threshold, 0, TYPESET)}% (responder threshold)",
-            xy=(1.0, threshold),
+            xy=(0.0, threshold),
             xycoords=("axes fraction", "data"),
-            xytext=(-2, -3),
+            xytext=(4, -3),
             textcoords="offset points",
-            ha="right",
+            ha="left",
             va="top",
             fontsize=7.5,
         )
@@ -331,7 +338,7 @@ def waterfall_figure(figures: FigureData) -> Figure:
         ax.set_xticks([])
         ax.set_xlabel(f"Patients, sorted by change (n = {change.size})")
         ax.set_ylabel(f"Change in {waterfall.outcome_label}\nat {waterfall.time_label} (%)")
-        ax.legend(loc="upper left", frameon=False)
+        ax.legend(loc="upper right", frameon=False)
     return figure
 
 

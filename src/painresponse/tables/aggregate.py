@@ -16,12 +16,13 @@ import polars as pl
 
 from painresponse._engine import engine
 from painresponse.cohort import GROUP
-from painresponse.study import Study
+from painresponse.study import Study, Variable
 from painresponse.tables.outcomes_expr import outcome_expr
 
 __all__ = ["COUNT", "Aggregates", "aggregate"]
 
 COUNT = "_n"
+_SEP = "\x1f"
 
 
 @dataclass(frozen=True)
@@ -85,42 +86,74 @@ def aggregate(
     lazy = analysed.lazy()
     if streaming and rows is not None and rows <= MATERIALISE_ROWS:
         needed = [GROUP, *{v.column: None for v in study.variables}]
-        categorical = {v.column for v in study.variables if v.is_categorical}
+        text_columns = {v.column for v in study.variables if v.is_categorical}
         for outcome in study.outcomes:
             for t in outcome.time_keys():
                 needed += [c for c in outcome.raw_columns(t) if c not in needed]
         # Text columns as categoricals: a few bytes per patient instead of the label's length.
         compact = [
-            pl.col(c).cast(pl.Categorical) if c == GROUP or c in categorical else pl.col(c)
+            pl.col(c).cast(pl.Categorical) if c == GROUP or c in text_columns else pl.col(c)
             for c in needed
         ]
         lazy = lazy.select(compact).collect(engine="streaming").lazy()
         streaming = False
     queries: list[pl.LazyFrame] = []
     names: list[tuple[str, str]] = []
+    # All categorical variables (and the group sizes) in one query: a count per level.
+    categorical = [v for v in study.variables if v.is_categorical]
+    sums: list[pl.Expr] = [pl.len().alias(COUNT)]
+    for var in categorical:
+        col = pl.col(var.column).cast(pl.String)
+        for i, level in enumerate(var.allowed_values()):
+            sums.append((col == level).sum().alias(f"{var.key}{_SEP}{i}"))
+        sums.append(col.is_null().sum().alias(f"{var.key}{_SEP}missing"))
+    queries.append(lazy.group_by(GROUP).agg(sums))
+    names.append(("levels", ""))
     for var in study.variables:
-        value = pl.col(var.column)
-        value = value.cast(pl.String) if var.is_categorical else value.cast(pl.Float64)
+        if var.is_categorical:
+            continue
+        value = pl.col(var.column).cast(pl.Float64)
         queries.append(lazy.group_by(GROUP, value.alias("value")).agg(pl.len().alias(COUNT)))
         names.append(("variable", var.key))
     for outcome in study.outcomes:
         cols = [outcome_expr(outcome, t).alias(t) for t in outcome.time_keys()]
         queries.append(lazy.group_by(GROUP, *cols).agg(pl.len().alias(COUNT)))
         names.append(("outcome", outcome.key))
-    queries.append(lazy.group_by(GROUP).agg(pl.len().alias(COUNT)))
     if streaming:
-        # One query at a time: peak memory stays at one aggregation's working set.
-        frames = []
-        for done, query in enumerate(queries, start=1):
-            frames.append(query.collect(engine=engine(streaming)))
-            if progress is not None:
-                progress(done, len(queries))
+        # Each query streams on its own (scans are not shared, so no subplan is cached in
+        # memory); polars runs them side by side.
+        frames = pl.collect_all(
+            queries,
+            engine="streaming",
+            optimizations=pl.QueryOptFlags(comm_subplan_elim=False),
+        )
     else:
         frames = pl.collect_all(queries, engine=engine(streaming))
+    if progress is not None:
+        progress(len(queries), len(queries))
     variables: dict[str, pl.DataFrame] = {}
     outcomes: dict[str, pl.DataFrame] = {}
-    for (kind, key), frame in zip(names, frames[:-1], strict=True):
-        (variables if kind == "variable" else outcomes)[key] = frame
-    sizes = dict(frames[-1].iter_rows())
+    for (kind, key), frame in zip(names, frames, strict=True):
+        if kind == "levels":
+            variables.update(_level_frames(frame, categorical))
+            sizes = dict(frame.select(pl.col(GROUP).cast(pl.String), COUNT).iter_rows())
+        else:
+            (variables if kind == "variable" else outcomes)[key] = frame
     group_sizes = {g: int(sizes.get(g, 0)) for g in study.group_labels()}
     return Aggregates(variables, outcomes, group_sizes)
+
+
+def _level_frames(wide: pl.DataFrame, variables: list[Variable]) -> dict[str, pl.DataFrame]:
+    """Per variable, (group, value, count) rows from the one-row-per-group level counts."""
+    out = {}
+    for var in variables:
+        records: list[tuple[str, str | None, int]] = []
+        for group, *_ in wide.select(pl.col(GROUP).cast(pl.String)).iter_rows():
+            row = wide.filter(pl.col(GROUP).cast(pl.String) == group)
+            for i, level in enumerate(var.allowed_values()):
+                records.append((group, level, int(row[f"{var.key}{_SEP}{i}"].item())))
+            records.append((group, None, int(row[f"{var.key}{_SEP}missing"].item())))
+        out[var.key] = pl.DataFrame(
+            records, schema={GROUP: pl.String, "value": pl.String, COUNT: pl.UInt32}, orient="row"
+        )
+    return out
