@@ -93,9 +93,7 @@ def analyze(
         progress=lambda done, total: report(f"Counting ({done}/{total})", 3, 5),
     )
     report("Testing", 4, 5)
-    built = build_tables(aggregates, study)
-    if tables is not None:
-        built = {k: v for k, v in built.items() if int(k.removeprefix("table")) in wanted}
+    built = build_tables(aggregates, study, None if tables is None else wanted)
     software = software_versions()
     analysed = None if raw.streaming else cohort.collect()
     ext = None

@@ -132,4 +132,5 @@ def column_header(column: Column) -> str:
     """``Responder (n = 41)``; p-value columns keep their label."""
     if column.n is None:
         return column.label
-    return f"{column.label} (n = {column.n})"
+    count = f"{column.n:,}" if column.n >= 10_000 else str(column.n)
+    return f"{column.label} (n = {count})"

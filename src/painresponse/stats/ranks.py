@@ -41,8 +41,11 @@ RANK_SUM_RULE = (
     f"{_exact_ranks.AUTO_EXACT_MAX_COST:.0e} cell updates "
     "(sum over categories of (count+1) x active rows x active columns); otherwise exact by "
     "tilted Fourier inversion (tried for "
-    f"{_exact_ranks.FOURIER_MIN_N_AUTO}-{_exact_ranks.FOURIER_MAX_N} patients; from 2 with "
-    'method="exact") when its certified relative error bound is at most '
+    f"{_exact_ranks.FOURIER_MIN_N_AUTO}-{_exact_ranks.FOURIER_MAX_N_AUTO} patients within "
+    f"{_exact_ranks.FOURIER_AUTO_MAX_NODES:,} evaluations; up to "
+    f"{_exact_ranks.FOURIER_MAX_N:,} patients and within "
+    f'{_exact_ranks.FOURIER_MAX_NODES:,} with method="exact") when its certified relative '
+    "error bound is at most "
     f"{_exact_ranks.FOURIER_MAX_REL_ERROR:.0e}; otherwise asymptotic"
 )
 SIGNED_RANK_RULE = (
@@ -293,17 +296,29 @@ def rank_sum_from_counts(
     tie_sum = float((totals.astype(float) ** 3 - totals).sum())
     variance = m * n / 12.0 * ((n_total + 1) - tie_sum / (n_total * (n_total - 1)))
     ties = bool((totals > 1).any())
-    cost = _exact_ranks.rank_sum_cost(scores2.tolist(), totals.tolist(), m)
+    # Beyond the Fourier method's range no exact algorithm is cheap: skip the cost count
+    # (itself linear in n) unless an exact answer was asked for.
+    if method == "auto" and n_total > _exact_ranks.FOURIER_MAX_N:
+        cost = math.inf
+    else:
+        cost = _exact_ranks.rank_sum_cost(scores2.tolist(), totals.tolist(), m)
     use_exact = method == "exact" or (method == "auto" and cost <= _exact_ranks.AUTO_EXACT_MAX_COST)
     fourier: tuple[float, dict[str, float]] | None = None
     fourier_failure = ""
-    try_fourier = n_total <= _exact_ranks.FOURIER_MAX_N and (
-        method == "exact" or n_total >= _exact_ranks.FOURIER_MIN_N_AUTO
-    )
+    if method == "exact":
+        try_fourier = n_total <= _exact_ranks.FOURIER_MAX_N
+    else:
+        low, high = _exact_ranks.FOURIER_MIN_N_AUTO, _exact_ranks.FOURIER_MAX_N_AUTO
+        try_fourier = low <= n_total <= high
     if method != "asymptotic" and cost > _exact_ranks.AUTO_EXACT_MAX_COST and try_fourier:
         try:
+            budget = (
+                _exact_ranks.FOURIER_MAX_NODES
+                if method == "exact"
+                else _exact_ranks.FOURIER_AUTO_MAX_NODES
+            )
             fourier = _exact_ranks.rank_sum_pvalue_fourier(
-                scores2.tolist(), totals.tolist(), m, w2, alternative
+                scores2.tolist(), totals.tolist(), m, w2, alternative, budget
             )
             use_exact = True
         except _exact_ranks.FourierNotCertified as exc:

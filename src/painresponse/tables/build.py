@@ -128,7 +128,9 @@ def _table(
     return Table(key, number, title, columns, tuple(rows), tuple(footnotes))
 
 
-def build_tables(aggregates: Aggregates, study: Study) -> dict[str, Table]:
+def build_tables(
+    aggregates: Aggregates, study: Study, only: set[int] | None = None
+) -> dict[str, Table]:
     """Build Tables 1–5.
 
     Parameters
@@ -138,27 +140,28 @@ def build_tables(aggregates: Aggregates, study: Study) -> dict[str, Table]:
         (:func:`~painresponse.tables.aggregate.aggregate`).
     study : Study
         The study definition.
+    only : set of int, optional
+        Build only these tables (default: all five).
 
     Returns
     -------
     dict of str to Table
         ``table1`` … ``table5``; a characteristics table with no variables is left out.
     """
+    wanted = only if only is not None else {1, 2, 3, 4, 5}
     between = _between_columns(aggregates, study)
     tables: dict[str, Table] = {}
     for number in (1, 2):
-        rows = variable_rows(aggregates, study, number)
+        rows = variable_rows(aggregates, study, number) if number in wanted else []
         if rows:
             tables[f"table{number}"] = _table(f"table{number}", number, study, between, rows, False)
-    rows3 = variable_rows(aggregates, study, 3) + between_time_rows(aggregates, study)
-    tables["table3"] = _table("table3", 3, study, between, rows3, False)
-    tables["table4"] = _table(
-        "table4",
-        4,
-        study,
-        _within_columns(aggregates, study),
-        within_group_rows(aggregates, study),
-        True,
-    )
-    tables["table5"] = _table("table5", 5, study, between, change_rows(aggregates, study), True)
+    if 3 in wanted:
+        rows3 = variable_rows(aggregates, study, 3) + between_time_rows(aggregates, study)
+        tables["table3"] = _table("table3", 3, study, between, rows3, False)
+    if 4 in wanted:
+        within = _within_columns(aggregates, study)
+        rows4 = within_group_rows(aggregates, study)
+        tables["table4"] = _table("table4", 4, study, within, rows4, True)
+    if 5 in wanted:
+        tables["table5"] = _table("table5", 5, study, between, change_rows(aggregates, study), True)
     return tables
