@@ -170,7 +170,8 @@ def standardized_mean_difference(
     n1, n2 = len(a), len(b)
     name = "Hedges' g" if kind == "hedges" else "Cohen's d"
     df = n1 + n2 - 2
-    if n1 < 2 or n2 < 2:
+
+    def undefined(note: str) -> TestResult:
         return TestResult(
             test="standardized_mean_difference",
             method=name,
@@ -181,22 +182,14 @@ def standardized_mean_difference(
             statistic_name="t",
             conf_level=conf_level,
             estimate_name=name,
-            note="Each group needs at least two values for a pooled SD.",
+            note=note,
         )
+
+    if n1 < 2 or n2 < 2:
+        return undefined("Each group needs at least two values for a pooled SD.")
     pooled = math.sqrt(((n1 - 1) * a.var(ddof=1) + (n2 - 1) * b.var(ddof=1)) / df)
     if pooled == 0:
-        return TestResult(
-            test="standardized_mean_difference",
-            method=name,
-            statistic=math.nan,
-            pvalue=math.nan,
-            n=(n1, n2),
-            n_missing=missing,
-            statistic_name="t",
-            conf_level=conf_level,
-            estimate_name=name,
-            note="The pooled standard deviation is zero.",
-        )
+        return undefined("The pooled standard deviation is zero.")
     d = float((a.mean() - b.mean()) / pooled)
     scale = math.sqrt(n1 * n2 / (n1 + n2))
     t_obs = d * scale

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
@@ -112,7 +113,12 @@ def _normalise_zip(source: Path, target: Path) -> None:
             member = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o600 << 16
-            new.writestr(member, old.read(info.filename))
+            content = old.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps the save time as "modified" whatever the properties say.
+                fixed = _EXCEL_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + fixed, content)
+            new.writestr(member, content)
 
 
 def write_blocks(
