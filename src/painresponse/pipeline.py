@@ -93,11 +93,14 @@ def analyze(
         progress=lambda done, total: report(f"Counting ({done}/{total})", 3, 5),
     )
     report("Testing", 4, 5)
-    built = build_tables(aggregates, study, None if tables is None else wanted)
+    run_extended = extended if extended is not None else study.extended.enabled
+    built = build_tables(
+        aggregates, study, None if tables is None else wanted, effects=bool(run_extended)
+    )
     software = software_versions()
     analysed = None if raw.streaming else cohort.collect()
     ext = None
-    if extended if extended is not None else study.extended.enabled:
+    if run_extended:
         from painresponse.extended import build_extended
 
         ext = build_extended(cohort.collect() if analysed is None else analysed, study)

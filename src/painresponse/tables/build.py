@@ -10,6 +10,7 @@ import numpy as np
 from painresponse.study import Study
 from painresponse.tables.aggregate import Aggregates
 from painresponse.tables.characteristics import variable_rows
+from painresponse.tables.effects import effect_column, effect_footnote, within_effect_column
 from painresponse.tables.model import (
     Column,
     Comparison,
@@ -34,19 +35,23 @@ _DEFAULT_TITLES = {
 }
 
 
-def _between_columns(aggregates: Aggregates, study: Study) -> tuple[Column, ...]:
+def _between_columns(aggregates: Aggregates, study: Study, effects: bool) -> tuple[Column, ...]:
     cols = [Column("overall", "Patients", aggregates.total)]
     for g in study.group_labels():
         cols.append(Column(f"group:{g}", g, aggregates.group_sizes[g]))
+    if effects:
+        cols.append(effect_column())
     cols.append(Column("p", "P-value", None, "pvalue"))
     return tuple(cols)
 
 
-def _within_columns(aggregates: Aggregates, study: Study) -> tuple[Column, ...]:
+def _within_columns(aggregates: Aggregates, study: Study, effects: bool) -> tuple[Column, ...]:
     cols = []
     for g in study.group_labels():
         cols.append(Column(f"group:{g}", g, aggregates.group_sizes[g]))
         cols.append(Column(f"p:{g}", "P-value", None, "pvalue"))
+        if effects:
+            cols.append(within_effect_column(g))
     return tuple(cols)
 
 
@@ -123,13 +128,16 @@ def _table(
         footnotes.append(
             Footnote("", f"P-values adjusted for multiple comparisons within the table ({name}).")
         )
+    effect_note = effect_footnote(rows, columns, study)
+    if effect_note is not None:
+        footnotes.append(effect_note)
     footnotes += notes
     title = study.table_titles.get(key, _DEFAULT_TITLES[key])
     return Table(key, number, title, columns, tuple(rows), tuple(footnotes))
 
 
 def build_tables(
-    aggregates: Aggregates, study: Study, only: set[int] | None = None
+    aggregates: Aggregates, study: Study, only: set[int] | None = None, *, effects: bool = False
 ) -> dict[str, Table]:
     """Build Tables 1–5.
 
@@ -142,6 +150,11 @@ def build_tables(
         The study definition.
     only : set of int, optional
         Build only these tables (default: all five).
+    effects : bool, keyword-only
+        Add effect estimates with 95% CIs (:mod:`painresponse.tables.effects`): a
+        "Difference (95% CI)" column after the group columns of Tables 1–3 and 5, and a
+        paired change column after each group's P-value in Table 4. Off by default, so
+        the paper's layout is unchanged.
 
     Returns
     -------
@@ -149,19 +162,23 @@ def build_tables(
         ``table1`` … ``table5``; a characteristics table with no variables is left out.
     """
     wanted = only if only is not None else {1, 2, 3, 4, 5}
-    between = _between_columns(aggregates, study)
+    between = _between_columns(aggregates, study, effects)
     tables: dict[str, Table] = {}
     for number in (1, 2):
-        rows = variable_rows(aggregates, study, number) if number in wanted else []
+        rows = variable_rows(aggregates, study, number, effects) if number in wanted else []
         if rows:
             tables[f"table{number}"] = _table(f"table{number}", number, study, between, rows, False)
     if 3 in wanted:
-        rows3 = variable_rows(aggregates, study, 3) + between_time_rows(aggregates, study)
+        rows3 = variable_rows(aggregates, study, 3, effects) + between_time_rows(
+            aggregates, study, effects
+        )
         tables["table3"] = _table("table3", 3, study, between, rows3, False)
     if 4 in wanted:
-        within = _within_columns(aggregates, study)
-        rows4 = within_group_rows(aggregates, study)
+        within = _within_columns(aggregates, study, effects)
+        rows4 = within_group_rows(aggregates, study, effects)
         tables["table4"] = _table("table4", 4, study, within, rows4, True)
     if 5 in wanted:
-        tables["table5"] = _table("table5", 5, study, between, change_rows(aggregates, study), True)
+        tables["table5"] = _table(
+            "table5", 5, study, between, change_rows(aggregates, study, effects), True
+        )
     return tables

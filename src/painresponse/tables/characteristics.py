@@ -8,6 +8,7 @@ import polars as pl
 from painresponse.cohort import GROUP
 from painresponse.study import Study, Variable
 from painresponse.tables.aggregate import COUNT, Aggregates
+from painresponse.tables.effects import EFFECT, between_effect, level_effects
 from painresponse.tables.frequencies import distributions_by_group
 from painresponse.tables.model import Cell, Row, Text
 from painresponse.tables.summaries import count_percent, summarise
@@ -16,7 +17,9 @@ from painresponse.tables.tests_run import between_groups_categorical, between_gr
 __all__ = ["variable_rows"]
 
 
-def _categorical_rows(counts: pl.DataFrame, var: Variable, study: Study) -> list[Row]:
+def _categorical_rows(
+    counts: pl.DataFrame, var: Variable, study: Study, effects: bool
+) -> list[Row]:
     groups = study.group_labels()
     levels = var.display_levels()
     table = np.zeros((len(levels), len(groups)), dtype=np.int64)
@@ -30,6 +33,7 @@ def _categorical_rows(counts: pl.DataFrame, var: Variable, study: Study) -> list
     overall = table.sum(axis=1)
     pvalue = between_groups_categorical(table, var.kind, study, var.test)
     rows = [Row(var.key, var.label, None, "header", {"p": pvalue})]
+    differences = level_effects(table, var.digits) if effects else []
     for i, (label, _) in enumerate(levels):
         if overall[i] == 0 and not var.show_empty_levels:
             continue
@@ -38,6 +42,8 @@ def _categorical_rows(counts: pl.DataFrame, var: Variable, study: Study) -> list
         }
         for j, g in enumerate(groups):
             cells[f"group:{g}"] = count_percent(int(table[i, j]), int(totals[j]), var.digits)
+        if differences:
+            cells[EFFECT] = differences[i]
         rows.append(Row(var.key, var.label, label, "level", cells))
     if any(missing):
         cells = {"overall": Text(str(sum(missing)))}
@@ -47,7 +53,7 @@ def _categorical_rows(counts: pl.DataFrame, var: Variable, study: Study) -> list
     return rows
 
 
-def _numeric_row(counts: pl.DataFrame, var: Variable, study: Study) -> list[Row]:
+def _numeric_row(counts: pl.DataFrame, var: Variable, study: Study, effects: bool) -> list[Row]:
     groups = study.group_labels()
     dists = distributions_by_group(counts, "value", GROUP, COUNT, groups)
     first, second = (dists[g] for g in groups)
@@ -55,19 +61,27 @@ def _numeric_row(counts: pl.DataFrame, var: Variable, study: Study) -> list[Row]
     cells: dict[str, Cell] = {"overall": summarise(first.merged(second), style, var.digits)}
     for g in groups:
         cells[f"group:{g}"] = summarise(dists[g], style, var.digits)
+    if effects:
+        cells[EFFECT] = between_effect(first, second, var.kind, study, var.test, var.digits)
     cells["p"] = between_groups_numeric(first, second, var.kind, study, var.test)
     return [Row(var.key, var.label, None, "single", cells)]
 
 
-def variable_rows(aggregates: Aggregates, study: Study, table: int) -> list[Row]:
-    """Rows of every variable the study assigns to ``table``, in study-file order."""
+def variable_rows(
+    aggregates: Aggregates, study: Study, table: int, effects: bool = False
+) -> list[Row]:
+    """Rows of every variable the study assigns to ``table``, in study-file order.
+
+    ``effects`` adds the between-group difference with its 95% CI
+    (:mod:`painresponse.tables.effects`).
+    """
     rows: list[Row] = []
     for var in study.variables:
         if var.table != table:
             continue
         counts = aggregates.variables[var.key]
         if var.is_categorical:
-            rows += _categorical_rows(counts, var, study)
+            rows += _categorical_rows(counts, var, study, effects)
         else:
-            rows += _numeric_row(counts, var, study)
+            rows += _numeric_row(counts, var, study, effects)
     return rows

@@ -12,6 +12,7 @@ import polars as pl
 from painresponse.cohort import GROUP
 from painresponse.study import Outcome, Study
 from painresponse.tables.aggregate import COUNT, Aggregates
+from painresponse.tables.effects import EFFECT, between_effect, paired_effect
 from painresponse.tables.frequencies import Distribution, distributions_by_group
 from painresponse.tables.model import Cell, Comparison, Row
 from painresponse.tables.summaries import summarise
@@ -49,8 +50,12 @@ def paired(
     return out
 
 
-def between_time_rows(aggregates: Aggregates, study: Study) -> list[Row]:
-    """Table 3: each outcome at each time point, summarised by group, compared between them."""
+def between_time_rows(aggregates: Aggregates, study: Study, effects: bool = False) -> list[Row]:
+    """Table 3: each outcome at each time point, summarised by group, compared between them.
+
+    ``effects`` adds the between-group difference with its 95% CI: the Hodges–Lehmann
+    shift (the difference in means for an outcome declared normal).
+    """
     rows: list[Row] = []
     groups = study.group_labels()
     style = study.analysis.outcome_display_between
@@ -65,6 +70,10 @@ def between_time_rows(aggregates: Aggregates, study: Study) -> list[Row]:
             }
             for g in groups:
                 cells[f"group:{g}"] = summarise(dists[g], style, outcome.digits)
+            if effects:
+                cells[EFFECT] = between_effect(
+                    first, second, outcome.kind, study, None, outcome.digits
+                )
             cells["p"] = between_groups_numeric(first, second, outcome.kind, study, None)
             rows.append(Row(outcome.key, outcome.label, study.time(t).label, "level", cells))
     return rows
@@ -79,8 +88,11 @@ def _outcome_pairs(outcome: Outcome, study: Study) -> list[tuple[str, str]]:
     return [(a, b) for a, b in study.comparisons() if a in have and b in have]
 
 
-def within_group_rows(aggregates: Aggregates, study: Study) -> list[Row]:
-    """Table 4: within each group, later vs. earlier, median (IQR), signed-rank p."""
+def within_group_rows(aggregates: Aggregates, study: Study, effects: bool = False) -> list[Row]:
+    """Table 4: within each group, later vs. earlier, median (IQR), signed-rank p.
+
+    ``effects`` adds, per group, the Hodges–Lehmann pseudo-median of later − earlier.
+    """
     rows: list[Row] = []
     groups = study.group_labels()
     for outcome in study.outcomes:
@@ -94,6 +106,8 @@ def within_group_rows(aggregates: Aggregates, study: Study) -> list[Row]:
                     summarise(b, "median_iqr", outcome.digits),
                 )
                 cells[f"p:{g}"] = within_group_paired(d, study)
+                if effects:
+                    cells[f"{EFFECT}:{g}"] = paired_effect(d, outcome.digits)
             rows.append(
                 Row(
                     outcome.key,
@@ -106,8 +120,12 @@ def within_group_rows(aggregates: Aggregates, study: Study) -> list[Row]:
     return rows
 
 
-def change_rows(aggregates: Aggregates, study: Study) -> list[Row]:
-    """Table 5: change scores (later − earlier), median (IQR) overall and by group, rank-sum p."""
+def change_rows(aggregates: Aggregates, study: Study, effects: bool = False) -> list[Row]:
+    """Table 5: change scores (later − earlier), median (IQR) overall and by group, rank-sum p.
+
+    ``effects`` adds the between-group difference of the change scores (Hodges–Lehmann
+    shift, or difference in means for an outcome declared normal).
+    """
     rows: list[Row] = []
     groups = study.group_labels()
     for outcome in study.outcomes:
@@ -121,6 +139,10 @@ def change_rows(aggregates: Aggregates, study: Study) -> list[Row]:
             }
             for g in groups:
                 cells[f"group:{g}"] = summarise(changes[g], "median_iqr", outcome.digits, "to")
+            if effects:
+                cells[EFFECT] = between_effect(
+                    first, second, outcome.kind, study, None, outcome.digits
+                )
             cells["p"] = between_groups_numeric(first, second, outcome.kind, study, None)
             rows.append(
                 Row(outcome.key, outcome.label, _label(study, later, earlier, "–"), "level", cells)

@@ -1,0 +1,416 @@
+"""Effect estimates with 95% CIs for Tables 1–5, computed from frequency tables.
+
+With the extended analyses on (issue #7, item 2) every between-group row gains a
+"Difference (95% CI)" cell (first group − second group) and every Table 4 row a paired
+change (later − earlier) per group:
+
+- continuous variables the test rule treats as normal: difference in means with the t
+  interval that goes with the row's t-test (Student's or Welch's, as the study file says);
+- other continuous, count and outcome rows: the Hodges–Lehmann shift with the interval of
+  R ``wilcox.test(x, y, conf.int = TRUE)``; within groups the Hodges–Lehmann pseudo-median
+  of the paired differences (R ``wilcox.test(later, earlier, paired = TRUE, conf.int = TRUE)``);
+- categorical variables with two levels: the risk difference of each level in percentage
+  points, Newcombe's hybrid score interval. A variable with more levels gets no single
+  number, so its cells stay empty.
+
+Everything runs on :class:`~painresponse.tables.frequencies.Distribution` counts. With ties
+(always, for 0–10 scores at any n) R's interval inverts the normal-approximation rank
+statistic; that statistic is evaluated here from the counts (midranks of the distinct
+values), which gives R's numbers bit for bit at a cost that depends on the number of
+distinct values, not patients. Only R's exact case (no ties, fewer than 50 per group)
+expands the observations, and those samples are small by definition.
+
+Examples
+--------
+>>> import numpy as np
+>>> x = Distribution.from_values(np.array([3, 4, 4, 5, 6, 6, 7], dtype=float))
+>>> y = Distribution.from_values(np.array([1, 2, 2, 3, 4, 5], dtype=float))
+>>> res = shift_from_counts(x, y)  # R wilcox.test(x, y, conf.int = TRUE): 2, 4.1e-05, 4.000044
+>>> round(res.estimate, 2), round(res.ci_low, 2), round(res.ci_high, 2)
+(2.0, 0.0, 4.0)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+from painresponse.errors import StatisticsError
+from painresponse.extended.cells import EstimateCI
+from painresponse.stats._result import TestResult
+from painresponse.stats.location_shift import _asymptotic_interval, hodges_lehmann
+from painresponse.study import Study
+from painresponse.tables.frequencies import Distribution
+from painresponse.tables.model import Column, Empty, Footnote, Row
+
+__all__ = [
+    "EFFECT",
+    "between_effect",
+    "effect_column",
+    "effect_footnote",
+    "level_effects",
+    "paired_effect",
+    "pseudo_median_from_counts",
+    "shift_from_counts",
+    "within_effect_column",
+]
+
+EFFECT = "effect"
+"""Key of the between-group effect column; Table 4 uses ``effect:<group>``."""
+
+CONF_LEVEL = 0.95
+
+_MEAN = "difference in means"
+_SHIFT = "Hodges–Lehmann shift"
+_PSEUDO = "Hodges–Lehmann change"
+_RISK = "risk difference"
+
+
+def effect_column() -> Column:
+    """The between-group column, placed after the group columns."""
+    return Column(EFFECT, "Difference (95% CI)", None, "summary")
+
+
+def within_effect_column(group: str) -> Column:
+    """Table 4's paired-change column of ``group`` (labels differ per group: CSV needs it)."""
+    return Column(f"{EFFECT}:{group}", f"{group}: change (95% CI)", None, "summary")
+
+
+# ---- Hodges–Lehmann from counts -------------------------------------------------------------
+
+
+def _midranks(counts: np.ndarray) -> np.ndarray:
+    """Average rank of each tie group, groups in ascending order."""
+    before = np.cumsum(counts) - counts
+    return before + (counts + 1) / 2.0
+
+
+def _two_sample_z(x: Distribution, y: Distribution) -> Callable[[float, bool], float]:
+    """R's standardised rank-sum statistic of ``(x − d, y)``, from counts.
+
+    Same quantities as :func:`painresponse.stats.location_shift._two_sample_z` on the
+    expanded samples: midranks of the tie groups, the tie-corrected variance.
+    """
+    m, n = x.n, y.n
+
+    def z(d: float, correct: bool) -> float:
+        pooled = np.concatenate((x.values - d, y.values))
+        weights_x = np.concatenate((x.counts, np.zeros(y.values.size, dtype=np.int64)))
+        weights = np.concatenate((x.counts, y.counts))
+        groups, inverse = np.unique(pooled, return_inverse=True)
+        ties = np.bincount(inverse, weights=weights, minlength=groups.size)
+        from_x = np.bincount(inverse, weights=weights_x, minlength=groups.size)
+        deviation = float(np.dot(from_x, _midranks(ties))) - m * (m + 1) / 2.0 - m * n / 2.0
+        tie_term = float((ties**3 - ties).sum())
+        variance = (m * n / 12.0) * ((m + n + 1) - tie_term / ((m + n) * (m + n - 1)))
+        if variance <= 0.0:
+            return math.nan
+        shift = 0.5 * float(np.sign(deviation)) if correct else 0.0
+        return (deviation - shift) / math.sqrt(variance)
+
+    return z
+
+
+def _one_sample_z(d: Distribution) -> Callable[[float, bool], float]:
+    """R's standardised signed-rank statistic of ``d − θ`` (zeros dropped), from counts.
+
+    R drops the zero differences once, before the interval is sought, and then again the
+    zeros of ``d − θ`` at each θ; both are done here.
+    """
+    nonzero = d.values != 0
+    values, weights = d.values[nonzero], d.counts[nonzero]
+
+    def z(theta: float, correct: bool) -> float:
+        shifted = values - theta
+        keep = shifted != 0
+        shifted, counts = shifted[keep], weights[keep]
+        n = int(counts.sum())
+        groups, inverse = np.unique(np.abs(shifted), return_inverse=True)
+        ties = np.bincount(inverse, weights=counts, minlength=groups.size)
+        positive = np.bincount(inverse, weights=counts * (shifted > 0), minlength=groups.size)
+        deviation = float(np.dot(positive, _midranks(ties))) - n * (n + 1) / 4.0
+        variance = n * (n + 1) * (2 * n + 1) / 24.0 - float((ties**3 - ties).sum()) / 48.0
+        if variance <= 0.0:
+            return math.nan
+        shift = 0.5 * float(np.sign(deviation)) if correct else 0.0
+        return (deviation - shift) / math.sqrt(variance)
+
+    return z
+
+
+def _asymptotic_result(
+    estimate_name: str,
+    method: str,
+    n: tuple[int, ...],
+    interval: tuple[float, float, float, float, str | None],
+) -> TestResult:
+    ci_low, ci_high, estimate, level, note = interval
+    return TestResult(
+        test="hodges_lehmann",
+        method=method,
+        statistic=math.nan,
+        pvalue=math.nan,
+        n=n,
+        estimate=estimate,
+        ci_low=ci_low,
+        ci_high=ci_high,
+        conf_level=level,
+        estimate_name=estimate_name,
+        note=note,
+    )
+
+
+def shift_from_counts(
+    x: Distribution, y: Distribution, conf_level: float = CONF_LEVEL
+) -> TestResult:
+    """Hodges–Lehmann shift ``x − y`` with R's interval, from frequency tables.
+
+    Parameters
+    ----------
+    x, y : Distribution
+        The two samples.
+    conf_level : float
+        Two-sided confidence level.
+
+    Returns
+    -------
+    TestResult
+        ``estimate``, ``ci_low``, ``ci_high``, ``conf_level`` and ``method`` as
+        :func:`~painresponse.stats.location_shift.hodges_lehmann` gives them on the
+        expanded samples; ``statistic`` and ``pvalue`` are left NaN (the row's own test
+        gives the p-value).
+
+    Raises
+    ------
+    StatisticsError
+        When a sample is empty.
+
+    Notes
+    -----
+    Without ties and with fewer than 50 values per sample R uses the exact interval; the
+    samples are then expanded and passed to ``hodges_lehmann``. Otherwise the
+    continuity-corrected normal-approximation statistic is inverted, with midranks and the
+    tie correction taken from the counts.
+
+    References
+    ----------
+    Hodges JL, Lehmann EL. *Ann Math Stat* 1963;34:598–611. Bauer DF. *J Am Stat Assoc*
+    1972;67:687–690.
+    """
+    if x.n == 0 or y.n == 0:
+        raise StatisticsError("Each group needs at least one non-missing value.")
+    common = np.intersect1d(x.values, y.values).size > 0
+    ties = common or bool((x.counts > 1).any() or (y.counts > 1).any())
+    if not ties and x.n < 50 and y.n < 50:
+        return hodges_lehmann(x.expand(), y.expand(), conf_level=conf_level)
+    interval = _asymptotic_interval(
+        _two_sample_z(x, y),
+        float(x.values[0] - y.values[-1]),
+        float(x.values[-1] - y.values[0]),
+        conf_level,
+        one_sample=False,
+    )
+    return _asymptotic_result(
+        "Hodges–Lehmann shift (x − y)",
+        "Hodges-Lehmann shift, asymptotic interval (R wilcox.test exact=FALSE, correct=TRUE)",
+        (x.n, y.n),
+        interval,
+    )
+
+
+def pseudo_median_from_counts(
+    differences: Distribution, conf_level: float = CONF_LEVEL
+) -> TestResult:
+    """Hodges–Lehmann pseudo-median of paired differences with R's interval, from counts.
+
+    Parameters
+    ----------
+    differences : Distribution
+        The paired differences (later − earlier).
+    conf_level : float
+        Two-sided confidence level.
+
+    Returns
+    -------
+    TestResult
+        As :func:`~painresponse.stats.location_shift.hodges_lehmann` on the expanded
+        differences (zeros dropped, as R does); ``statistic``/``pvalue`` NaN.
+
+    Raises
+    ------
+    StatisticsError
+        When there is no difference.
+    """
+    if differences.n == 0:
+        raise StatisticsError("There is no complete pair to estimate from.")
+    nonzero = differences.values != 0
+    zeros = not bool(nonzero.all())
+    magnitudes = np.abs(differences.values[nonzero])
+    ties = np.unique(magnitudes).size != magnitudes.size or bool(
+        (differences.counts[nonzero] > 1).any()
+    )
+    if not nonzero.any() or (not ties and not zeros and differences.n < 50):
+        return hodges_lehmann(differences.expand(), conf_level=conf_level)
+    kept = differences.values[nonzero]
+    interval = _asymptotic_interval(
+        _one_sample_z(differences),
+        float(kept.min()),
+        float(kept.max()),
+        conf_level,
+        one_sample=True,
+    )
+    return _asymptotic_result(
+        "Hodges–Lehmann pseudo-median",
+        "Hodges-Lehmann pseudo-median, asymptotic interval "
+        "(R wilcox.test exact=FALSE, correct=TRUE)",
+        (differences.n,),
+        interval,
+    )
+
+
+# ---- cells ----------------------------------------------------------------------------------
+
+
+def _cell(result: TestResult, digits: int, what: str, scale: float = 1.0) -> EstimateCI:
+    def f(v: float | None) -> float:
+        return math.nan if v is None else scale * float(v)
+
+    return EstimateCI(
+        f(result.estimate),
+        f(result.ci_low),
+        f(result.ci_high),
+        digits=digits,
+        conf_level=result.conf_level or CONF_LEVEL,
+        what=what,
+        method=result.method,
+        n=sum(result.n) if result.n else None,
+    )
+
+
+def between_effect(
+    first: Distribution,
+    second: Distribution,
+    kind: str,
+    study: Study,
+    override: str | None,
+    digits: int,
+) -> EstimateCI | Empty:
+    """The effect cell of a numeric row: the estimate that goes with the row's test.
+
+    A t-test row gets the difference in means (same pooled or Welch interval); every
+    other row the Hodges–Lehmann shift. Not estimable → an empty cell.
+    """
+    from painresponse.stats.choice import choose_test
+    from painresponse.stats.means import ttest_ind_from_stats
+
+    try:
+        choice = choose_test(kind, override=override, equal_var=study.analysis.equal_var)
+        if choice.test in ("ttest_ind", "ttest_welch"):
+            if first.n < 2 or second.n < 2:
+                return Empty()
+            equal_var = choice.test == "ttest_ind" and bool(
+                choice.options.get("equal_var", study.analysis.equal_var)
+            )
+            res = ttest_ind_from_stats(
+                first.mean(),
+                first.sd(),
+                first.n,
+                second.mean(),
+                second.sd(),
+                second.n,
+                equal_var=equal_var,
+                conf_level=CONF_LEVEL,
+            )
+            return _cell(res, digits, _MEAN)
+        return _cell(shift_from_counts(first, second), digits, _SHIFT)
+    except StatisticsError:
+        return Empty()
+
+
+def paired_effect(differences: Distribution, digits: int) -> EstimateCI | Empty:
+    """Table 4's cell: Hodges–Lehmann pseudo-median of later − earlier."""
+    try:
+        return _cell(pseudo_median_from_counts(differences), digits, _PSEUDO)
+    except StatisticsError:
+        return Empty()
+
+
+def level_effects(table: np.ndarray, digits: int) -> list[EstimateCI | Empty]:
+    """Risk difference (percentage points) of each level, first − second group.
+
+    ``table`` is levels × groups (two groups). Only a variable with exactly two levels
+    gets numbers; with more levels one difference does not summarise the comparison.
+    """
+    from painresponse.stats.effects import risk_difference
+
+    table = np.asarray(table, dtype=np.int64)
+    if table.shape[0] != 2 or table.shape[1] != 2:
+        return [Empty() for _ in range(table.shape[0])]
+    totals = table.sum(axis=0)
+    out: list[EstimateCI | Empty] = []
+    for i in range(2):
+        events = table[i]
+        try:
+            res = risk_difference(
+                [[events[0], totals[0] - events[0]], [events[1], totals[1] - events[1]]],
+                conf_level=CONF_LEVEL,
+            )
+        except StatisticsError:
+            out.append(Empty())
+            continue
+        out.append(_cell(res, digits, _RISK, scale=100.0))
+    return out
+
+
+# ---- footnote -------------------------------------------------------------------------------
+
+_EXPLAINED = {
+    _MEAN: "difference in means with the t interval of the row's t-test",
+    _SHIFT: (
+        "Hodges–Lehmann shift (median of all between-group differences) with the interval "
+        "of R wilcox.test(conf.int = TRUE)"
+    ),
+    _RISK: (
+        "for two-level categorical variables, the risk difference of each level in "
+        "percentage points with Newcombe's hybrid score (Wilson) interval (none for more "
+        "levels)"
+    ),
+    _PSEUDO: (
+        "Hodges–Lehmann pseudo-median of the paired differences (later − earlier) with the "
+        "interval of R wilcox.test(paired = TRUE, conf.int = TRUE)"
+    ),
+}
+
+
+def effect_footnote(
+    rows: Iterable[Row], columns: Iterable[Column], study: Study
+) -> Footnote | None:
+    """One line naming the estimates in the table's effect columns and how their CIs arise."""
+    keys = [c.key for c in columns if c.key == EFFECT or c.key.startswith(f"{EFFECT}:")]
+    if not keys:
+        return None
+    seen: list[str] = []
+    asymptotic = False
+    for row in rows:
+        for key in keys:
+            cell = row.cells.get(key)
+            if isinstance(cell, EstimateCI):
+                if cell.what not in seen:
+                    seen.append(cell.what)
+                asymptotic |= "asymptotic" in cell.method
+    if not seen:
+        return None
+    if EFFECT in keys:
+        first, second = study.group_labels()
+        lead = f"Difference (95% CI), {first} − {second}"
+    else:
+        lead = "Change (95% CI)"
+    text = f"{lead}: " + "; ".join(_EXPLAINED[w] for w in seen) + "."
+    if asymptotic:
+        text += (
+            " With ties, the interval inverts the rank test's normal approximation with "
+            "continuity correction (Bauer 1972), as R does."
+        )
+    return Footnote("", text)
