@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from painresponse.errors import InputError, ValidationError
 from painresponse.io import read_table, validate
@@ -148,3 +151,37 @@ def test_stray_spaces_around_labels_are_trimmed_not_errors(tmp_path: Path) -> No
     rows[1]["sex"] = "Female"
     typed = validate(read_table(write_csv(rows, tmp_path / "y.csv")), STUDY).collect()
     assert typed["sex"][0] == "Male"
+
+
+def test_large_csv_is_scanned_lazily_with_the_same_result(
+    tmp_path: Path, small_csv: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import painresponse.io.readers as readers
+
+    eager = validate(read_table(small_csv), STUDY).collect()
+    monkeypatch.setattr(readers, "LARGE_CSV_BYTES", 10)
+    scanned = read_table(small_csv)
+    assert scanned.streaming
+    assert validate(scanned, STUDY).collect().equals(eager)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(content=st.binary(max_size=400), suffix=st.sampled_from([".csv", ".xlsx", ".parquet"]))
+def test_loaders_raise_only_our_errors(tmp_path: Path, content: bytes, suffix: str) -> None:
+    path = tmp_path / f"fuzz{suffix}"
+    path.write_bytes(content)
+    with contextlib.suppress(InputError, ValidationError):
+        validate(read_table(path), STUDY)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text(max_size=300))
+def test_text_files_raise_only_our_errors(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "fuzz.csv"
+    path.write_text("patient_id,age\n" + text, encoding="utf-8")
+    with contextlib.suppress(InputError, ValidationError):
+        validate(read_table(path), STUDY)
