@@ -118,9 +118,11 @@ class Variable(_Model):
 class Outcome(_Model):
     """A patient-reported outcome measured at every time point (Tables 3–5).
 
-    Either one column per time point (``columns``), or, for ``summary = "level_sum"``,
-    several dimension columns per time point (``dimension_columns``) that are summed
-    (the EQ-5D-5L level sum score, 5–25).
+    Either one column per time point (``columns``), or several dimension columns per time
+    point (``dimension_columns``) summarised as ``summary = "level_sum"`` (their sum: the
+    EQ-5D-5L level sum score, 5–25, the paper's choice) or ``summary = "index"`` (the
+    EQ-5D-5L index value from the published value set ``value_set``, e.g. ``"KR"``; the five
+    columns in the order MO, SC, UA, PD, AD).
     """
 
     key: str
@@ -131,7 +133,8 @@ class Outcome(_Model):
     columns: dict[str, str] = Field(default_factory=dict)
     dimension_columns: dict[str, list[str]] = Field(default_factory=dict)
     dimension_labels: list[str] = Field(default_factory=list)
-    summary: Literal["value", "level_sum"] = "value"
+    summary: Literal["value", "level_sum", "index"] = "value"
+    value_set: str = "KR"
     kind: VariableKind = "continuous_nonnormal"
     digits: int = 1
 
@@ -139,11 +142,24 @@ class Outcome(_Model):
     def _columns_match_summary(self) -> Outcome:
         if self.summary == "value" and not self.columns:
             raise ValueError(f"outcome {self.key!r}: 'columns' maps each time point to a column")
-        if self.summary == "level_sum" and not self.dimension_columns:
+        if self.summary in ("level_sum", "index") and not self.dimension_columns:
             raise ValueError(
-                f"outcome {self.key!r}: a level_sum outcome needs 'dimension_columns' "
+                f"outcome {self.key!r}: a {self.summary} outcome needs 'dimension_columns' "
                 "(a list of columns per time point)"
             )
+        if self.summary == "index":
+            from painresponse.eq5d import available_value_sets
+
+            if any(len(cols) != 5 for cols in self.dimension_columns.values()):
+                raise ValueError(
+                    f"outcome {self.key!r}: an EQ-5D-5L index needs the five dimension "
+                    "columns (MO, SC, UA, PD, AD, in that order) at every time point"
+                )
+            if self.value_set not in available_value_sets():
+                raise ValueError(
+                    f"outcome {self.key!r}: unknown EQ-5D-5L value set {self.value_set!r}; "
+                    f"available: {', '.join(available_value_sets())}"
+                )
         return self
 
     def time_keys(self) -> list[str]:

@@ -18,7 +18,7 @@ __all__ = ["Analysed", "is_eq5d"]
 
 def is_eq5d(outcome: Outcome) -> bool:
     """True for a five-dimension level-sum outcome (the EQ-5D-5L)."""
-    return outcome.summary == "level_sum" and all(
+    return outcome.summary in ("level_sum", "index") and all(
         len(cols) == 5 for cols in outcome.dimension_columns.values()
     )
 
@@ -65,7 +65,12 @@ class Analysed:
                 self.frame[column].cast(pl.Float64).fill_null(np.nan).to_numpy(), dtype=float
             )
         levels = self.dimensions(outcome, time)
-        choice = summary or self.options.eq5d_summary
+        default = (
+            f"index:{outcome.value_set}"
+            if outcome.summary == "index"
+            else self.options.eq5d_summary
+        )
+        choice = summary or default
         if is_eq5d(outcome) and choice.startswith("index:"):
             return eq5d_index(levels, choice.split(":", 1)[1])
         return level_sum(levels) if is_eq5d(outcome) else np.asarray(levels.sum(axis=1))
@@ -74,7 +79,12 @@ class Analysed:
         """The outcome's label, naming the EQ-5D summary used."""
         if not is_eq5d(outcome):
             return outcome.label
-        choice = summary or self.options.eq5d_summary
+        default = (
+            f"index:{outcome.value_set}"
+            if outcome.summary == "index"
+            else self.options.eq5d_summary
+        )
+        choice = summary or default
         if choice.startswith("index:"):
             return f"{outcome.label} index ({choice.split(':', 1)[1]} value set)"
         return f"{outcome.label} level sum (5–25)"
