@@ -6,6 +6,7 @@ Tolerance: relative 1e-8 on p-values (R prints 12 significant digits here).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -104,7 +105,7 @@ def test_empty_margins_are_dropped() -> None:
     "table",
     [[], [[]], [[1, -1], [2, 3]], [[1.5, 1], [2, 3]], [[1, 2, 3]], [[1, float("nan")], [1, 1]]],
 )
-def test_bad_tables_raise(table: object) -> None:
+def test_bad_tables_raise(table: Any) -> None:
     if table == [[1, 2, 3]]:
         assert math.isnan(fisher_exact(table).pvalue)
         return
@@ -162,3 +163,46 @@ def test_chi2_matches_scipy(table: list[list[int]]) -> None:
     ref = stats.chi2_contingency(arr, correction=False)
     assert 0.0 <= res.pvalue <= 1.0
     assert res.pvalue == pytest.approx(ref.pvalue, rel=1e-9, abs=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        # R 4.x: m <- matrix(c(10,8,7,12,4, 7,8,7,9,9, 6,4,9,12,10, 7,2,5,7,7), 4, byrow=TRUE)
+        #        fisher.test(m, workspace = 2e8)$p.value -> 0.726676769957716
+        #        (the default workspace fails: "FEXACT error 6. LDKEY=621 is too small")
+        (
+            [[10, 8, 7, 12, 4], [7, 8, 7, 9, 9], [6, 4, 9, 12, 10], [7, 2, 5, 7, 7]],
+            0.726676769957716,
+        ),
+        # R: m <- matrix(c(6,8,6,3,4, 7,0,7,7,4, 4,4,4,5,5, 5,11,5,2,3), 4, byrow=TRUE)
+        #    fisher.test(m, workspace = 2e8)$p.value -> 0.0776061294641871
+        ([[6, 8, 6, 3, 4], [7, 0, 7, 7, 4], [4, 4, 4, 5, 5], [5, 11, 5, 2, 3]], 0.0776061294641871),
+        # R: m <- matrix(c(3,4,11,9,3, 5,9,9,12,10, 7,6,11,4,7, 6,8,6,13,7), 4, byrow=TRUE)
+        #    fisher.test(m, workspace = 2e8)$p.value -> 0.439124182044217
+        (
+            [[3, 4, 11, 9, 3], [5, 9, 9, 12, 10], [7, 6, 11, 4, 7], [6, 8, 6, 13, 7]],
+            0.439124182044217,
+        ),
+    ],
+)
+def test_fisher_4x5_large_n_against_r(table: list[list[int]], expected: float) -> None:
+    """4 x 5 tables with n = 100-150, past R's default workspace (relative 1e-7, R's own
+    tolerance for "as extreme"); the transpose runs the same network and must agree."""
+    assert fisher_exact(table).pvalue == pytest.approx(expected, rel=1e-7)
+    assert fisher_exact(np.asarray(table).T).pvalue == pytest.approx(expected, rel=1e-7)
+
+
+def test_fisher_three_columns_against_r() -> None:
+    # one forward stage before the two-column tail
+    # R: fisher.test(matrix(c(1,4,7, 2,5,8, 3,6,9), 3, byrow=TRUE))$p.value -> 0.988793435678955
+    table = [[1, 4, 7], [2, 5, 8], [3, 6, 9]]
+    assert fisher_exact(table).pvalue == pytest.approx(0.988793435678955, rel=1e-8)
+
+
+def test_fisher_network_settled_before_the_tail() -> None:
+    # every path is settled in closed form before the last stages (an empty stage)
+    # R: fisher.test(matrix(c(1,0,0,0,0,0, 0,0,1,0,0,1, 0,1,0,0,0,0, 0,0,0,1,0,0), 4,
+    #                       byrow=TRUE))$p.value -> 1
+    table = [[1, 0, 0, 0, 0, 0], [0, 0, 1, 0, 0, 1], [0, 1, 0, 0, 0, 0], [0, 0, 0, 1, 0, 0]]
+    assert fisher_exact(table).pvalue == pytest.approx(1.0, rel=1e-9)
