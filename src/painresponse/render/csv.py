@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from painresponse.flow import Flow
+from painresponse.render._layout import result_records
 from painresponse.render.format import PLAIN, FormatOptions, column_header, format_cell
 from painresponse.tables.model import Column, PValue, Table
 
@@ -71,34 +72,30 @@ def flow_to_frame(flow: Flow) -> pl.DataFrame:
 
 def results_frame(tables: dict[str, Table]) -> pl.DataFrame:
     """Every test result, unrounded, with its provenance (one row per p-value cell)."""
-    records = []
-    for key, table in tables.items():
-        for row, col, cell in table.pvalue_cells():
-            r = cell.result
-            group = col.key.split(":", 1)[1] if ":" in col.key else ""
-            records.append(
-                {
-                    "table": key,
-                    "variable": row.label,
-                    "level": row.level or "",
-                    "group": group,
-                    "test": r.test,
-                    "method": r.method,
-                    "reason": cell.reason,
-                    "statistic_name": r.statistic_name,
-                    "statistic": r.statistic,
-                    "df": r.df,
-                    "p_value": r.pvalue,
-                    "p_adjusted": cell.adjusted,
-                    "adjustment": cell.adjustment or "",
-                    "n": ";".join(str(n) for n in r.n),
-                    "n_missing": ";".join(str(n) for n in r.n_missing),
-                    "estimate": r.estimate,
-                    "ci_low": r.ci_low,
-                    "ci_high": r.ci_high,
-                    "note": r.note or "",
-                }
-            )
+    records = [
+        {
+            "table": r["table"],
+            "variable": r["label"],
+            "level": r["level"],
+            "group": r["group"],
+            "test": r["test"],
+            "method": r["method"],
+            "reason": r["reason"],
+            "statistic_name": r["statistic_name"],
+            "statistic": r["statistic"],
+            "df": r["df"],
+            "p_value": r["pvalue"],
+            "p_adjusted": r["adjusted_pvalue"],
+            "adjustment": r["adjustment"],
+            "n": ";".join(str(n) for n in r["n"]),
+            "n_missing": ";".join(str(n) for n in r["n_missing"]),
+            "estimate": r["estimate"],
+            "ci_low": r["ci_low"],
+            "ci_high": r["ci_high"],
+            "note": r["note"],
+        }
+        for r in result_records(tables)
+    ]
     schema = {
         "table": pl.String, "variable": pl.String, "level": pl.String, "group": pl.String,
         "test": pl.String, "method": pl.String, "reason": pl.String,

@@ -12,7 +12,13 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from painresponse.render._layout import PValueText, cell_parts, row_label, table_caption
+from painresponse.render._layout import (
+    PValueText,
+    cell_parts,
+    result_records,
+    row_label,
+    table_caption,
+)
 from painresponse.render.format import TYPESET, FormatOptions, column_header
 
 if TYPE_CHECKING:
@@ -134,37 +140,14 @@ def _number(value: Any) -> Any:
 
 
 def _result_rows(result: StudyResult) -> list[dict[str, Any]]:
-    rows = []
-    for table in result.tables.values():
-        for row, column, cell in table.pvalue_cells():
-            test = cell.result
-            rows.append(
-                {
-                    "table": table.key,
-                    "variable": row.variable,
-                    "level": row.level or "",
-                    "column": column.key,
-                    "test": test.test,
-                    "method": test.method,
-                    "reason": cell.reason,
-                    "statistic": test.statistic,
-                    "statistic_name": test.statistic_name,
-                    "df": test.df,
-                    "pvalue": test.pvalue,
-                    "adjusted_pvalue": cell.adjusted,
-                    "adjustment": cell.adjustment or "",
-                    "alternative": test.alternative,
-                    "n_per_group": ", ".join(str(n) for n in test.n),
-                    "n_missing": ", ".join(str(n) for n in test.n_missing),
-                    "estimate": test.estimate,
-                    "estimate_name": test.estimate_name or "",
-                    "ci_low": test.ci_low,
-                    "ci_high": test.ci_high,
-                    "conf_level": test.conf_level,
-                    "note": test.note or "",
-                }
-            )
-    return rows
+    return [
+        {
+            **record,
+            "n_per_group": ", ".join(str(n) for n in record["n"]),
+            "n_missing": ", ".join(str(n) for n in record["n_missing"]),
+        }
+        for record in result_records(result.tables)
+    ]
 
 
 def _records_sheet(
