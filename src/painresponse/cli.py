@@ -61,7 +61,7 @@ def _formats(value: str | None) -> set[str]:
     return chosen
 
 
-def _tables(value: str | None) -> set[str] | None:
+def _tables(value: str | None) -> set[int] | None:
     if not value:
         return None
     try:
@@ -72,11 +72,11 @@ def _tables(value: str | None) -> set[str] | None:
     bad = sorted(n for n in numbers if n not in range(1, 6))
     if bad:
         _fail(f"--tables: there is no table {bad[0]}; choose from 1 to 5")
-    return {f"table{n}" for n in numbers}
+    return numbers
 
 
 def _run_report(
-    data: Any, study: Path | None, out: Path, formats: set[str], tables: set[str] | None,
+    data: Any, study: Path | None, out: Path, formats: set[str], tables: set[int] | None,
     overwrite: bool, encoding: str | None, extended: bool | None,
 ) -> None:  # fmt: skip
     from rich.console import Console
@@ -87,11 +87,10 @@ def _run_report(
 
     console = Console(highlight=False)
     _guard(lambda: check_out_dir(out, overwrite))
-    numbers = None if tables is None else {int(t.removeprefix("table")) for t in tables}
     with _progress_bar(console) as tick:
         result = _guard(
             lambda: analyze(
-                data, study, encoding=encoding, extended=extended, tables=numbers, progress=tick
+                data, study, encoding=encoding, extended=extended, tables=tables, progress=tick
             )
         )
     console.print(f"[bold]{result.study.title}[/bold]")
