@@ -18,7 +18,8 @@ from painresponse.result import FigureData, OutcomeSummary, Trajectories, Waterf
 from painresponse.stats._distributions import t_ppf
 from painresponse.study import Study
 from painresponse.tables.aggregate import COUNT, Aggregates
-from painresponse.tables.frequencies import Distribution, distributions_by_group
+from painresponse.tables.frequencies import Distribution
+from painresponse.tables.outcomes import at_time
 
 __all__ = ["figure_data"]
 
@@ -69,8 +70,7 @@ def figure_data(
         joint = aggregates.outcomes[outcome.key]
         times = outcome.time_keys()
         for t in times:
-            counts = joint.group_by(GROUP, t).agg(pl.col(COUNT).sum())
-            for g, dist in distributions_by_group(counts, t, GROUP, COUNT, groups).items():
+            for g, dist in at_time(joint, t, groups).items():
                 mean, lo, hi, med, q1, q3 = _summary(dist)
                 summaries.append(
                     OutcomeSummary(

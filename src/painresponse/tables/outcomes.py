@@ -18,10 +18,11 @@ from painresponse.tables.model import Cell, Comparison, Row
 from painresponse.tables.summaries import summarise
 from painresponse.tables.tests_run import between_groups_numeric, within_group_paired
 
-__all__ = ["between_time_rows", "change_rows", "paired", "within_group_rows"]
+__all__ = ["at_time", "between_time_rows", "change_rows", "paired", "within_group_rows"]
 
 
-def _at(joint: pl.DataFrame, time: str, groups: tuple[str, ...]) -> dict[str, Distribution]:
+def at_time(joint: pl.DataFrame, time: str, groups: tuple[str, ...]) -> dict[str, Distribution]:
+    """Per group, the distribution of the outcome at ``time`` (from its joint counts)."""
     counts = joint.group_by(GROUP, time).agg(pl.col(COUNT).sum())
     return distributions_by_group(counts, time, GROUP, COUNT, groups)
 
@@ -63,7 +64,7 @@ def between_time_rows(aggregates: Aggregates, study: Study, effects: bool = Fals
         joint = aggregates.outcomes[outcome.key]
         rows.append(Row(outcome.key, outcome.label, None, "header", {}))
         for t in outcome.time_keys():
-            dists = _at(joint, t, groups)
+            dists = at_time(joint, t, groups)
             first, second = (dists[g] for g in groups)
             cells: dict[str, Cell] = {
                 "overall": summarise(first.merged(second), style, outcome.digits)
