@@ -1,13 +1,19 @@
-"""EQ-5D-5L summaries: index values from published value sets, and the level sum score.
+"""EQ-5D-5L index values from published value sets, and the level sum score.
 
 EuroQol asks that the five EQ-5D digits not be added; a health state's *index value* comes
 from a country's value set. The published LSGB study summed the levels (5–25); that sum is
 kept here under its own name, :func:`level_sum`, so it is never mistaken for an index.
 
-The value sets live in ``painresponse/data/eq5d_value_sets.csv``: one row per term
-(``constant``, ``N4``, then each dimension's levels 2–5), one column per value set, every
-number a *decrement* from full health. Adding a country is adding a column there and one
-:class:`ValueSetInfo` entry in :data:`VALUE_SETS`.
+The value sets are data, not code (``painresponse/data/``):
+
+* ``eq5d_value_sets.csv`` — one row per (``code``, ``term``, ``coefficient``); the terms are
+  listed in :data:`TERMS` and the index is ``start`` plus every coefficient whose term applies
+  (coefficients are signed: a decrement is negative);
+* ``eq5d_value_set_info.csv`` — one row per value set: ``code``, ``country``, ``year``,
+  ``doi``, ``model`` (the terms in words) and ``reference``.
+
+Adding a country is adding its rows to both files; ``docs/eq5d.md`` lists every set with
+the check it passed.
 
 Examples
 --------
@@ -15,6 +21,8 @@ Examples
 0.44
 >>> [round(float(v), 3) for v in eq5d_index(["11111", "55555"], "US")]
 [1.0, -0.573]
+>>> round(float(eq5d_index(55555, "CA")[0]), 3)
+-0.148
 >>> level_sum([[1, 2, 3, 4, 5]]).tolist()
 [15.0]
 """
@@ -22,11 +30,13 @@ Examples
 from __future__ import annotations
 
 import csv
+import difflib
 import math
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from types import MappingProxyType
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -35,6 +45,7 @@ from painresponse.errors import Problem, StudyDefinitionError, ValidationError
 
 __all__ = [
     "DIMENSIONS",
+    "TERMS",
     "VALUE_SETS",
     "ValueSetInfo",
     "available_value_sets",
@@ -47,133 +58,145 @@ __all__ = [
 #: The five EQ-5D dimensions in questionnaire order.
 DIMENSIONS = ("MO", "SC", "UA", "PD", "AD")
 
+#: Every term a value set may use, with when it applies (``L_d`` is the level of dimension d).
+TERMS: Mapping[str, str] = MappingProxyType(
+    {
+        "start": "always (1 for most sets; Canada 1.1351, Sweden 2020 0.9755)",
+        **{f"{d}{lv}": f"{d} at level {lv}" for d in DIMENSIONS for lv in range(1, 6)},
+        **{f"{d}45": f"{d} at level 4 or 5" for d in DIMENSIONS},
+        "any_above_1": "any dimension above level 1 (the constant of most TTO models)",
+        "n45_squared": "(number of dimensions at level 4 or 5, minus 1) squared, if any",
+        "any_4_or_5": "any dimension at level 4 or 5 (N4), applied once",
+        "any_5": "any dimension at level 5 (N5), applied once",
+    }
+)
+
 
 @dataclass(frozen=True)
 class ValueSetInfo:
-    """Where a value set comes from and how it was checked.
+    """One bundled EQ-5D-5L value set: where it comes from and its model.
 
     Attributes
     ----------
     code : str
-        Column name in the CSV and the code used in study files (``"KR"``).
-    name : str
-        Country and instrument, in words.
+        The code used in study files and :func:`eq5d_index` (``"KR"``, ``"ENG"``, ``"UK"``).
+    country : str
+        Country (and variant, e.g. ``"Japan (DCE)"``).
+    year : int
+        Year of publication.
+    doi : str
+        DOI of the valuation study.
     reference : str
         The valuation study.
-    doi : str
-        Its DOI.
     model : str
-        The model's form, in words.
-    verified : bool
-        True when the coefficients reproduce published example states (``verified_against``).
-    verified_against : str
-        Which example states, from where.
+        The model's terms, in words (see :data:`TERMS`).
     """
 
     code: str
-    name: str
-    reference: str
+    country: str
+    year: int
     doi: str
+    reference: str
     model: str
-    verified: bool
-    verified_against: str
 
+    @property
+    def name(self) -> str:
+        """Country, instrument and year in words, e.g. ``"South Korea, EQ-5D-5L (2016)"``."""
+        return f"{self.country}, EQ-5D-5L ({self.year})"
 
-#: Every bundled value set; the CSV must have one column per entry.
-VALUE_SETS: dict[str, ValueSetInfo] = {
-    "KR": ValueSetInfo(
-        code="KR",
-        name="South Korea, EQ-5D-5L (Kim et al. 2016)",
-        reference=(
-            "Kim SH, Ahn J, Ock M, et al. The EQ-5D-5L valuation study in Korea. "
-            "Qual Life Res 2016;25(7):1845-52."
-        ),
-        doi="10.1007/s11136-015-1205-2",
-        model=(
-            "1 − 0.096 (any dimension above level 1) − level decrements − 0.078 "
-            "(any dimension at level 4 or 5, N4)"
-        ),
-        verified=True,
-        verified_against=(
-            "11111 → 1, 11211 → 0.883, 12345 → 0.440, 55555 → −0.066 (example states of "
-            "the R package eq5d tests); coefficients identical to eq5d's value-set table; "
-            "12345 → 0.44, 15555 → 0.185, 25555 → 0.139 in the EuroQol eq5dsuite "
-            "value-set table. The paper's full text was not available to check directly."
-        ),
-    ),
-    "US": ValueSetInfo(
-        code="US",
-        name="United States, EQ-5D-5L (Pickard et al. 2019)",
-        reference=(
-            "Pickard AS, Law EH, Jiang R, et al. United States valuation of EQ-5D-5L health "
-            "states using an international protocol. Value Health 2019;22(8):931-41."
-        ),
-        doi="10.1016/j.jval.2019.02.009",
-        model="1 − level decrements (main effects, no constant)",
-        verified=True,
-        verified_against=(
-            "11111 → 1, 21111 → 0.904, 11112 → 0.943, 21354 → 0.090, 55555 → −0.573 "
-            "(R package eq5d tests); coefficients identical to eq5d's value-set table; "
-            "12345 → 0.171, 15555 → −0.251, 25555 → −0.347 in the EuroQol eq5dsuite table. "
-            "The paper's full text was not available to check directly."
-        ),
-    ),
-    "ENG": ValueSetInfo(
-        code="ENG",
-        name="England, EQ-5D-5L (Devlin et al. 2018)",
-        reference=(
-            "Devlin NJ, Shah KK, Feng Y, Mulhern B, van Hout B. Valuing health-related "
-            "quality of life: an EQ-5D-5L value set for England. Health Econ 2018;27(1):7-22."
-        ),
-        doi="10.1002/hec.3564",
-        model="1 − level decrements (main effects, no constant)",
-        verified=True,
-        verified_against=(
-            "Published abstract: values range from −0.285 (55555) to 0.950 (11211); "
-            "23245 → 0.247, 11112 → 0.922, 21111 → 0.942 (R package eq5d tests); "
-            "coefficients identical to eq5d's value-set table. (The abstract also names "
-            "21111 as 0.950; the coefficients give 0.942 for 21111 and 0.950 for 11211 "
-            "and 12111.)"
-        ),
-    ),
-}
-
-
-def available_value_sets() -> tuple[str, ...]:
-    """Codes of the bundled value sets, in table order.
-
-    Examples
-    --------
-    >>> available_value_sets()
-    ('KR', 'US', 'ENG')
-    """
-    return tuple(_table()["codes"])
+    def to_dict(self) -> dict[str, object]:
+        """The fields as a plain dictionary."""
+        return asdict(self)
 
 
 @cache
-def _table() -> dict[str, Any]:
-    path = resources.files("painresponse") / "data" / "eq5d_value_sets.csv"
+def _info() -> Mapping[str, ValueSetInfo]:
+    path = resources.files("painresponse") / "data" / "eq5d_value_set_info.csv"
     with path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    codes = [c for c in rows[0] if c not in ("dimension", "level")]
-    sets: dict[str, dict[str, Any]] = {}
-    for code in codes:
-        decrements = np.zeros((len(DIMENSIONS), 6))  # [dimension, level]; levels 0-1 unused
-        constant = n4 = 0.0
-        for row in rows:
-            value = float(row[code])
-            if row["dimension"] == "constant":
-                constant = value
-            elif row["dimension"] == "N4":
-                n4 = value
-            else:
-                decrements[DIMENSIONS.index(row["dimension"]), int(row["level"])] = value
-        sets[code] = {"constant": constant, "n4": n4, "decrements": decrements}
-    return {"codes": codes, "sets": sets}
+    return MappingProxyType(
+        {
+            row["code"]: ValueSetInfo(
+                row["code"],
+                row["country"],
+                int(row["year"]),
+                row["doi"],
+                row["reference"],
+                row["model"],
+            )
+            for row in rows
+        }
+    )
+
+
+@cache
+def _coefficients() -> Mapping[str, Mapping[str, float]]:
+    path = resources.files("painresponse") / "data" / "eq5d_value_sets.csv"
+    sets: dict[str, dict[str, float]] = {}
+    with path.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["term"] not in TERMS:
+                raise StudyDefinitionError(  # a broken data file, reported rather than ignored
+                    f"eq5d_value_sets.csv: unknown term {row['term']!r} in {row['code']}"
+                )
+            sets.setdefault(row["code"], {})[row["term"]] = float(row["coefficient"])
+    return MappingProxyType({code: MappingProxyType(terms) for code, terms in sets.items()})
+
+
+class _ValueSets(Mapping[str, ValueSetInfo]):
+    """Read-only mapping code → :class:`ValueSetInfo`, read from the data file on first use."""
+
+    def __getitem__(self, code: str) -> ValueSetInfo:
+        return _info()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_info())
+
+    def __len__(self) -> int:
+        return len(_info())
+
+    def __repr__(self) -> str:
+        return f"VALUE_SETS({', '.join(self)})"
+
+
+#: Every bundled value set, code → :class:`ValueSetInfo`, in code order.
+VALUE_SETS: Mapping[str, ValueSetInfo] = _ValueSets()
+
+
+def available_value_sets() -> Mapping[str, ValueSetInfo]:
+    """The bundled EQ-5D-5L value sets: a read-only mapping code → :class:`ValueSetInfo`.
+
+    Iterating gives the codes; ``code in available_value_sets()`` tests membership; each
+    entry has ``code``, ``country``, ``year``, ``doi``, ``reference`` and ``model``.
+
+    Examples
+    --------
+    >>> sets = available_value_sets()
+    >>> "KR" in sets, "UK" in sets, "XX" in sets
+    (True, True, False)
+    >>> sets["UK"].doi
+    '10.1016/j.jval.2026.03.008'
+    >>> sets["ENG"].country, sets["ENG"].year
+    ('England', 2018)
+    """
+    return VALUE_SETS
+
+
+def _check_code(value_set: object) -> str:
+    codes = list(_info())
+    if isinstance(value_set, str) and value_set in _coefficients():
+        return value_set
+    text = str(value_set)
+    by_country = [c for c, i in _info().items() if i.country.lower() == text.lower()]
+    hint = difflib.get_close_matches(text.upper(), codes, n=3, cutoff=0.5) + by_country
+    did_you_mean = f" (did you mean {', '.join(dict.fromkeys(hint))}?)" if hint else ""
+    raise StudyDefinitionError(
+        f"unknown EQ-5D-5L value set {value_set!r}{did_you_mean}; available: {', '.join(codes)}"
+    )
 
 
 def value_set_coefficients(value_set: str) -> dict[str, float]:
-    """The decrements of one value set by term (``"constant"``, ``"N4"``, ``"MO2"``, ...).
+    """The coefficients of one value set by term (signed; see :data:`TERMS`).
 
     Raises
     ------
@@ -183,42 +206,56 @@ def value_set_coefficients(value_set: str) -> dict[str, float]:
     Examples
     --------
     >>> value_set_coefficients("KR")["PD4"]
-    0.166
+    -0.166
+    >>> value_set_coefficients("CA")["n45_squared"]
+    0.0085
     """
-    entry = _lookup(value_set)
-    out = {"constant": entry["constant"], "N4": entry["n4"]}
+    return dict(_coefficients()[_check_code(value_set)])
+
+
+@cache
+def _design(value_set: str) -> tuple[NDArray[np.float64], NDArray[np.float64], dict[str, float]]:
+    """Level coefficients [dimension, level 0–5], level-4/5 coefficients, and the rest."""
+    terms = _coefficients()[value_set]
+    by_level = np.zeros((len(DIMENSIONS), 6))
+    by_45 = np.zeros(len(DIMENSIONS))
     for d, dim in enumerate(DIMENSIONS):
-        for level in range(2, 6):
-            out[f"{dim}{level}"] = float(entry["decrements"][d, level])
-    return out
+        for level in range(1, 6):
+            by_level[d, level] = terms.get(f"{dim}{level}", 0.0)
+        by_45[d] = terms.get(f"{dim}45", 0.0)
+    scalars = {t: terms.get(t, 0.0) for t in ("any_above_1", "n45_squared", "any_4_or_5", "any_5")}
+    scalars["start"] = terms.get("start", 1.0)
+    return by_level, by_45, scalars
 
 
-def _lookup(value_set: str) -> dict[str, Any]:
-    table = _table()
-    if value_set not in table["sets"]:
-        available = ", ".join(
-            f"{c} ({VALUE_SETS[c].name})" if c in VALUE_SETS else c for c in table["codes"]
-        )
-        raise StudyDefinitionError(
-            f"unknown EQ-5D-5L value set {value_set!r}; available: {available}"
-        )
-    entry: dict[str, Any] = table["sets"][value_set]
-    return entry
+def _bad_state(row: int, state: str) -> Problem:
+    return Problem(row, "EQ-5D state", state, "a state is five digits, each 1 to 5")
+
+
+def _states_to_levels(states: list[str]) -> NDArray[np.float64]:
+    problems = [
+        _bad_state(i + 1, s)
+        for i, s in enumerate(states)
+        if len(s) != 5 or any(ch not in "12345" for ch in s)
+    ]
+    if problems:
+        raise ValidationError("EQ-5D-5L states", problems)
+    return np.array([[float(ch) for ch in s] for s in states]).reshape(-1, len(DIMENSIONS))
 
 
 def _as_levels(levels: ArrayLike) -> NDArray[np.float64]:
-    """Levels as an (n, 5) float array (NaN = not recorded); accepts 5-digit states."""
-    raw = np.asarray(levels, dtype=object)
-    if raw.ndim == 0 or (raw.ndim == 1 and raw.size and isinstance(raw[0], str | np.str_)):
-        states = [str(s) for s in np.atleast_1d(raw)]
-        problems = [
-            Problem(i + 1, "EQ-5D state", s, "a state is five digits, each 1 to 5")
-            for i, s in enumerate(states)
-            if len(s) != 5 or any(ch not in "12345" for ch in s)
-        ]
-        if problems:
-            raise ValidationError("EQ-5D-5L states", problems)
-        return np.array([[float(ch) for ch in s] for s in states])
+    """Levels as an (n, 5) float array (NaN = not recorded); accepts five-digit states."""
+    try:
+        raw = np.asarray(levels, dtype=object)
+    except ValueError as exc:  # ragged nested lists
+        raise ValidationError("EQ-5D-5L levels", [Problem(None, None, None, str(exc))]) from None
+    flat = raw.reshape(-1)
+    if raw.ndim <= 1 and flat.size and all(isinstance(v, str | np.str_) for v in flat):
+        return _states_to_levels([str(s).strip() for s in flat])
+    numeric = [v for v in flat if isinstance(v, int | float | np.integer | np.floating)]
+    if raw.ndim <= 1 and flat.size and len(numeric) == flat.size and min(flat) >= 11111:
+        # whole numbers such as 12345: five-digit state codes
+        return _states_to_levels([f"{v:g}" if float(v).is_integer() else str(v) for v in flat])
     if raw.ndim == 1:
         raw = raw.reshape(1, -1)
     if raw.ndim != 2 or raw.shape[1] != len(DIMENSIONS):
@@ -226,16 +263,21 @@ def _as_levels(levels: ArrayLike) -> NDArray[np.float64]:
             "EQ-5D-5L levels",
             [Problem(None, None, None, f"levels need 5 columns {DIMENSIONS}, got {raw.shape}")],
         )
-    values = np.array(
-        [[math.nan if v is None else float(v) for v in row] for row in raw], dtype=float
-    )
+    problems: list[Problem] = []
+    values = np.full(raw.shape, math.nan)
+    for i, row in enumerate(raw):
+        for j, v in enumerate(row):
+            try:
+                values[i, j] = math.nan if v is None else float(v)
+            except (TypeError, ValueError):
+                problems.append(Problem(i + 1, DIMENSIONS[j], str(v), "a level is 1 to 5"))
     present = ~np.isnan(values)
     bad = present & ~np.isin(values, (1.0, 2.0, 3.0, 4.0, 5.0))
-    if bad.any():
-        problems = [
-            Problem(int(i) + 1, DIMENSIONS[int(j)], f"{values[i, j]:g}", "a level is 1 to 5")
-            for i, j in zip(*np.nonzero(bad), strict=True)
-        ]
+    problems += [
+        Problem(int(i) + 1, DIMENSIONS[int(j)], f"{values[i, j]:g}", "a level is 1 to 5")
+        for i, j in zip(*np.nonzero(bad), strict=True)
+    ]
+    if problems:
         raise ValidationError("EQ-5D-5L levels", problems)
     return values
 
@@ -257,39 +299,45 @@ def eq5d_index(levels: ArrayLike, value_set: str = "KR") -> NDArray[np.float64]:
     Parameters
     ----------
     levels : array_like
-        Either an (n, 5) array of levels 1–5 in the order MO, SC, UA, PD, AD (NaN or None
-        where a dimension is not recorded), one state of 5 levels, or 5-digit state
-        strings such as ``"12345"``.
+        Any of: an (n, 5) array of levels 1–5 in the order MO, SC, UA, PD, AD (NaN or None
+        where a dimension is not recorded); one state of 5 levels; five-digit states as
+        strings (``"12345"``) or whole numbers (``12345``), one or many.
     value_set : str
-        Code of a bundled value set (:func:`available_value_sets`): ``"KR"`` (default),
-        ``"US"``, ``"ENG"``.
+        Code of a bundled value set (:func:`available_value_sets`), e.g. ``"KR"``
+        (default), ``"US"``, ``"ENG"`` (England 2018), ``"UK"`` (United Kingdom 2026).
 
     Returns
     -------
     numpy.ndarray
-        One index value per state; NaN where any dimension is missing (count them with
-        :func:`incomplete_states`).
+        One index value per state (float, not rounded); NaN where any dimension is
+        missing (count them with :func:`incomplete_states`).
 
     Raises
     ------
     StudyDefinitionError
-        Unknown value set (the message lists the available ones).
+        Unknown value set (the message suggests close codes and lists the available ones).
     ValidationError
-        A level outside 1–5, or the wrong number of dimensions.
+        A level outside 1–5, a state that is not five digits 1–5, or not five dimensions.
 
     Notes
     -----
-    .. math:: \\text{index} = 1 - c\\,[\\max_d L_d > 1] - \\sum_d \\delta_{d, L_d}
-              - \\nu\\,[\\max_d L_d \\ge 4]
+    With :math:`L_d` the level of dimension :math:`d` and :math:`n_{45}` the number of
+    dimensions at level 4 or 5:
 
-    with ``c`` the ``constant`` row, ``ν`` the ``N4`` row and ``δ`` the level decrements of
-    ``eq5d_value_sets.csv`` (``c = ν = 0`` for main-effects sets such as US and England).
-    Values are not rounded (the published tables round to 3 decimals).
+    .. math:: \\text{index} = s + \\sum_d \\beta_{d, L_d} + \\gamma\\,[\\max_d L_d > 1]
+              + \\sum_d \\delta_d [L_d \\ge 4] + \\theta\\,(n_{45} - 1)^2 [n_{45} \\ge 1]
+              + \\nu_4 [\\max_d L_d \\ge 4] + \\nu_5 [\\max_d L_d = 5]
+
+    with :math:`s` the ``start`` term and every other coefficient a term of
+    ``eq5d_value_sets.csv`` (absent terms are 0). Most sets are main effects only
+    (US, England, UK); Korea adds :math:`\\gamma` and :math:`\\nu_4`; Canada has level-1
+    terms, :math:`s = 1.1351`, :math:`\\delta_d` and :math:`\\theta`; Australia adds
+    :math:`\\nu_5`. Published tables round to 3 decimals.
 
     References
     ----------
-    Kim SH et al. Qual Life Res 2016;25:1845-52. Pickard AS et al. Value Health
-    2019;22:931-41. Devlin NJ et al. Health Econ 2018;27:7-22.
+    Each set's valuation study: ``available_value_sets()[code].reference`` and ``.doi``;
+    ``docs/eq5d.md`` lists them with the check each passed.
 
     Examples
     --------
@@ -297,15 +345,28 @@ def eq5d_index(levels: ArrayLike, value_set: str = "KR") -> NDArray[np.float64]:
     [1.0, 0.44, -0.066]
     >>> round(float(eq5d_index("55555", "ENG")[0]), 3)
     -0.285
+    >>> [round(float(v), 3) for v in eq5d_index([11111, 23145, 55555], "CA")]
+    [0.949, 0.275, -0.148]
     """
-    entry = _lookup(value_set)
+    code = _check_code(value_set)
     values = _as_levels(levels)
     missing = np.isnan(values).any(axis=1)
     filled = np.where(np.isnan(values), 1.0, values).astype(int)
-    decrements = entry["decrements"]
-    total = sum(decrements[d, filled[:, d]] for d in range(len(DIMENSIONS)))
+    by_level, by_45, s = _design(code)
+    dims = np.arange(len(DIMENSIONS))
+    main = by_level[dims, filled].sum(axis=1)
+    at45 = filled >= 4
+    n45 = at45.sum(axis=1)
     worst = filled.max(axis=1)
-    index = 1.0 - entry["constant"] * (worst > 1) - total - entry["n4"] * (worst >= 4)
+    index = (
+        s["start"]
+        + main
+        + (at45 * by_45).sum(axis=1)
+        + s["any_above_1"] * (worst > 1)
+        + s["n45_squared"] * np.where(n45 >= 1, (n45 - 1) ** 2, 0)
+        + s["any_4_or_5"] * (worst >= 4)
+        + s["any_5"] * (worst == 5)
+    )
     result: NDArray[np.float64] = np.where(missing, np.nan, index).astype(float)
     return result
 

@@ -27,8 +27,14 @@ def _mean_sd(values: np.ndarray, digits: int) -> MeanSD:
     )
 
 
+def _table_value_sets(data: Analysed) -> list[str]:
+    """The value sets the table shows: KR, US, ENG (as before 44 were bundled) and the study's."""
+    chosen = ["KR", "US", "ENG", data.options.eq5d_value_set, data.options.summary_value_set]
+    return [c for c in dict.fromkeys(chosen) if c is not None and c in available_value_sets()]
+
+
 def eq5d_index_table(data: Analysed) -> tuple[Table | None, list[str]]:
-    """Mean ± SD of the EQ-5D-5L index under every bundled value set, and the level sum.
+    """Mean ± SD of the EQ-5D-5L index (KR, US, ENG and the study's value set), and the level sum.
 
     Returns
     -------
@@ -49,7 +55,7 @@ def eq5d_index_table(data: Analysed) -> tuple[Table | None, list[str]]:
     summaries = [("level_sum", f"{eq5d.label} level sum score (5–25)", 1)]
     summaries += [
         (f"index:{c}", f"{eq5d.label} index, {VALUE_SETS[c].name}" if c in VALUE_SETS else c, 3)
-        for c in available_value_sets()
+        for c in _table_value_sets(data)
     ]
     for summary, label, digits in summaries:
         rows.append(make_row(f"eq5d:{summary}", label, None, "header", {}))
@@ -72,7 +78,7 @@ def eq5d_index_table(data: Analysed) -> tuple[Table | None, list[str]]:
     columns = [Column("overall", "Patients", data.frame.height)]
     columns += [Column(f"group:{g}", g, int(data.group_mask(g).sum())) for g in data.labels]
     refs = "; ".join(
-        f"{c}: {VALUE_SETS[c].reference}" for c in available_value_sets() if c in VALUE_SETS
+        f"{c}: {VALUE_SETS[c].reference}" for c in _table_value_sets(data) if c in VALUE_SETS
     )
     notes = (
         Footnote(

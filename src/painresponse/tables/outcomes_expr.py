@@ -22,19 +22,11 @@ def outcome_expr(outcome: Outcome, time: str) -> pl.Expr:
 
 
 def _index_expr(cols: list[str], value_set: str) -> pl.Expr:
-    """EQ-5D-5L index: 1 − constant·[any level > 1] − Σ decrements − N4·[any level ≥ 4]."""
-    from painresponse.eq5d import DIMENSIONS, value_set_coefficients
+    """EQ-5D-5L index of the five columns: :func:`painresponse.eq5d.eq5d_index`, batch by batch."""
+    from painresponse.eq5d import eq5d_index
 
-    coef = value_set_coefficients(value_set)
-    decrements = [
-        pl.col(col)
-        .cast(pl.Float64)
-        .replace_strict(
-            {1.0: 0.0, **{float(level): coef[f"{dim}{level}"] for level in range(2, 6)}},
-            return_dtype=pl.Float64,
-        )
-        for dim, col in zip(DIMENSIONS, cols, strict=True)
-    ]
-    above_one = pl.any_horizontal([pl.col(c) > 1 for c in cols]).cast(pl.Float64)
-    severe = pl.any_horizontal([pl.col(c) >= 4 for c in cols]).cast(pl.Float64)
-    return 1.0 - coef["constant"] * above_one - pl.sum_horizontal(decrements) - coef["N4"] * severe
+    def index(levels: pl.Series) -> pl.Series:
+        return pl.Series(eq5d_index(levels.struct.unnest().to_numpy(), value_set))
+
+    # one model for every value set (constants, N4/N5, level 4-5 and squared terms)
+    return pl.struct(cols).map_batches(index, return_dtype=pl.Float64)
