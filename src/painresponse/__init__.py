@@ -5,6 +5,7 @@ The public API, imported lazily so that ``painresponse --help`` starts instantly
 - :func:`analyze` — data file or DataFrame → :class:`StudyResult` (flow, Tables 1–5);
 - :func:`load_study` — read a TOML study file;
 - :func:`write_outputs` — CSV, Markdown, Word, Excel, LaTeX, HTML and figures;
+- :func:`audit` — check a published table against its own numbers;
 - :mod:`painresponse.stats` — the exact, tie-aware tests;
 - :mod:`painresponse.synth` — the synthetic cohort;
 - the errors, all subclasses of :class:`PainresponseError`.
@@ -31,6 +32,7 @@ _EXPORTS = {
     "TestResult": "painresponse.stats._result",
     "ValidationError": "painresponse.errors",
     "analyze": "painresponse.pipeline",
+    "audit": "painresponse.audit",
     "load_study": "painresponse.study",
     "write_outputs": "painresponse.render.outputs",
 }
@@ -50,11 +52,13 @@ __all__ = [
     "ValidationError",
     "__version__",
     "analyze",
+    "audit",
     "load_study",
     "write_outputs",
 ]
 
 if TYPE_CHECKING:
+    from painresponse.audit import audit
     from painresponse.errors import (
         InputError,
         OutputError,
@@ -77,7 +81,10 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'painresponse' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
+    imported = import_module(module)
+    # ``audit`` is a callable subpackage: export the package itself, so that calling it,
+    # its attributes and ``import painresponse.audit`` all keep working.
+    value = imported if module == f"{__name__}.{name}" else getattr(imported, name)
     globals()[name] = value
     return value
 

@@ -232,6 +232,51 @@ def synth(
     typer.echo(f"{n} patients written to {path}")
 
 
+@app.command("audit")
+def audit_tables(
+    tables: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Published table(s) transcribed as CSV (see docs/audit.md).", show_default=False
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for audit.csv, audit.md and audit.html.")
+    ] = None,
+    rule: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rule",
+            help="A group's per-patient rule, e.g. 'Responder: Pain (NRS) T1 <= 0.5 * T0' "
+            "(repeatable).",
+        ),
+    ] = None,
+    example: Annotated[
+        bool, typer.Option("--example", help="Audit the seed study's Tables 1–3 (examples/).")
+    ] = False,
+    overwrite: Annotated[bool, typer.Option(help="Replace audit files in --out.")] = False,
+) -> None:
+    """Check a published table against its own numbers: exit 0 clean, 1 with findings."""
+    from rich.console import Console
+
+    from painresponse.audit import EXAMPLE_RULES, audit, example_tables
+    from painresponse.audit._report import FILES, terminal_summary
+
+    if example and tables:
+        _fail("give TABLE.csv files or --example, not both")
+    if not example and not tables:
+        _fail("give one or more TABLE.csv files, or --example for the seed study's Tables 1–3")
+    paths = _guard(example_tables) if example else list(tables or [])
+    rules = [*(EXAMPLE_RULES if example else ()), *(rule or [])]
+    result = _guard(lambda: audit(paths, rules=rules, out=out, overwrite=overwrite))
+    console = Console(highlight=False, soft_wrap=False)
+    for renderable in terminal_summary(result):
+        console.print(renderable)
+    if out is not None:
+        console.print(f"Written to {out}: {', '.join(FILES)}", markup=False)
+    raise typer.Exit(result.exit_code)
+
+
 def main() -> None:
     """Entry point of the ``painresponse`` command."""
     try:
