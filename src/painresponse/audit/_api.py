@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from painresponse.audit._counts import parse_checks, percent_checks, total_checks
@@ -48,14 +49,7 @@ def _names(tables: list[PublishedTable]) -> list[PublishedTable]:
         count = seen.get(table.name, 0) + 1
         seen[table.name] = count
         if count > 1:
-            table = PublishedTable(
-                f"{table.name}-{count}",
-                table.source,
-                table.groups,
-                table.overall,
-                table.variables,
-                table.columns,
-            )
+            table = replace(table, name=f"{table.name}-{count}")
         named.append(table)
     return named
 

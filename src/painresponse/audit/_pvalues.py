@@ -200,31 +200,20 @@ def pvalue_checks(table: PublishedTable) -> tuple[list[Check], list[Recomputed]]
             _summary_pvalue(table, summary, checks, recomputed)
             handled |= {summary.row.line} if summary.row.p else _lines_of(table, summary.variable)
     for row in table.rows:
-        if isinstance(row.p, PrintedP) and row.line not in handled:
-            checks.append(
-                Check(
-                    table.name,
-                    row.variable,
-                    row.level,
-                    "pvalue",
-                    "info",
-                    f"printed {row.p}, but the variable does not print a complete table of "
-                    "counts or a summary in every group; not recomputed",
-                    row.line,
-                )
+        if not isinstance(row.p, PrintedP):
+            continue
+        notes = []
+        if row.line not in handled:
+            notes.append(
+                f"printed {row.p}, but the variable does not print a complete table of counts "
+                "or a summary in every group; not recomputed"
             )
-        if isinstance(row.p, PrintedP) and row.p.zero:
-            checks.append(
-                Check(
-                    table.name,
-                    row.variable,
-                    row.level,
-                    "pvalue",
-                    "info",
-                    f"printed {row.p}: a p-value is never 0; print it as <0.001",
-                    row.line,
-                )
-            )
+        if row.p.zero:
+            notes.append(f"printed {row.p}: a p-value is never 0; print it as <0.001")
+        checks += [
+            Check(table.name, row.variable, row.level, "pvalue", "info", note, row.line)
+            for note in notes
+        ]
     return checks, recomputed
 
 

@@ -98,8 +98,8 @@ def audit_markdown(result: AuditResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _severity_order(check: Check) -> tuple[int, int]:
-    return ("error", "warning", "info").index(check.severity), 0
+def _severity_order(check: Check) -> int:
+    return ("error", "warning", "info").index(check.severity)
 
 
 # --------------------------------------------------------------------------------------

@@ -130,10 +130,7 @@ def rule_checks(tables: Sequence[PublishedTable], rules: Sequence[GroupRule]) ->
         group = next(g for g in table.columns if _key(g.name) == _key(rule.group))
         later, earlier = later_row.cells[group.name], earlier_row.cells[group.name]
         variable = next(v for v in table.variables if later_row in v.rows)
-        inherited = any(r.integer for r in variable.rows if not r.level)
-        integer = all(
-            r.integer or (r.integer is None and inherited) for r in (later_row, earlier_row)
-        )
+        integer = variable.is_integer(later_row) and variable.is_integer(earlier_row)
         yield from _compare(table, rule, group.name, group.n, later_row, later, earlier, integer)
 
 

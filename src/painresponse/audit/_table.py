@@ -17,7 +17,7 @@ import csv
 import io
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
@@ -126,6 +126,12 @@ class Variable:
     name: str
     rows: tuple[Row, ...]
 
+    def is_integer(self, row: Row) -> bool:
+        """Whether a row's data are integers: its own ``integer`` column, else the variable's."""
+        if row.integer is not None:
+            return row.integer
+        return any(r.integer for r in self.rows)
+
     @property
     def p(self) -> PrintedP | None:
         """The first printed p-value of the variable (usually on its header row)."""
@@ -189,6 +195,8 @@ class PublishedTable:
         The overall column, recognised when its n is the sum of the groups' n.
     variables : tuple of Variable
         In print order.
+    columns : tuple of Group
+        Every group column in file order, the overall one included.
     """
 
     name: str
@@ -196,7 +204,7 @@ class PublishedTable:
     groups: tuple[Group, ...]
     overall: Group | None
     variables: tuple[Variable, ...]
-    columns: tuple[Group, ...] = field(default=())
+    columns: tuple[Group, ...]
 
     @property
     def rows(self) -> tuple[Row, ...]:
@@ -255,10 +263,11 @@ class PublishedTable:
                 if p is None and len(rows) == 1 and row.p is None:
                     p = variable.p
                 tests = row.tests or _tests_of(variable.rows)
-                integer = row.integer
-                if integer is None:
-                    integer = any(r.integer for r in variable.rows)
-                found.append(SummaryComparison(variable.name, row.level, row, p, tests, integer))
+                found.append(
+                    SummaryComparison(
+                        variable.name, row.level, row, p, tests, variable.is_integer(row)
+                    )
+                )
         return found
 
 
