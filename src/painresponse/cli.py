@@ -237,7 +237,9 @@ def audit_tables(
     tables: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Published table(s) transcribed as CSV (see docs/audit.md).", show_default=False
+            help="Published table(s) transcribed as CSV (see docs/audit.md).",
+            metavar="TABLE.csv",
+            show_default=False,
         ),
     ] = None,
     out: Annotated[
