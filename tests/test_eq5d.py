@@ -174,3 +174,20 @@ def test_any_levels_give_a_value_or_our_error(levels: list[int], code: str) -> N
     else:
         assert eq5d_index("55555", code)[0] - 1e-12 <= value <= eq5d_index("11111", code)[0]
         assert level_sum([levels])[0] == sum(levels)
+
+
+_ANY_VALUE = st.one_of(
+    st.none(),
+    st.integers(-10, 60000),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=6),
+)
+
+
+@given(st.one_of(_ANY_VALUE, st.lists(_ANY_VALUE, max_size=6), st.lists(st.lists(_ANY_VALUE))))
+def test_any_input_gives_values_or_our_error(levels: Any) -> None:
+    try:
+        values = eq5d_index(levels, "CA")
+    except PainresponseError:
+        return
+    assert values.ndim == 1 and np.all(np.isnan(values) | (values <= 1.1351))
