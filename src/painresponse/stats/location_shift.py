@@ -23,10 +23,10 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats as sps
 
 from painresponse.errors import StatisticsError
 from painresponse.stats import _exact_ranks
+from painresponse.stats._distributions import norm_isf, norm_ppf
 from painresponse.stats._result import TestResult
 from painresponse.stats.ranks import _as_float_array, _as_sample, rank_sum, signed_rank
 
@@ -96,9 +96,11 @@ def _two_sample_z(x: NDArray[np.float64], y: NDArray[np.float64]) -> Callable[[f
     """Standardised rank-sum statistic of ``(x - d, y)`` as a function of the shift d."""
     m, n = x.size, y.size
 
+    from scipy.stats import rankdata  # imported here: scipy.stats costs ~1 s at start-up
+
     def z(d: float, correct: bool) -> float:
         pooled = np.concatenate((x - d, y))
-        ranks = sps.rankdata(pooled)
+        ranks = rankdata(pooled)
         _, ties = np.unique(pooled, return_counts=True)
         deviation = float(ranks[:m].sum()) - m * (m + 1) / 2.0 - m * n / 2.0
         tie_term = float((ties.astype(float) ** 3 - ties).sum())
@@ -113,12 +115,14 @@ def _two_sample_z(x: NDArray[np.float64], y: NDArray[np.float64]) -> Callable[[f
 def _one_sample_z(x: NDArray[np.float64]) -> Callable[[float, bool], float]:
     """Standardised signed-rank statistic of ``x - d`` (zeros dropped) as a function of d."""
 
+    from scipy.stats import rankdata  # imported here: scipy.stats costs ~1 s at start-up
+
     def z(d: float, correct: bool) -> float:
         shifted = x - d
         shifted = shifted[shifted != 0]
         n = shifted.size
         magnitudes = np.abs(shifted)
-        ranks = sps.rankdata(magnitudes) if n else np.zeros(0)
+        ranks = rankdata(magnitudes) if n else np.zeros(0)
         _, ties = np.unique(magnitudes, return_counts=True)
         deviation = float(ranks[shifted > 0].sum()) - n * (n + 1) / 4.0
         variance = (
@@ -177,7 +181,7 @@ def _asymptotic_interval(
     note = None
     if one_sample:
         # R widens alpha until the interval ends are inside the data range.
-        while z_lower - sps.norm.isf(alpha / 2) < 0 or z_upper - sps.norm.ppf(alpha / 2) > 0:
+        while z_lower - norm_isf(alpha / 2) < 0 or z_upper - norm_ppf(alpha / 2) > 0:
             alpha *= 2.0
         if alpha >= 1 or 1 - conf_level < alpha * 0.75:
             conf_level = 1.0 - min(1.0, alpha)
@@ -193,7 +197,7 @@ def _asymptotic_interval(
         return _brent_root(lambda d: z(d, True) - zq, lower, upper, f_lower, f_upper)
 
     if alpha < 1:
-        ci_low, ci_high = root(float(sps.norm.isf(alpha / 2))), root(float(sps.norm.ppf(alpha / 2)))
+        ci_low, ci_high = root(float(norm_isf(alpha / 2))), root(float(norm_ppf(alpha / 2)))
     else:
         ci_low = ci_high = math.nan
     # R evaluates the estimate after setting correct <- FALSE.

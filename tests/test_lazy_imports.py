@@ -1,0 +1,54 @@
+"""Start-up: heavy libraries are imported only when a table needs them (issue #14).
+
+Run in a fresh interpreter (a subprocess), since this test session has long since imported
+everything. ``scipy.stats`` alone costs about a second of start-up on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+HEAVY = ("scipy.stats", "statsmodels", "matplotlib")
+
+_SCRIPT = f"""
+import json, sys
+from painresponse.cli import main
+sys.argv = ["painresponse", "report", sys.argv[1], "--out", sys.argv[2], "--format", "csv",
+            "--no-extended", "--tables", "1,2"]
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+print(json.dumps({{"code": code, "heavy": [m for m in {HEAVY!r} if m in sys.modules]}}))
+"""
+
+
+def _run(script: str, *args: str) -> dict[str, object]:
+    proc = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, check=True
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_import_pipeline_is_light() -> None:
+    script = (
+        "import json, sys\nimport painresponse.pipeline\n"
+        f"print(json.dumps({{'heavy': [m for m in {HEAVY!r} if m in sys.modules]}}))"
+    )
+    assert _run(script)["heavy"] == []
+
+
+def test_report_tables_1_2_csv_imports_no_heavy_library(tmp_path: Path) -> None:
+    cohort = resources.files("painresponse") / "data" / "lsgb_fbss_cohort.csv"
+    with resources.as_file(cohort) as path:
+        out = _run(_SCRIPT, str(path), str(tmp_path / "out"))
+    assert out["code"] in (0, None)
+    assert out["heavy"] == []
+    assert (tmp_path / "out" / "table1.csv").exists()
+    assert (tmp_path / "out" / "table2.csv").exists()
