@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -20,9 +21,51 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 T = TypeVar("T")
+
+Encoding = Annotated[
+    str | None,
+    typer.Option(help="Text encoding of a CSV file (detected: UTF-8, UTF-16, CP949).",
+                 show_default=False),
+]  # fmt: skip
+Sheet = Annotated[
+    str | None,
+    typer.Option(help="Excel sheet by name or number (default: the one with the study's columns).",
+                 show_default=False),
+]  # fmt: skip
+HeaderRow = Annotated[
+    int | None,
+    typer.Option("--header-row", min=1, help="Row number of the header (default: found below "
+                 "any title rows).", show_default=False),
+]  # fmt: skip
+Delimiter = Annotated[
+    str | None,
+    typer.Option(help="Field separator of a CSV file: ',', ';', 'tab' or '|' (detected).",
+                 show_default=False),
+]  # fmt: skip
+Decimal = Annotated[
+    str | None,
+    typer.Option(help="Decimal mark of a CSV file: '.' or ',' (detected).", show_default=False),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """How to read the data file (the command line's reading flags)."""
+
+    encoding: str | None = None
+    sheet: str | None = None
+    header_row: int | None = None
+    delimiter: str | None = None
+    decimal: str | None = None
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
 ALL_FORMATS = ("csv", "markdown", "docx", "xlsx", "latex", "html", "figures")
 
 
@@ -77,7 +120,7 @@ def _tables(value: str | None) -> set[int] | None:
 
 def _run_report(
     data: Any, study: Path | None, out: Path, formats: set[str], tables: set[int] | None,
-    overwrite: bool, encoding: str | None, extended: bool | None,
+    overwrite: bool, reading: _Reading, extended: bool | None,
 ) -> None:  # fmt: skip
     from rich.console import Console
 
@@ -90,10 +133,12 @@ def _run_report(
     with _progress_bar(console) as tick:
         result = _guard(
             lambda: analyze(
-                data, study, encoding=encoding, extended=extended, tables=tables, progress=tick
-            )
+                data, study, extended=extended, tables=tables, progress=tick,
+                **reading.as_kwargs(),
+            )  # fmt: skip
         )
     console.print(f"[bold]{result.study.title}[/bold]")
+    _print_reading(console, result.source, result.reading)
     flow = result.flow
     excluded = "; ".join(f"{e.count} {e.reason}" for e in flow.exclusions) or "none"
     groups = ", ".join(f"{g}: {n}" for g, n in flow.groups)
@@ -101,6 +146,11 @@ def _run_report(
         f"{flow.assessed} patients assessed; excluded: {excluded}; "
         f"{flow.analysed} analysed; {groups}"
     )
+    for aside in flow.set_aside:
+        console.print(
+            f"not a patient row: {aside.count} {aside.reason}; {_row_list(aside.rows, aside.count)}",
+            markup=False,
+        )
     for table in result.tables.values():
         console.print(table_to_rich(table))
     if result.extended is not None:
@@ -151,7 +201,7 @@ def demo(
     from painresponse.synth import default_cohort_path
 
     path = default_cohort_path()
-    _run_report(path, None, out, _formats(format), None, overwrite, None, extended)
+    _run_report(path, None, out, _formats(format), None, overwrite, _Reading(), extended)
 
 
 @app.command()
@@ -164,7 +214,11 @@ def report(
         str | None, typer.Option("--format", help=f"Comma-separated: {', '.join(ALL_FORMATS)}.")
     ] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace the output folder's contents.")] = False,
-    encoding: Annotated[str | None, typer.Option(help="Text encoding of a CSV file.")] = None,
+    encoding: Encoding = None,
+    sheet: Sheet = None,
+    header_row: HeaderRow = None,
+    delimiter: Delimiter = None,
+    decimal: Decimal = None,
     extended: Annotated[
         bool | None,
         typer.Option(
@@ -175,14 +229,19 @@ def report(
 ) -> None:
     """Analyse DATA and write Tables 1–5, the flow, figures and reports."""
     chosen = _tables(tables)
-    _run_report(data, study, out, _formats(format), chosen, overwrite, encoding, extended)
+    reading = _Reading(encoding, sheet, header_row, delimiter, decimal)
+    _run_report(data, study, out, _formats(format), chosen, overwrite, reading, extended)
 
 
 @app.command()
 def validate(
-    data: Annotated[Path, typer.Argument(help="CSV, Excel (.xlsx) or Parquet file.")],
+    data: Annotated[Path, typer.Argument(help="CSV, Excel or Parquet file.")],
     study: Annotated[Path | None, typer.Option(help="Study file (TOML).")] = None,
-    encoding: Annotated[str | None, typer.Option(help="Text encoding of a CSV file.")] = None,
+    encoding: Encoding = None,
+    sheet: Sheet = None,
+    header_row: HeaderRow = None,
+    delimiter: Delimiter = None,
+    decimal: Decimal = None,
 ) -> None:
     """Check DATA against the study file: exit 0 when clean, 1 when it has problems."""
     from rich.console import Console
@@ -191,22 +250,54 @@ def validate(
     from painresponse.errors import ValidationError
     from painresponse.io import read_table
     from painresponse.io import validate as check
+    from painresponse.io.validation import read_options
     from painresponse.study import load_study
 
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     definition = _guard(lambda: load_study(study))
-    raw = _guard(lambda: read_table(data, encoding=encoding))
+    options = read_options(definition, encoding=encoding, sheet=sheet, header_row=header_row,
+                           delimiter=delimiter, decimal=decimal)  # fmt: skip
+    raw = _guard(lambda: read_table(data, options=options))
+    _print_reading(console, raw.source, raw.notes)
     try:
         typed = check(raw, definition)
     except ValidationError as exc:
-        Console(stderr=True, highlight=False).print(str(exc), markup=False)
+        Console(stderr=True, highlight=False, soft_wrap=True).print(str(exc), markup=False)
         raise typer.Exit(1) from None
     flow = build_cohort(typed, definition).flow
-    console.print(f"{raw.source}: {flow.assessed} rows, no problems found.", markup=False)
+    console.print(f"{raw.source}: {flow.assessed} patient rows, no problems found.", markup=False)
+    for line in _set_aside_lines(raw.skipped):
+        console.print(f"  {line}", markup=False)
     for e in flow.exclusions:
-        console.print(f"  would exclude {e.count} ({e.stage}): {e.reason}", markup=False)
+        console.print(
+            f"  would exclude {e.count} ({e.stage}): {e.reason}; {_row_list(e.rows, e.count)}",
+            markup=False,
+        )
     groups = ", ".join(f"{g}: {n}" for g, n in flow.groups)
     console.print(f"  {flow.analysed} would be analysed ({groups})", markup=False)
+
+
+def _row_list(rows: tuple[int, ...], count: int, shown: int = 20) -> str:
+    """``rows 46, 60, 61`` (the first ``shown``, then how many more): never identifiers."""
+    listed = ", ".join(str(r) for r in rows[:shown])
+    more = count - min(len(rows), shown)
+    return f"row{'s' if count > 1 else ''} {listed}" + (f" and {more:,} more" if more else "")
+
+
+def _set_aside_lines(skipped: Any) -> list[str]:
+    """One line per kind of non-patient line: how many, and which rows."""
+    from painresponse.flow import set_aside_lines
+
+    return [
+        f"not a patient row: {s.count} {s.reason}; {_row_list(s.rows, s.count)}"
+        for s in set_aside_lines((k.row, k.reason) for k in skipped)
+    ]
+
+
+def _print_reading(console: Any, source: str, notes: tuple[str, ...]) -> None:
+    """How the file was read (format, sheet, header row, lines set aside)."""
+    for note in notes:
+        console.print(f"{source}: {note}", markup=False, style="dim")
 
 
 @app.command()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-__all__ = ["Exclusion", "Flow"]
+__all__ = ["Exclusion", "Flow", "SetAside", "set_aside_lines"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,27 @@ class Exclusion:
 
 
 @dataclass(frozen=True)
+class SetAside:
+    """Lines of the input file that are not patient rows (a title, a blank row, a footer).
+
+    Attributes
+    ----------
+    reason : str
+        What the lines are, in words.
+    rows : tuple of int
+        Their row numbers in the file (every one of them).
+    """
+
+    reason: str
+    rows: tuple[int, ...]
+
+    @property
+    def count(self) -> int:
+        """How many lines."""
+        return len(self.rows)
+
+
+@dataclass(frozen=True)
 class Flow:
     """Every input row accounted for: ``assessed == sum(excluded) + sum(groups)``.
 
@@ -42,11 +64,14 @@ class Flow:
         In flow order.
     groups : tuple of (str, int)
         Each analysed group's label and size, in display order.
+    set_aside : tuple of SetAside
+        Lines of the file that are not patient rows, by kind (never counted as assessed).
     """
 
     assessed: int
     exclusions: tuple[Exclusion, ...]
     groups: tuple[tuple[str, int], ...]
+    set_aside: tuple[SetAside, ...] = ()
 
     @property
     def excluded(self) -> int:
@@ -65,7 +90,11 @@ class Flow:
 
     def to_rows(self) -> list[dict[str, Any]]:
         """The flow as rows ``stage, reason, n`` (for flow.csv and the Excel flow sheet)."""
-        rows: list[dict[str, Any]] = [{"stage": "assessed", "reason": "", "n": self.assessed}]
+        rows: list[dict[str, Any]] = [
+            {"stage": "not a patient row", "reason": s.reason, "n": s.count}
+            for s in self.set_aside
+        ]
+        rows.append({"stage": "assessed", "reason": "", "n": self.assessed})
         for e in self.exclusions:
             if e.stage != "classification":
                 rows.append({"stage": f"excluded ({e.stage})", "reason": e.reason, "n": e.count})
@@ -82,3 +111,11 @@ class Flow:
         for label, n in self.groups:
             rows.append({"stage": "group", "reason": label, "n": n})
         return rows
+
+
+def set_aside_lines(lines: Iterable[tuple[int, str]]) -> tuple[SetAside, ...]:
+    """Group ``(row, reason)`` pairs by reason, in order of first appearance."""
+    by_reason: dict[str, list[int]] = {}
+    for row, reason in lines:
+        by_reason.setdefault(reason, []).append(row)
+    return tuple(SetAside(reason, tuple(sorted(rows))) for reason, rows in by_reason.items())

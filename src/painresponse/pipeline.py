@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from painresponse.cohort import build_cohort
 from painresponse.io.readers import read_table
-from painresponse.io.validation import validate
+from painresponse.flow import set_aside_lines
+from painresponse.io.validation import read_options, validate
 from painresponse.result import StudyResult
 from painresponse.study import Study, load_study
 from painresponse.tables.aggregate import aggregate
@@ -32,6 +34,11 @@ def analyze(
     extended: bool | None = None,
     tables: Iterable[int] | None = None,
     progress: Progress | None = None,
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
 ) -> StudyResult:
     """Run the study's analysis on a data file or DataFrame.
 
@@ -54,6 +61,10 @@ def analyze(
     progress : callable, optional
         Called as ``progress(stage, done, total)`` as the work advances (the command line
         draws it as a progress bar).
+    sheet, header_row, delimiter, decimal : optional
+        How to read the file when detection needs help: the Excel sheet (name or number
+        from 1), the header's row number, a CSV file's separator and decimal mark. Each
+        defaults to the study file's ``[input]`` section, then to detection.
 
     Returns
     -------
@@ -79,11 +90,16 @@ def analyze(
         study = study.restricted_to(wanted)
     report = progress or _silent
     report("Reading", 0, 5)
-    raw = read_table(data, encoding=encoding)
+    options = read_options(
+        study, encoding=encoding, sheet=sheet, header_row=header_row, delimiter=delimiter,
+        decimal=decimal,
+    )  # fmt: skip
+    raw = read_table(data, options=options)
     report("Checking every value", 1, 5)
     typed = validate(raw, study)
     report("Applying eligibility and the responder rule", 2, 5)
     cohort = build_cohort(typed, study, streaming=raw.streaming)
+    flow = replace(cohort.flow, set_aside=set_aside_lines((s.row, s.reason) for s in raw.skipped))
     report("Counting", 3, 5)
     aggregates = aggregate(
         cohort.analysed,
@@ -109,7 +125,8 @@ def analyze(
     return StudyResult(
         study=study,
         source=raw.source,
-        flow=cohort.flow,
+        flow=flow,
+        reading=raw.notes,
         tables=built,
         figures=figure_data(aggregates, study),
         methods=methods_sentences(study, built, software),

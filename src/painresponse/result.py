@@ -98,6 +98,9 @@ class StudyResult:
         The analysed patients (in memory only; never written to any output).
     extended : ExtendedResult or None
         The analyses beyond the paper, when requested (their tables are also in ``tables``).
+    reading : tuple of str
+        How the file was read, in words: its format, the sheet, the header row, the lines
+        set aside as not patient rows.
     """
 
     study: Study
@@ -109,6 +112,7 @@ class StudyResult:
     software: dict[str, str] = field(default_factory=dict)
     analysed: pl.DataFrame | None = None
     extended: ExtendedResult | None = None
+    reading: tuple[str, ...] = ()
 
     def table_frame(self, key: str) -> Any:
         """Table ``key`` as a polars DataFrame of display text (the CSV contract's columns)."""

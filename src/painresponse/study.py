@@ -17,17 +17,19 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from painresponse.errors import StudyDefinitionError
 from painresponse.extended.options import ExtendedOptions
+from painresponse.study_checks import TomlLines, non_finite, where
 
 __all__ = [
     "AnalysisOptions",
     "Completeness",
     "EligibilityRule",
+    "InputOptions",
     "Outcome",
     "ResponderRule",
     "Study",
@@ -80,6 +82,15 @@ class Variable(_Model):
     digits: int = 1
     test: str | None = None
     required: bool = False
+    cut: list[float] = Field(default_factory=list)
+    labels: list[str] = Field(default_factory=list)
+    closed: Literal["right", "left"] = "right"
+    recode: dict[str, str] = Field(default_factory=dict)
+    na_values: list[str] = Field(default_factory=list)
+
+    def cut_labels(self) -> list[str]:
+        """Labels of the bins of a ``cut`` variable, lowest first."""
+        return list(self.labels or self.levels)
 
     @property
     def is_categorical(self) -> bool:
@@ -96,8 +107,8 @@ class Variable(_Model):
         return "mean_sd" if self.kind in ("continuous_normal", "count") else "median_iqr"
 
     def allowed_values(self) -> list[str]:
-        """Raw values a categorical variable may take."""
-        values = list(self.levels)
+        """Values a categorical variable may take (after ``recode`` and ``cut``)."""
+        values = list(self.levels or self.labels)
         for raw in self.collapse.values():
             values += [v for v in raw if v not in values]
         return values
@@ -106,7 +117,7 @@ class Variable(_Model):
         """Display label and the raw values it gathers, in display order."""
         shown: list[tuple[str, list[str]]] = []
         collapsed = {v for raw in self.collapse.values() for v in raw}
-        for level in self.levels:
+        for level in self.levels or self.labels:
             if level in collapsed:
                 continue
             shown.append((self.level_labels.get(level, level), [level]))
@@ -137,6 +148,7 @@ class Outcome(_Model):
     value_set: str = "KR"
     kind: VariableKind = "continuous_nonnormal"
     digits: int = 1
+    na_values: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _columns_match_summary(self) -> Outcome:
@@ -243,6 +255,21 @@ class AnalysisOptions(_Model):
     equal_var: bool = True
 
 
+class InputOptions(_Model):
+    """How the data file is read (the command line's flags override these).
+
+    ``na_values`` lists cell texts that mean "not recorded" in every column (e.g.
+    ``["NA", "-", "."]``); never on by default, and reported in the methods when used.
+    """
+
+    sheet: str | None = None
+    header_row: int | None = Field(default=None, ge=1)
+    encoding: str | None = None
+    delimiter: str | None = None
+    decimal: Literal[".", ","] | None = None
+    na_values: list[str] = Field(default_factory=list)
+
+
 class Study(_Model):
     """A whole study definition (see ``docs/study-file.md``)."""
 
@@ -260,42 +287,15 @@ class Study(_Model):
     table_titles: dict[str, str] = Field(default_factory=dict)
     table_notes: dict[str, str] = Field(default_factory=dict)
     rename: dict[str, str] = Field(default_factory=dict)
+    input: InputOptions = InputOptions()
 
     @model_validator(mode="after")
-    def _references_exist(self) -> Study:
-        times = {t.key for t in self.time_points}
-        outcomes = {o.key for o in self.outcomes}
-        problems = []
-        for o in self.outcomes:
-            for t in o.time_keys():
-                if t not in times:
-                    problems.append(f"outcome {o.key!r} names unknown time point {t!r}")
-        r = self.responder
-        if r.outcome not in outcomes:
-            problems.append(f"responder.outcome {r.outcome!r} is not an outcome")
-        for t in (r.baseline, r.follow_up):
-            if t not in times:
-                problems.append(f"responder time point {t!r} is not a time point")
-        if r.rule == "relief_column" and not r.relief_column:
-            problems.append("responder.rule 'relief_column' needs responder.relief_column")
-        for key in self.completeness.outcomes:
-            if key not in outcomes:
-                problems.append(f"completeness names unknown outcome {key!r}")
-        for t in self.completeness.time_points:
-            if t not in times:
-                problems.append(f"completeness names unknown time point {t!r}")
-        for later, earlier in self.analysis.comparisons:
-            if later not in times or earlier not in times:
-                problems.append(f"comparison ({later!r}, {earlier!r}) names an unknown time point")
-        keys = [v.key for v in self.variables]
-        dupes = sorted({k for k in keys if keys.count(k) > 1})
-        if dupes:
-            problems.append(f"variable keys used twice: {', '.join(dupes)}")
-        for v in self.variables:
-            if v.is_categorical and not v.levels and not v.collapse:
-                problems.append(f"variable {v.key!r} is {v.kind} but lists no levels")
+    def _makes_sense(self) -> Study:
+        from painresponse.study_checks import StudyProblems, study_problems
+
+        problems = study_problems(self)
         if problems:
-            raise ValueError("; ".join(problems))
+            raise StudyProblems(problems)
         return self
 
     def restricted_to(self, tables: set[int]) -> Study:
@@ -355,16 +355,37 @@ def default_study_path() -> Path:
     return Path(str(resources.files("painresponse") / "studies" / "lsgb_fbss.toml"))
 
 
-def _format_pydantic(error: ValidationError) -> str:
-    lines = []
+def _did_you_mean(key: str) -> str:
+    """`` (did you mean 'level_labels'?)`` from the keys of every section, or a pointer."""
+    import difflib
+
+    models = (Study, Variable, Outcome, TimePoint, ResponderRule, EligibilityRule,
+              Completeness, AnalysisOptions, InputOptions, ExtendedOptions)  # fmt: skip
+    known = sorted({name for model in models for name in model.model_fields})
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    return " (docs/study-file.md lists the keys of each section)"
+
+
+def _format_pydantic(error: ValidationError, lines: TomlLines, raw: dict[str, Any]) -> str:
+    """Each schema or meaning problem on its own line, with the study file's line number."""
+    from painresponse.study_checks import StudyProblems
+
+    out = []
     for item in error.errors():
-        where = ".".join(str(p) for p in item["loc"]) or "(top level)"
+        cause = (item.get("ctx") or {}).get("error")
+        if isinstance(cause, StudyProblems):
+            out += [f"  {where(path, lines, raw)}: {msg}" for path, msg in cause.problems]
+            continue
         msg = item["msg"].removeprefix("Value error, ")
         given = item.get("input")
         if isinstance(given, str | int | float) and item["type"] != "value_error":
-            msg = f"{given!r}: {msg}"
-        lines.append(f"  {where}: {msg}")
-    return "\n".join(lines)
+            msg = f"{str(given)[:80]!r}: {msg}"
+        if item["type"] == "extra_forbidden":
+            msg = "unknown key" + _did_you_mean(str(item["loc"][-1]))
+        out.append(f"  {where(tuple(item['loc']), lines, raw)}: {msg}")
+    return "\n".join(out)
 
 
 def load_study(path: str | Path | None = None) -> Study:
@@ -373,7 +394,7 @@ def load_study(path: str | Path | None = None) -> Study:
     Parameters
     ----------
     path : str or Path, optional
-        A TOML study file.
+        A TOML study file (UTF-8, with or without a byte-order mark).
 
     Returns
     -------
@@ -383,23 +404,35 @@ def load_study(path: str | Path | None = None) -> Study:
     Raises
     ------
     StudyDefinitionError
-        When the file is missing, is not TOML, or breaks the schema; the message lists
-        every problem with its place in the file.
+        When the file is missing, is not TOML, breaks the schema or makes no sense
+        (levels listed twice, a threshold of 150 %, an unknown test, ...); the message
+        lists every problem with its line and the variable's name.
     """
     source = Path(path) if path is not None else default_study_path()
     try:
-        text = source.read_text(encoding="utf-8")
+        text = source.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise StudyDefinitionError(f"{source}: study file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StudyDefinitionError(f"{source}: cannot read the study file ({exc})") from None
+    except IsADirectoryError:
+        raise StudyDefinitionError(f"{source}: is a folder, not a study file") from None
+    except OSError as exc:
+        raise StudyDefinitionError(f"{source}: cannot read the study file ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise StudyDefinitionError(
+            f"{source}: not UTF-8 text (byte {exc.start}); save the study file as UTF-8"
+        ) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise StudyDefinitionError(f"{source}: not valid TOML ({exc})") from None
+    lines = TomlLines(text)
+    infinite = non_finite(raw)
+    if infinite:
+        listed = "\n".join(f"  {where(p, lines, raw)}: {m}" for p, m in infinite)
+        raise StudyDefinitionError(f"{source}: the study definition has problems:\n{listed}")
     try:
         return Study.model_validate(raw)
     except ValidationError as exc:
         raise StudyDefinitionError(
-            f"{source}: the study definition has problems:\n{_format_pydantic(exc)}"
+            f"{source}: the study definition has problems:\n{_format_pydantic(exc, lines, raw)}"
         ) from None

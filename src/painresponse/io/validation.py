@@ -15,18 +15,19 @@ row, so a registry file streams through the same code as a clinic's spreadsheet.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
 
 from painresponse._engine import engine
 from painresponse.errors import InputError, Problem, ValidationError
-from painresponse.io.readers import RawTable
-from painresponse.study import Study
+from painresponse.io._layout import normalise
+from painresponse.io.readers import ROW, RawTable, ReadOptions
+from painresponse.study import Study, Variable
 
-__all__ = ["MAX_ROWS_PER_RULE", "ROW", "validate"]
+__all__ = ["MAX_ROWS_PER_RULE", "ROW", "match_columns", "read_options", "validate"]
 
-ROW = "_row"
 MAX_ROWS_PER_RULE = 200
 PARTITION_ROWS = 20_000_000
 """Duplicate-ID search: patients per hash partition (bounds the hash table's memory)."""
@@ -75,18 +76,27 @@ def _range_text(lo: float | None, hi: float | None) -> str:
     return ""
 
 
+def _without_na(text: pl.Expr, na: Sequence[str]) -> pl.Expr:
+    """Text with the study's "not recorded" codes (``na_values``) turned into nulls."""
+    return pl.when(text.is_in(list(na))).then(None).otherwise(text) if na else text
+
+
 def _numeric(
-    column: str, dtype: pl.DataType, label: str, lo: float | None, hi: float | None, integer: bool
-) -> tuple[pl.Expr, list[_Rule]]:
+    column: str, dtype: pl.DataType, label: str, lo: float | None, hi: float | None,
+    integer: bool, na: Sequence[str] = (), decimal: str = ".",
+) -> tuple[pl.Expr, list[_Rule]]:  # fmt: skip
     rule = f"{label} must be {'an integer' if integer else 'a number'}{_range_text(lo, hi)}"
+    if decimal == ",":
+        rule += " (decimal comma)"
     col = pl.col(column)
     rules: list[_Rule] = []
     if dtype.is_numeric():
         number = col.cast(pl.Float64)
         present = number.is_not_null() & ~number.is_nan()
     else:
-        text = _as_text(column, dtype)
-        number = text.cast(pl.Float64, strict=False)
+        text = _without_na(_as_text(column, dtype), list(na))
+        written = text.str.replace(",", ".", literal=True) if decimal == "," else text
+        number = written.cast(pl.Float64, strict=False)
         present = text.is_not_null() & (text != "")
         not_number = present & (number.is_null() | number.is_nan() | number.is_infinite())
         rules.append(_Rule(column, rule, not_number))
@@ -105,26 +115,44 @@ def _numeric(
     return typed, rules
 
 
+def _binned(number: pl.Expr, var: Variable) -> pl.Expr:
+    """A number put into the variable's declared bins (``cut``), as the bin's label."""
+    labels = var.cut_labels()
+    expr = pl.when(number.is_null()).then(None)
+    for edge, label in zip(var.cut, labels, strict=False):
+        inside = number <= edge if var.closed == "right" else number < edge
+        expr = expr.when(inside).then(pl.lit(label))
+    return expr.otherwise(pl.lit(labels[-1])).alias(var.column)
+
+
 def _categorical(
-    column: str, dtype: pl.DataType, label: str, allowed: list[str]
-) -> tuple[pl.Expr, list[_Rule]]:
-    text = _as_text(column, dtype)
+    column: str, dtype: pl.DataType, label: str, allowed: list[str],
+    na: Sequence[str] = (), recode: dict[str, str] | None = None,
+) -> tuple[pl.Expr, list[_Rule]]:  # fmt: skip
+    text = _without_na(_as_text(column, dtype), list(na))
     present = text.is_not_null() & (text != "")
+    if recode:
+        codes = ", ".join(f"{k} = {v}" for k, v in recode.items())
+        rule = f"{label} must be one of the codes {codes} (or {', '.join(map(repr, allowed))})"
+        value = text.replace(recode)
+        typed = pl.when(present).then(value).otherwise(None).alias(column)
+        return typed, [_Rule(column, rule, present & ~value.is_in(allowed))]
     rule = f"{label} must be one of {', '.join(repr(a) for a in allowed)}"
     typed = pl.when(present).then(text).otherwise(None).alias(column)
     quick = fast = None
-    if dtype == pl.String:
+    if dtype == pl.String and not na:
         quick = pl.col(column).is_not_null() & ~pl.col(column).is_in(allowed)
         fast = pl.col(column)
     return typed, [_Rule(column, rule, present & ~text.is_in(allowed), quick, fast)]
 
 
 def _column_checks(
-    schema: dict[str, pl.DataType], study: Study
+    schema: dict[str, pl.DataType], study: Study, decimal: str = "."
 ) -> tuple[list[pl.Expr], list[_Rule]]:
     typed: list[pl.Expr] = []
     rules: list[_Rule] = []
     done = {study.id_column}
+    file_na = list(study.input.na_values)
 
     def add(expr: pl.Expr, found: list[_Rule]) -> None:
         typed.append(expr)
@@ -135,12 +163,19 @@ def _column_checks(
             continue
         done.add(var.column)
         dtype = schema[var.column]
-        if var.is_categorical:
-            add(*_categorical(var.column, dtype, var.label, var.allowed_values()))
+        na = file_na + list(var.na_values)
+        if var.cut:
+            number, found = _numeric(
+                var.column, dtype, var.label, var.min, var.max, var.integer, na, decimal
+            )
+            add(_binned(number, var), found)
+        elif var.is_categorical:
+            add(*_categorical(var.column, dtype, var.label, var.allowed_values(), na, var.recode))
         else:
-            add(*_numeric(var.column, dtype, var.label, var.min, var.max, var.integer))
+            add(*_numeric(var.column, dtype, var.label, var.min, var.max, var.integer, na, decimal))
     for outcome in study.outcomes:
         what = outcome.label if outcome.summary == "value" else f"{outcome.label} level"
+        na = file_na + list(outcome.na_values)
         for t in outcome.time_keys():
             label = f"{what} at {study.time(t).label}"
             for column in outcome.raw_columns(t):
@@ -148,18 +183,111 @@ def _column_checks(
                     done.add(column)
                     add(
                         *_numeric(
-                            column, schema[column], label, outcome.min, outcome.max, outcome.integer
+                            column, schema[column], label, outcome.min, outcome.max,
+                            outcome.integer, na, decimal,
                         )
-                    )
+                    )  # fmt: skip
     relief = study.responder.relief_column
     if relief and relief not in done:
         done.add(relief)
-        add(*_numeric(relief, schema[relief], "percent relief", 0, 100, False))
+        add(*_numeric(relief, schema[relief], "percent relief", 0, 100, False, file_na, decimal))
     for rule in study.eligibility:
         if rule.column not in done and (rule.min is not None or rule.max is not None):
             done.add(rule.column)
-            add(*_numeric(rule.column, schema[rule.column], rule.column, None, None, False))
+            add(*_numeric(rule.column, schema[rule.column], rule.column, None, None, False,
+                          file_na, decimal))  # fmt: skip
     return typed, rules
+
+
+def read_options(
+    study: Study,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+) -> ReadOptions:
+    """How to read a file for ``study``: the command line's flags, else its ``[input]``.
+
+    The options also carry the names each needed column may have (its own and its
+    ``[rename]`` source), which find the header below title rows and the sheet that holds
+    the data.
+    """
+    given = study.input
+    sources: dict[str, list[str]] = {}
+    for source, target in study.rename.items():
+        sources.setdefault(target, []).append(source)
+    columns = [(column, *sources.get(column, [])) for column in study.required_columns()]
+    id_names = [study.id_column, *sources.get(study.id_column, [])]
+    return ReadOptions(
+        encoding=encoding or given.encoding,
+        delimiter=delimiter or given.delimiter,
+        decimal=decimal or given.decimal,
+        sheet=sheet or given.sheet,
+        header_row=header_row or given.header_row,
+        columns=columns,
+        id_column=id_names[-1],
+    )
+
+
+def match_columns(headers: list[str], study: Study) -> tuple[dict[str, str], list[Problem]]:
+    """Map the file's headers to the columns the study reads.
+
+    A header is taken when it is the study's name, a ``[rename]`` source, or either of
+    those written with other case, spacing or punctuation ("Age ", "B.M.I." for "bmi")
+    and no other header claims the same name. Returns ``{header: column}`` for the
+    headers to rename and a problem for each column still missing, with "did you mean"
+    suggestions drawn from the headers present.
+    """
+    import difflib
+
+    needed = study.required_columns()
+    present = set(headers)
+    renames: dict[str, str] = {}
+    problems: list[Problem] = []
+    for source, target in study.rename.items():
+        if source in present and target in present and source != target:
+            problems.append(Problem(None, source, None,
+                f"[rename] maps {source!r} to {target!r}, but the file also has a column "
+                f"{target!r}: remove one of them or rename to another name"))  # fmt: skip
+        elif source in present:
+            renames[source] = target
+    have = (present - set(renames)) | set(renames.values())
+    by_form: dict[str, list[str]] = {}
+    for h in headers:
+        if h not in renames and h not in needed:
+            by_form.setdefault(normalise(h), []).append(h)
+    sources = {t: s for s, t in study.rename.items()}
+    for column in needed:
+        if column in have:
+            continue
+        forms = {normalise(column)} | ({normalise(sources[column])} if column in sources else set())
+        found = [h for form in forms for h in by_form.get(form, [])]
+        if len(found) == 1:
+            renames[found[0]] = column
+            have.add(column)
+            continue
+        shown = f"{sources[column]} [renamed to {column}]" if column in sources else column
+        unused = [h for h in headers if h not in renames and h not in needed]
+        close = difflib.get_close_matches(
+            normalise(sources.get(column, column)), [normalise(h) for h in unused], n=3, cutoff=0.6
+        )
+        hints = [h for h in unused if normalise(h) in close]
+        rule = "required column is missing"
+        if len(found) > 1:
+            rule += f"; {', '.join(map(repr, found))} all match it: keep one"
+        elif hints:
+            rule += f"; did you mean {' or '.join(repr(h) for h in hints[:3])}?"
+        problems.append(Problem(None, shown, None, rule))
+    return renames, problems
+
+
+def _cut(value: str | None) -> str | None:
+    """A value as shown in a message: at most 80 characters."""
+    if value is None or len(value) <= 80:
+        return value
+    return value[:79] + "…"
 
 
 def _id_problems(
@@ -224,19 +352,21 @@ def validate(raw: RawTable, study: Study) -> pl.LazyFrame:
         number of further rows that break it).
     """
     frame = raw.frame
-    schema = dict(frame.collect_schema())
-    if study.rename:
-        present = {k: v for k, v in study.rename.items() if k in schema}
-        frame = frame.rename(present)
-        schema = dict(frame.collect_schema())
-    missing = [c for c in study.required_columns() if c not in schema]
+    headers = [c for c in frame.collect_schema().names() if c != ROW]
+    renames, missing = match_columns(headers, study)
+    display = {target: f"{source} [{target}]" for source, target in renames.items()}
     if missing:
-        found = [Problem(None, c, None, "required column is missing") for c in missing]
-        raise ValidationError(raw.source, found)
-
-    frame = frame.with_row_index(ROW, offset=raw.first_row).with_columns(pl.col(ROW).cast(pl.Int64))
+        raise ValidationError(raw.source, missing + list(raw.problems))
+    frame = frame.rename(renames) if renames else frame
+    schema = dict(frame.collect_schema())
+    if ROW in schema:
+        frame = frame.with_columns(pl.col(ROW).cast(pl.Int64))
+    else:
+        frame = frame.with_row_index(ROW, offset=raw.first_row).with_columns(
+            pl.col(ROW).cast(pl.Int64)
+        )
     run_on = engine(raw.streaming)
-    typed, rules = _column_checks(schema, study)
+    typed, rules = _column_checks(schema, study, raw.decimal)
     id_col = study.id_column
     ident = _as_text(id_col, schema[id_col])
     empty_id = ident.is_null() | (ident == "")
@@ -265,19 +395,30 @@ def validate(raw: RawTable, study: Study) -> pl.LazyFrame:
     failing = [i for i, r in enumerate(rules) if counts[f"_r{i}"].item() > 0]
     queries = [
         frame.filter(rules[i].broken)
-        .select(ROW, _as_text(rules[i].column, schema[rules[i].column]).alias("_value"))
+        .select(
+            ROW, _as_text(rules[i].column, schema[rules[i].column]).str.slice(0, 81).alias("_value")
+        )
         .head(MAX_ROWS_PER_RULE)
         for i in failing
     ]
     problems: list[Problem] = []
     for i, rows in zip(failing, pl.collect_all(queries, engine=run_on), strict=True):
         rule = rules[i]
-        problems += [Problem(int(r), rule.column, v, rule.rule) for r, v in rows.iter_rows()]
+        name = display.get(rule.column, rule.column)
+        problems += [Problem(int(r), name, _cut(v), rule.rule) for r, v in rows.iter_rows()]
         total = int(counts[f"_r{i}"].item())
         if total > MAX_ROWS_PER_RULE:
             more = f"{total - MAX_ROWS_PER_RULE} more rows break the rule: {rule.rule}"
-            problems.append(Problem(None, rule.column, None, more))
-    problems += _id_problems(frame, id_col, empty_id, raw.streaming, int(counts["_rows"].item()))
+            problems.append(Problem(None, name, None, more))
+    id_problems = _id_problems(frame, id_col, empty_id, raw.streaming, int(counts["_rows"].item()))
+    problems += [Problem(p.row, display.get(id_col, id_col), p.value, p.rule) for p in id_problems]
+    problems += list(raw.problems)
+    needed = set(study.required_columns())
+    for cell in raw.error_cells:
+        canonical = renames.get(cell.column or "", cell.column or "")
+        if canonical in needed:  # error values in columns the study ignores do no harm
+            problems.append(Problem(cell.row, display.get(canonical, canonical), cell.value,
+                                    cell.rule))  # fmt: skip
     if problems:
         problems.sort(key=lambda p: (p.row is None, p.row or 0, p.column or ""))
         raise ValidationError(raw.source, problems)

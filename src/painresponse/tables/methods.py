@@ -33,6 +33,34 @@ def _methods_used(tables: dict[str, Table]) -> list[str]:
     return seen
 
 
+def _data_preparation(study: Study) -> list[str]:
+    """Sentences for what the study file derived from the recorded values."""
+    out = []
+    for v in study.variables:
+        if v.cut:
+            side = "upper" if v.closed == "right" else "lower"
+            edges = ", ".join(f"{c:g}" for c in v.cut)
+            out.append(
+                f"{v.label} was grouped as {', '.join(v.cut_labels())} at {edges} (each "
+                f"cut point belongs to the {'lower' if side == 'upper' else 'upper'} group)."
+            )
+        if v.recode:
+            codes = ", ".join(f"{k} = {x}" for k, x in v.recode.items())
+            out.append(f"{v.label} was recorded as codes ({codes}).")
+    na = {
+        text: None
+        for text in [
+            *study.input.na_values,
+            *(x for v in study.variables for x in v.na_values),
+            *(x for o in study.outcomes for x in o.na_values),
+        ]
+    }
+    if na:
+        listed = ", ".join(f"“{x}”" for x in na)
+        out.append(f"Cells recorded as {listed} were treated as not recorded.")
+    return out
+
+
 def methods_sentences(
     study: Study, tables: dict[str, Table], software: dict[str, str]
 ) -> tuple[str, ...]:
@@ -75,6 +103,7 @@ def methods_sentences(
             else " (zero differences ranked, then dropped: Pratt's method)."
         ),
     ]
+    sentences += _data_preparation(study)
     used = _methods_used(tables)
     if used:
         sentences.append("Tests used: " + "; ".join(used) + ".")
