@@ -300,6 +300,62 @@ def _print_reading(console: Any, source: str, notes: tuple[str, ...]) -> None:
         console.print(f"{source}: {note}", markup=False, style="dim")
 
 
+study_app = typer.Typer(
+    help="The study file: show the bundled one to start from.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(study_app, name="study")
+
+
+@study_app.command("show")
+def study_show() -> None:
+    """Print the bundled study file (the published LSGB study) to start your own from."""
+    from painresponse.study import default_study_path
+
+    sys.stdout.write(default_study_path().read_text(encoding="utf-8"))
+
+
+@app.command()
+def init(
+    data: Annotated[Path, typer.Argument(help="Your export: CSV, Excel or Parquet file.")],
+    study_out: Annotated[
+        Path, typer.Option("--study-out", help="Where to write the draft study file.")
+    ] = Path("study.toml"),
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing study file.")] = False,
+    encoding: Encoding = None,
+    sheet: Sheet = None,
+    header_row: HeaderRow = None,
+) -> None:
+    """Draft a study file from DATA's headers and values, to edit rather than write."""
+    from rich.console import Console
+
+    from painresponse.study_draft import draft_study
+
+    if study_out.exists() and not overwrite:
+        _fail(f"{study_out}: exists; use --overwrite to replace it, or another --study-out")
+    draft = _guard(
+        lambda: draft_study(data, sheet=sheet, header_row=header_row, encoding=encoding)
+    )
+    try:
+        study_out.write_text(draft.text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{study_out}: cannot write the study file ({exc.strerror})")
+    console = Console(highlight=False, soft_wrap=True)
+    for note in draft.notes:
+        console.print(f"note: {note}", markup=False)
+    console.print(
+        f"{len(draft.matches)} columns matched, {len(draft.missing_columns)} not found, "
+        f"{len(draft.unmatched_headers)} not used; draft written to {study_out}",
+        markup=False,
+    )
+    console.print(
+        f"Check the lines marked '# check' and '# TODO', then run: painresponse validate "
+        f"{data} --study {study_out}",
+        markup=False,
+    )
+
+
 @app.command()
 def synth(
     out: Annotated[Path, typer.Option(help="Output file: .csv, .parquet or .xlsx.")],
