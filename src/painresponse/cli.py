@@ -125,7 +125,7 @@ def _run_report(
     from rich.console import Console
 
     from painresponse.pipeline import analyze
-    from painresponse.render.outputs import check_out_dir, write_outputs
+    from painresponse.render.outputs import check_out_dir, write_report_folder
     from painresponse.render.terminal import table_to_rich
 
     console = Console(highlight=False)
@@ -157,15 +157,23 @@ def _run_report(
         for message in result.extended.messages:
             console.print(f"[yellow]note:[/yellow] {message}", markup=True)
     with console.status("Writing outputs …") as status:
-        paths = _guard(
-            lambda: write_outputs(
+        folder = _guard(
+            lambda: write_report_folder(
                 result, out, formats, overwrite=overwrite,
                 progress=lambda what: status.update(f"Writing {what} …"),
             )
         )  # fmt: skip
-    console.print(f"[bold]{len(paths)} files written to {out}[/bold]")
-    for p in paths:
+    console.print(f"[bold]{len(folder.written)} files written to {out}[/bold]")
+    for p in folder.written:
         console.print(f"  {p}")
+    if folder.removed:
+        console.print(f"removed {len(folder.removed)} files of the earlier report", markup=False)
+    if folder.kept:
+        console.print(
+            f"kept {len(folder.kept)} files not written by painresponse: "
+            + ", ".join(str(k) for k in folder.kept[:10]),
+            markup=False,
+        )
 
 
 @contextmanager

@@ -30,6 +30,7 @@ from painresponse.render._layout import (
     table_caption,
     variable_blocks,
 )
+from painresponse.render._reproducible import FIXED_DATE_TIME, write_reproducible_zip
 from painresponse.render.format import TYPESET, FormatOptions
 
 if TYPE_CHECKING:
@@ -93,7 +94,9 @@ def write_docx(
     -----
     Order: title, statistical methods, Figure 1 (flow of patients), Tables 1–5, then the
     remaining figures, each with its caption. Every number is written by
-    :func:`painresponse.render.format.format_cell`.
+    :func:`painresponse.render.format.format_cell`. The file is reproducible: the same
+    result gives the same bytes (fixed document and zip entry dates, see
+    :func:`painresponse.render._reproducible.write_reproducible_zip`).
     """
     from docx import Document
     from docx.shared import Cm
@@ -127,9 +130,21 @@ def write_docx(
         _add_figure(document, figure, PAGE_W_CM - 2 * MARGIN_CM)
     section = document.sections[-1]
     section.page_width, section.page_height = Cm(PAGE_W_CM), Cm(PAGE_H_CM)
-    out = Path(path)
-    document.save(str(out))
-    return out
+    _fix_core_properties(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return write_reproducible_zip(buffer.getvalue(), path)
+
+
+def _fix_core_properties(document: DocumentObject) -> None:
+    """Dates that do not depend on when the report was written: same inputs, same bytes."""
+    from datetime import datetime
+
+    fixed = datetime(*FIXED_DATE_TIME)
+    properties = document.core_properties
+    properties.created = fixed
+    properties.modified = fixed
+    properties.revision = 1
 
 
 def _text_width(landscape: bool) -> float:

@@ -1,27 +1,55 @@
-"""Write every requested output format at once, atomically.
+"""Write every requested output format at once, all or nothing.
 
 Formats are looked up by name in :data:`WRITERS`, a plain dict of name → writer, so a new
-format is one entry. Everything is written into a temporary directory beside the output
-directory and moved into place only when every writer has succeeded: a failed run leaves
-no half-written report behind.
+format is one entry.
+
+A report folder is replaced as a whole (:func:`replace_report`):
+
+- Everything is written into a staging folder, a hidden sibling of the output folder
+  (``.DIR.painresponse-staging-XXXX``, on the same file system), and moved into place only
+  when every writer has succeeded. A failure or Ctrl-C while writing leaves the output
+  folder as it was and removes the staging folder; the moves themselves are undone if one
+  of them fails, and Ctrl-C waits until they are done.
+- Every report folder holds a manifest, :data:`MANIFEST_NAME`: the files painresponse
+  wrote there (relative paths, sorted) and its version; no dates, no paths outside the
+  folder, no data. A new report removes the files of the previous one that it does not
+  write itself, and only those: a file the user put into the folder is kept.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Callable
-from pathlib import Path
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from painresponse.errors import OutputError, PainresponseError
+from painresponse.errors import OutputError
 
 if TYPE_CHECKING:
     from painresponse.render.figures import RenderedFigure
     from painresponse.result import StudyResult
 
-__all__ = ["WRITERS", "ReportJob", "Writer", "write_report"]
+__all__ = [
+    "MANIFEST_NAME",
+    "WRITERS",
+    "ReportFolder",
+    "ReportJob",
+    "Writer",
+    "read_manifest",
+    "replace_report",
+    "write_report",
+]
+
+#: The manifest written into every report folder: what painresponse wrote there.
+MANIFEST_NAME = "painresponse-manifest.json"
+_STAGING = "painresponse-staging-"
 
 
 class ReportJob:
@@ -106,20 +134,65 @@ WRITERS: dict[str, Writer] = {
 }
 
 
+@dataclass(frozen=True)
+class ReportFolder:
+    """A report written into its folder, and what happened to the files already there.
+
+    Attributes
+    ----------
+    folder : Path
+        The output folder, as given.
+    written : tuple of Path
+        The report's files, inside ``folder``, in format order (the manifest, which is
+        written too, is :attr:`manifest`).
+    removed : tuple of Path
+        Files of the folder's previous painresponse report (listed in its manifest) that
+        this report does not write: they were deleted.
+    kept : tuple of Path
+        Files in the folder that painresponse did not write (not in the previous manifest
+        and not written now), left untouched.
+    """
+
+    folder: Path
+    written: tuple[Path, ...]
+    removed: tuple[Path, ...]
+    kept: tuple[Path, ...]
+
+    @property
+    def manifest(self) -> Path:
+        """The manifest file, :data:`MANIFEST_NAME` inside ``folder``."""
+        return self.folder / MANIFEST_NAME
+
+
 def write_report(
     result: StudyResult,
     out_dir: str | Path,
     formats: set[str] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
-    """Write the report in the requested formats into ``out_dir``.
+    """Write the report in the requested formats into ``out_dir``; return the files written.
+
+    The same as :func:`replace_report`, returning only
+    :attr:`ReportFolder.written <painresponse.render.report.ReportFolder.written>`.
+    """
+    return list(replace_report(result, out_dir, formats, progress).written)
+
+
+def replace_report(
+    result: StudyResult,
+    out_dir: str | Path,
+    formats: set[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> ReportFolder:
+    """Write the report in the requested formats into ``out_dir``, replacing the previous one.
 
     Parameters
     ----------
     result : StudyResult
         The analysis.
     out_dir : str or Path
-        The output directory (created if absent). Files of the same name are replaced.
+        The output directory (created if absent). Files of the previous painresponse
+        report there are replaced or removed; other files are kept.
     formats : set of str, optional
         Names from :data:`WRITERS`; all of them when None.
     progress : callable, optional
@@ -127,14 +200,22 @@ def write_report(
 
     Returns
     -------
-    list of Path
-        The files written, inside ``out_dir``, in format order.
+    ReportFolder
+        The files written (``folder``, ``written``), the previous report's files no longer
+        written (``removed``) and the files not written by painresponse (``kept``).
 
     Raises
     ------
     OutputError
-        When a format name is unknown or ``out_dir`` cannot be written; nothing is left
-        behind in that case.
+        When a format name is unknown or ``out_dir`` cannot be written; ``out_dir`` is then
+        as it was before (absent if it was) and no staging folder is left behind.
+
+    Notes
+    -----
+    Old files are those listed in ``out_dir``'s manifest (:data:`MANIFEST_NAME`); a folder
+    without one has no old files, so only files of the same name as a new one are replaced.
+    A folder that is a mount point is staged inside itself (``.painresponse-staging-XXXX``)
+    so that files are moved, never copied, across file systems.
     """
     chosen = list(WRITERS) if formats is None else [name for name in WRITERS if name in formats]
     unknown = sorted(set(formats or ()) - set(WRITERS))
@@ -143,38 +224,265 @@ def write_report(
             f"Unknown output format(s) {', '.join(unknown)}; choose from {', '.join(WRITERS)}."
         )
     target = Path(out_dir)
+    # Work on the real folder, so that the staging folder sits on its file system.
+    real = Path(os.path.realpath(target))
+    if real.exists() and not real.is_dir():
+        raise OutputError(f"{target}: exists and is not a folder")
+    new_parents = _missing_folders(real.parent)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        real.parent.mkdir(parents=True, exist_ok=True)
+        staging = _make_staging(real)
     except OSError as error:
+        _remove_empty_folders(reversed(new_parents))
         raise _unwritable(target, error) from error
-    job = ReportJob(result)
+    committed, restored = False, True
     try:
-        written: list[Path] = []
-        for name in chosen:
-            if progress is not None:
-                progress(f"writing {name}")
-            written += WRITERS[name](result, staging, job)
-        final = _move_into_place(staging, target, written)
-    except OSError as error:
-        raise _unwritable(target, error) from error
-    except PainresponseError:
+        report = staging / "report"
+        report.mkdir()
+        written = _write_formats(result, report, chosen, progress)
+        _write_manifest(report, written)
+        with _interrupts_deferred():
+            removed, kept = _commit(report, staging, real, [*written, MANIFEST_NAME])
+            committed = True
+    except _RestoreError:
+        restored = False
         raise
+    except OSError as error:
+        raise _unwritable(target, error) from error
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return final
+        if restored:
+            shutil.rmtree(staging, ignore_errors=True)
+        if not committed:
+            _remove_empty_folders(reversed(new_parents))
+    return ReportFolder(
+        target,
+        tuple(target / name for name in written),
+        tuple(target / name for name in removed),
+        tuple(target / name for name in kept),
+    )
 
 
-def _move_into_place(staging: Path, target: Path, written: list[Path]) -> list[Path]:
-    target.mkdir(parents=True, exist_ok=True)
-    final = []
-    for path in written:
-        relative = path.relative_to(staging)
-        destination = target / relative
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(path, destination)
-        final.append(destination)
-    return final
+def read_manifest(folder: str | Path) -> list[str] | None:
+    """The files a previous painresponse report wrote into ``folder``, from its manifest.
+
+    Parameters
+    ----------
+    folder : str or Path
+        A report folder.
+
+    Returns
+    -------
+    list of str or None
+        The relative paths (``/``-separated) listed in the manifest that are still files
+        inside ``folder``, sorted; None when there is no readable manifest. Paths that are
+        absolute, contain ``..`` or lead out of the folder through a link are never listed.
+    """
+    real = Path(os.path.realpath(folder))
+    try:
+        manifest = json.loads((real / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(files, list):
+        return None
+    return sorted({name for name in files if isinstance(name, str) and _own_file(real, name)})
+
+
+def _write_formats(
+    result: StudyResult, report: Path, chosen: list[str], progress: Callable[[str], None] | None
+) -> list[str]:
+    """Run the writers into ``report``; the files written, relative and ``/``-separated."""
+    job = ReportJob(result)
+    written: list[str] = []
+    for name in chosen:
+        if progress is not None:
+            progress(f"writing {name}")
+        for path in WRITERS[name](result, report, job):
+            relative = path.relative_to(report).as_posix()
+            if relative not in written:
+                written.append(relative)
+    return written
+
+
+def _write_manifest(report: Path, written: list[str]) -> None:
+    from painresponse import __version__
+
+    manifest = {
+        "written_by": "painresponse",
+        "version": __version__,
+        "about": "The files painresponse wrote into this folder. A new report written "
+        "here with --overwrite removes those of them it does not write again; other files "
+        "are kept.",
+        "files": sorted(written),
+    }
+    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    (report / MANIFEST_NAME).write_bytes(text.encode("utf-8"))
+
+
+def _commit(
+    report: Path, staging: Path, real: Path, written: list[str]
+) -> tuple[list[str], list[str]]:
+    """Move the staged report into ``real``; the old files removed and the files kept."""
+    if not real.exists():
+        os.rename(report, real)
+        return [], []
+    previous = set(read_manifest(real) or ())
+    present = _files_in(real, skip=staging)
+    new = set(written)
+    removed = sorted(previous - new)
+    kept = sorted(present - new - previous)
+    _Swap(report, staging / "previous", real).run(written, sorted((present & new) | previous))
+    _remove_empty_folders(_parents(real, removed))
+    return removed, kept
+
+
+class _Swap:
+    """Moves files into a folder and, when a move fails, back out: all of them or none.
+
+    Files in the way (to be replaced or removed) are first moved aside into ``aside``,
+    then the new files are moved in; :meth:`undo` reverses both.
+    """
+
+    def __init__(self, source: Path, aside: Path, folder: Path) -> None:
+        self.source, self.aside, self.folder = source, aside, folder
+        self.moved_aside: list[str] = []
+        self.moved_in: list[str] = []
+        self.made: list[Path] = []
+
+    def run(self, new: list[str], old: list[str]) -> None:
+        try:
+            for name in old:
+                (self.aside / name).parent.mkdir(parents=True, exist_ok=True)
+                _move(self.folder / name, self.aside / name)
+                self.moved_aside.append(name)
+            for name in new:
+                missing = _missing_folders((self.folder / name).parent)
+                (self.folder / name).parent.mkdir(parents=True, exist_ok=True)
+                self.made += missing
+                _move(self.source / name, self.folder / name)
+                self.moved_in.append(name)
+        except BaseException:
+            self.undo()
+            raise
+
+    def undo(self) -> None:
+        failed = []
+        for name in reversed(self.moved_in):
+            try:
+                os.unlink(self.folder / name)
+            except OSError:
+                failed.append(name)
+        _remove_empty_folders(reversed(self.made))
+        for name in reversed(self.moved_aside):
+            try:
+                os.replace(self.aside / name, self.folder / name)
+            except OSError:
+                failed.append(name)
+        if failed:
+            raise _RestoreError(
+                f"Cannot write the report to {self.folder}, nor put back all the files it "
+                f"held before ({', '.join(failed)}); they are in {self.aside}."
+            )
+
+
+class _RestoreError(OutputError):
+    """A failed report whose folder could not be restored: its staging folder is kept."""
+
+
+def _move(source: Path, destination: Path) -> None:
+    """One atomic move within a file system."""
+    os.replace(source, destination)
+
+
+def _own_file(real: Path, name: str) -> bool:
+    """Whether the manifest entry ``name`` is a file inside the folder ``real``."""
+    parts = PurePosixPath(name).parts
+    if (
+        not parts
+        or PurePosixPath(name).as_posix() != name
+        or PurePosixPath(name).is_absolute()
+        or "\\" in name
+        or ".." in parts
+        or name == MANIFEST_NAME
+    ):
+        return False
+    candidate = real.joinpath(*parts)
+    # A linked folder on the way could lead out of the report folder.
+    if Path(os.path.realpath(candidate.parent)) != real.joinpath(*parts[:-1]):
+        return False
+    return candidate.is_symlink() or candidate.is_file()
+
+
+def _files_in(folder: Path, skip: Path) -> set[str]:
+    """Every file (and link) inside ``folder``, relative and ``/``-separated."""
+    found = set()
+    for root, folders, files in os.walk(folder):
+        here = Path(root)
+        folders[:] = [f for f in folders if here / f != skip]
+        links = [f for f in folders if (here / f).is_symlink()]
+        for name in [*files, *links]:
+            found.add((here / name).relative_to(folder).as_posix())
+    return found
+
+
+def _parents(real: Path, names: list[str]) -> list[Path]:
+    """The folders holding ``names`` below ``real``, deepest first."""
+    folders = {
+        real.joinpath(*PurePosixPath(name).parts[:depth])
+        for name in names
+        for depth in range(1, len(PurePosixPath(name).parts))
+    }
+    return sorted(folders, key=lambda p: len(p.parts), reverse=True)
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """The folders ``folder.mkdir(parents=True)`` would create, outermost first."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing[::-1]
+
+
+def _remove_empty_folders(folders: Iterable[Path]) -> None:
+    """Remove each of ``folders`` (innermost first) that is empty."""
+    for folder in folders:
+        with suppress(OSError):
+            folder.rmdir()
+
+
+def _make_staging(real: Path) -> Path:
+    """A new hidden staging folder beside ``real``, or inside it when that cannot be."""
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{real.name}.{_STAGING}", dir=real.parent))
+    except OSError:
+        if not real.is_dir():
+            raise
+        return Path(tempfile.mkdtemp(prefix=f".{_STAGING}", dir=real))
+    if real.is_dir() and staging.stat().st_dev != real.stat().st_dev:
+        # The folder is a mount point: files cannot be moved into it from beside it.
+        staging.rmdir()
+        return Path(tempfile.mkdtemp(prefix=f".{_STAGING}", dir=real))
+    return staging
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C until the block is done, then raise it: the block runs whole or not."""
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
 
 
 def _unwritable(target: Path, error: OSError) -> OutputError:

@@ -7,6 +7,7 @@ Sheets: one per table (text exactly as in the report, three-line borders), ``Flo
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from pathlib import Path
@@ -19,6 +20,7 @@ from painresponse.render._layout import (
     row_label,
     table_caption,
 )
+from painresponse.render._reproducible import write_reproducible_zip
 from painresponse.render.format import TYPESET, FormatOptions, column_header
 
 if TYPE_CHECKING:
@@ -59,6 +61,11 @@ def write_xlsx(result: StudyResult, path: str | Path, options: FormatOptions = T
     -------
     Path
         ``path``.
+
+    Notes
+    -----
+    The file is reproducible: the same result gives the same bytes (fixed document and zip
+    entry dates, see :func:`painresponse.render._reproducible.write_reproducible_zip`).
     """
     from openpyxl import Workbook
 
@@ -75,9 +82,10 @@ def write_xlsx(result: StudyResult, path: str | Path, options: FormatOptions = T
     ]
     _records_sheet(workbook.create_sheet("Figure data"), _FIGURE_COLUMNS, summaries)
     _methods_sheet(workbook.create_sheet("Methods"), result)
-    out = Path(path)
-    workbook.save(out)
-    return out
+    # openpyxl stamps the save time into the file; the dates are fixed afterwards.
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return write_reproducible_zip(buffer.getvalue(), path)
 
 
 def _sheet_title(table: Table) -> str:
