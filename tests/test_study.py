@@ -62,7 +62,9 @@ def test_unknown_time_point_reference(tmp_path: Path) -> None:
     text = EXAMPLE.read_text(encoding="utf-8").replace('follow_up = "m1"', 'follow_up = "m6"')
     path = tmp_path / "bad.toml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(StudyDefinitionError, match=r"line \d+, responder.follow_up: 'm6' is not a time point"):
+    with pytest.raises(
+        StudyDefinitionError, match=r"line \d+, responder.follow_up: 'm6' is not a time point"
+    ):
         load_study(path)
 
 
@@ -70,5 +72,7 @@ def test_unknown_key_rejected(tmp_path: Path) -> None:
     text = EXAMPLE.read_text(encoding="utf-8").replace("[responder]", "[responder]\nthreshhold = 3")
     path = tmp_path / "bad.toml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(StudyDefinitionError, match="threshhold: unknown key; did you mean 'threshold'"):
+    with pytest.raises(
+        StudyDefinitionError, match="threshhold: unknown key; did you mean 'threshold'"
+    ):
         load_study(path)

@@ -82,7 +82,9 @@ def test_min_above_max(tmp_path: Path) -> None:
 
 
 def test_same_label_for_both_groups(tmp_path: Path) -> None:
-    text = BUNDLED.replace('non_responder_label = "Non-responder"', 'non_responder_label = "Responder"')
+    text = BUNDLED.replace(
+        'non_responder_label = "Non-responder"', 'non_responder_label = "Responder"'
+    )
     assert "both groups are labelled 'Responder'" in _load(tmp_path, text)
 
 

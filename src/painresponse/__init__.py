@@ -4,6 +4,7 @@ The public API, imported lazily so that ``painresponse --help`` starts instantly
 
 - :func:`analyze` — data file or DataFrame → :class:`StudyResult` (flow, Tables 1–5);
 - :func:`load_study` — read a TOML study file;
+- :func:`draft_study` — draft a study file from a clinic's own export (``painresponse init``);
 - :func:`write_outputs` — CSV, Markdown, Word, Excel, LaTeX, HTML and figures;
 - :func:`audit` — check a published table against its own numbers;
 - :mod:`painresponse.stats` — the exact, tie-aware tests;
@@ -27,12 +28,14 @@ _EXPORTS = {
     "StatisticsError": "painresponse.errors",
     "Study": "painresponse.study",
     "StudyDefinitionError": "painresponse.errors",
+    "StudyDraft": "painresponse.draft",
     "StudyResult": "painresponse.result",
     "Table": "painresponse.tables.model",
     "TestResult": "painresponse.stats._result",
     "ValidationError": "painresponse.errors",
     "analyze": "painresponse.pipeline",
     "audit": "painresponse.audit",
+    "draft_study": "painresponse.draft",
     "load_study": "painresponse.study",
     "write_outputs": "painresponse.render.outputs",
 }
@@ -46,6 +49,7 @@ __all__ = [
     "StatisticsError",
     "Study",
     "StudyDefinitionError",
+    "StudyDraft",
     "StudyResult",
     "Table",
     "TestResult",
@@ -53,12 +57,14 @@ __all__ = [
     "__version__",
     "analyze",
     "audit",
+    "draft_study",
     "load_study",
     "write_outputs",
 ]
 
 if TYPE_CHECKING:
     from painresponse.audit import audit
+    from painresponse.draft import StudyDraft, draft_study
     from painresponse.errors import (
         InputError,
         OutputError,

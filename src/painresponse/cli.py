@@ -133,9 +133,13 @@ def _run_report(
     with _progress_bar(console) as tick:
         result = _guard(
             lambda: analyze(
-                data, study, extended=extended, tables=tables, progress=tick,
+                data,
+                study,
+                extended=extended,
+                tables=tables,
+                progress=tick,
                 **reading.as_kwargs(),
-            )  # fmt: skip
+            )
         )
     console.print(f"[bold]{result.study.title}[/bold]")
     _print_reading(console, result.source, result.reading)
@@ -147,10 +151,8 @@ def _run_report(
         f"{flow.analysed} analysed; {groups}"
     )
     for aside in flow.set_aside:
-        console.print(
-            f"not a patient row: {aside.count} {aside.reason}; {_row_list(aside.rows, aside.count)}",
-            markup=False,
-        )
+        rows = _row_list(aside.rows, aside.count)
+        console.print(f"not a patient row: {aside.count} {aside.reason}; {rows}", markup=False)
     for table in result.tables.values():
         console.print(table_to_rich(table))
     if result.extended is not None:
@@ -330,6 +332,12 @@ def init(
     study_out: Annotated[
         Path, typer.Option("--study-out", help="Where to write the draft study file.")
     ] = Path("study.toml"),
+    study: Annotated[
+        Path | None,
+        typer.Option(
+            help="Template study file (default: the bundled LSGB study).", show_default=False
+        ),
+    ] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing study file.")] = False,
     encoding: Encoding = None,
     sheet: Sheet = None,
@@ -338,12 +346,14 @@ def init(
     """Draft a study file from DATA's headers and values, to edit rather than write."""
     from rich.console import Console
 
-    from painresponse.study_draft import draft_study
+    from painresponse.draft import draft_study
 
     if study_out.exists() and not overwrite:
         _fail(f"{study_out}: exists; use --overwrite to replace it, or another --study-out")
     draft = _guard(
-        lambda: draft_study(data, sheet=sheet, header_row=header_row, encoding=encoding)
+        lambda: draft_study(
+            data, study=study, sheet=sheet, header_row=header_row, encoding=encoding
+        )
     )
     try:
         study_out.write_text(draft.text, encoding="utf-8")
@@ -351,15 +361,18 @@ def init(
         _fail(f"{study_out}: cannot write the study file ({exc.strerror})")
     console = Console(highlight=False, soft_wrap=True)
     for note in draft.notes:
-        console.print(f"note: {note}", markup=False)
+        if note not in draft.to_check:
+            console.print(f"note: {note}", markup=False)
+    for item in draft.to_check:
+        console.print(item, markup=False)
     console.print(
         f"{len(draft.matches)} columns matched, {len(draft.missing_columns)} not found, "
         f"{len(draft.unmatched_headers)} not used; draft written to {study_out}",
         markup=False,
     )
     console.print(
-        f"Check the lines marked '# check' and '# TODO', then run: painresponse validate "
-        f"{data} --study {study_out}",
+        f"Confirm the lines marked TO CHECK and TODO in {study_out}, then run: "
+        f"painresponse validate {data} --study {study_out}",
         markup=False,
     )
 

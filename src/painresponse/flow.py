@@ -91,8 +91,7 @@ class Flow:
     def to_rows(self) -> list[dict[str, Any]]:
         """The flow as rows ``stage, reason, n`` (for flow.csv and the Excel flow sheet)."""
         rows: list[dict[str, Any]] = [
-            {"stage": "not a patient row", "reason": s.reason, "n": s.count}
-            for s in self.set_aside
+            {"stage": "not a patient row", "reason": s.reason, "n": s.count} for s in self.set_aside
         ]
         rows.append({"stage": "assessed", "reason": "", "n": self.assessed})
         for e in self.exclusions:

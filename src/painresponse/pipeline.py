@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from painresponse.cohort import build_cohort
-from painresponse.io.readers import read_table
 from painresponse.flow import set_aside_lines
+from painresponse.io.readers import read_table
 from painresponse.io.validation import read_options, validate
 from painresponse.result import StudyResult
 from painresponse.study import Study, load_study

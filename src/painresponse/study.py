@@ -416,7 +416,9 @@ def load_study(path: str | Path | None = None) -> Study:
     except IsADirectoryError:
         raise StudyDefinitionError(f"{source}: is a folder, not a study file") from None
     except OSError as exc:
-        raise StudyDefinitionError(f"{source}: cannot read the study file ({exc.strerror})") from None
+        raise StudyDefinitionError(
+            f"{source}: cannot read the study file ({exc.strerror})"
+        ) from None
     except UnicodeDecodeError as exc:
         raise StudyDefinitionError(
             f"{source}: not UTF-8 text (byte {exc.start}); save the study file as UTF-8"

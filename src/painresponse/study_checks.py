@@ -63,8 +63,8 @@ def _variable_problems(i: int, v: Variable, tests: set[str]) -> list[tuple[Path,
     if v.min is not None and v.max is not None and v.min > v.max:
         out.append(((*at, "min"), f"min = {v.min:g} is above max = {v.max:g}"))
     if v.test is not None and v.test not in tests:
-        out.append(((*at, "test"),
-                    f"unknown test {v.test!r}; choose from {', '.join(sorted(tests))}"))  # fmt: skip
+        listed = ", ".join(sorted(tests))
+        out.append(((*at, "test"), f"unknown test {v.test!r}; choose from {listed}"))
     if v.cut:
         if not v.is_categorical:
             out.append(((*at, "kind"), "a variable binned with 'cut' is categorical or ordinal"))

@@ -118,11 +118,11 @@ def _numeric(
 def _binned(number: pl.Expr, var: Variable) -> pl.Expr:
     """A number put into the variable's declared bins (``cut``), as the bin's label."""
     labels = var.cut_labels()
-    expr = pl.when(number.is_null()).then(None)
-    for edge, label in zip(var.cut, labels, strict=False):
+    binned: pl.Expr = pl.lit(labels[-1])
+    for edge, label in reversed(list(zip(var.cut, labels, strict=False))):
         inside = number <= edge if var.closed == "right" else number < edge
-        expr = expr.when(inside).then(pl.lit(label))
-    return expr.otherwise(pl.lit(labels[-1])).alias(var.column)
+        binned = pl.when(inside).then(pl.lit(label)).otherwise(binned)
+    return pl.when(number.is_null()).then(None).otherwise(binned).alias(var.column)
 
 
 def _categorical(
