@@ -83,11 +83,6 @@ class Flow:
         """Patients in the analysis (sum of the groups)."""
         return sum(n for _, n in self.groups)
 
-    @property
-    def excluded_before_analysis(self) -> int:
-        """Patients excluded at eligibility or completeness (before 'analysed')."""
-        return sum(e.count for e in self.exclusions if e.stage != "classification")
-
     def to_rows(self) -> list[dict[str, Any]]:
         """The flow as rows ``stage, reason, n`` (for flow.csv and the Excel flow sheet)."""
         rows: list[dict[str, Any]] = [
@@ -95,18 +90,10 @@ class Flow:
         ]
         rows.append({"stage": "assessed", "reason": "", "n": self.assessed})
         for e in self.exclusions:
-            if e.stage != "classification":
-                rows.append({"stage": f"excluded ({e.stage})", "reason": e.reason, "n": e.count})
-        rows.append(
-            {
-                "stage": "analysed",
-                "reason": "",
-                "n": self.assessed - self.excluded_before_analysis,
-            }
-        )
-        for e in self.exclusions:
-            if e.stage == "classification":
-                rows.append({"stage": "not classified", "reason": e.reason, "n": e.count})
+            stage = "not classified" if e.stage == "classification" else f"excluded ({e.stage})"
+            rows.append({"stage": stage, "reason": e.reason, "n": e.count})
+        # "analysed" is the tables' n: responders + non-responders (the unclassified left above)
+        rows.append({"stage": "analysed", "reason": "", "n": self.analysed})
         for label, n in self.groups:
             rows.append({"stage": "group", "reason": label, "n": n})
         return rows

@@ -244,7 +244,14 @@ class Completeness(_Model):
 
 
 class AnalysisOptions(_Model):
-    """Choices that apply to the whole analysis."""
+    """Choices that apply to the whole analysis.
+
+    ``missing`` says when tables show how many patients are behind a summary (as
+    gtsummary's argument of that name): ``"ifany"`` adds a "Missing" line to a variable
+    with values not recorded and an ``n = …`` to an outcome summary on fewer patients than
+    its column; ``"always"`` does so for every variable and summary; ``"no"`` never (the
+    CSV files' ``n (…)`` columns always hold the numbers).
+    """
 
     paired_test: str = "signed_rank"
     zero_method: Literal["wilcox", "pratt"] = "wilcox"
@@ -253,6 +260,7 @@ class AnalysisOptions(_Model):
     comparisons: list[tuple[str, str]] = Field(default_factory=list)
     outcome_display_between: Literal["mean_sd", "median_iqr"] = "mean_sd"
     equal_var: bool = True
+    missing: Literal["ifany", "always", "no"] = "ifany"
 
 
 class InputOptions(_Model):

@@ -1,8 +1,11 @@
 """CSV output: one file per table, the contract's columns, unrounded p-values.
 
-Columns: ``variable, level, overall, <group (n = …)>…, p_value, test``. Tables whose
-p-values are per group (Table 4) have ``p_value (<group>)`` and ``test (<group>)`` after
-each group column. ``p_value`` is the unrounded float (empty where none); summary cells
+Columns: ``variable, level, overall, <group (n = …)>…, p_value, test``; beside each
+column with an n, ``n (<label>)`` holds the number of patients behind that row's summary
+(numeric rows: patients with the value recorded; a categorical variable's header row:
+patients with a level recorded; Table 4: pairs; Table 5: patients with both time points).
+Tables whose p-values are per group (Table 4) have ``p_value (<group>)`` and
+``test (<group>)`` after each group column. ``p_value`` is the unrounded float (empty where none); summary cells
 are text as in the paper ("65.8 ± 11.3", "17 (41.5%)", "5.0 (4.0–6.0)").
 """
 
@@ -41,6 +44,7 @@ def _test_text(cell: PValue) -> str:
 def table_to_frame(table: Table, options: FormatOptions = PLAIN) -> pl.DataFrame:
     """The table as display text, in the CSV contract's columns."""
     records: list[dict[str, Any]] = []
+    counted = any(row.n for row in table.rows)  # Tables 1–5; supplementary tables have none
     for row in table.rows:
         rec: dict[str, Any] = {"variable": row.label, "level": row.level or ""}
         for col in table.columns:
@@ -55,12 +59,32 @@ def table_to_frame(table: Table, options: FormatOptions = PLAIN) -> pl.DataFrame
                     rec[t_name] = ""
             else:
                 rec[column_header(col)] = format_cell(cell, options)
+                if counted and col.n is not None:
+                    rec[_n_header(col)] = row.n.get(col.key)
         records.append(rec)
     names: list[str] = ["variable", "level"]
     for col in table.columns:
-        names += list(_p_headers(table, col)) if col.kind == "pvalue" else [column_header(col)]
-    schema = {n: (pl.Float64 if n.startswith("p_value") else pl.String) for n in names}
+        if col.kind == "pvalue":
+            names += list(_p_headers(table, col))
+        else:
+            names += [column_header(col)]
+            names += [_n_header(col)] if counted and col.n is not None else []
+    schema = {
+        n: (
+            pl.Float64
+            if n.startswith("p_value")
+            else pl.Int64
+            if n.startswith("n (")
+            else pl.String
+        )
+        for n in names
+    }
     return pl.DataFrame(records, schema=schema)
+
+
+def _n_header(column: Column) -> str:
+    """``n (Responder)``: the patients behind each row's summary in that column."""
+    return f"n ({column.label})"
 
 
 def flow_to_frame(flow: Flow) -> pl.DataFrame:

@@ -410,31 +410,22 @@ def flow_figure(flow: Flow) -> Figure:
     boxes.append(assessed)
     y -= assessed.height(line, pad)
     trunk_top = y
-    for side_text in [_reasons("Excluded", early, side_w - 2 * pad, font)] if early else []:
-        side = _Box(side_text, side_cx, y - gap, side_w, "left")
+    # Patients the responder rule cannot classify leave before "Analysed", so that its n is
+    # the tables' n (responders + non-responders).
+    sides = [("Excluded", early), ("Not classified", unclassified)]
+    for title, reasons in [(t, r) for t, r in sides if r]:
+        side = _Box(_reasons(title, reasons, side_w - 2 * pad, font), side_cx, y - gap, side_w,
+                    "left")  # fmt: skip
         boxes.append(side)
         mid = side.top - side.height(line, pad) / 2
         arrows.append((main_cx, mid, side_cx - side_w / 2, mid))
         y = side.top - side.height(line, pad)
     y -= gap
-    analysed_n = flow.assessed - flow.excluded_before_analysis
-    analysed = _Box(f"Analysed (n = {analysed_n})", main_cx, y, main_w)
+    analysed = _Box(f"Analysed (n = {flow.analysed})", main_cx, y, main_w)
     boxes.append(analysed)
     arrows.append((main_cx, trunk_top, main_cx, y))
     y -= analysed.height(line, pad)
     trunk_top = y
-    if unclassified:
-        side = _Box(
-            _reasons("Not classified", unclassified, side_w - 2 * pad, font),
-            side_cx,
-            y - gap,
-            side_w,
-            "left",
-        )
-        boxes.append(side)
-        mid = side.top - side.height(line, pad) / 2
-        arrows.append((main_cx, mid, side_cx - side_w / 2, mid))
-        y = side.top - side.height(line, pad)
     y -= gap
     group_w = min(slot - 0.1, main_w)
     bus = y

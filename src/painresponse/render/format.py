@@ -104,7 +104,7 @@ def format_cell(cell: Cell, options: FormatOptions = PLAIN) -> str:
         if cell.n == 0:
             return "—"
         mean = format_number(cell.mean, cell.digits, options)
-        return f"{mean} ± {format_number(cell.sd, cell.digits, options)}"
+        return f"{mean} ± {format_number(cell.sd, cell.digits, options)}" + _n_of(cell)
     if isinstance(cell, MedianIQR):
         if cell.n == 0:
             return "—"
@@ -112,10 +112,11 @@ def format_cell(cell: Cell, options: FormatOptions = PLAIN) -> str:
         q1 = format_number(cell.q1, cell.digits, options)
         q3 = format_number(cell.q3, cell.digits, options)
         if cell.style == "to":
-            return f"{med} ({q1} to {q3})"
-        return f"{med} ({q1}{options.range_dash}{q3})"
+            return f"{med} ({q1} to {q3})" + _n_of(cell)
+        return f"{med} ({q1}{options.range_dash}{q3})" + _n_of(cell)
     if isinstance(cell, Comparison):
-        return f"{format_cell(cell.later, options)} vs. {format_cell(cell.earlier, options)}"
+        later, earlier = format_cell(cell.later, options), format_cell(cell.earlier, options)
+        return f"{later} vs. {earlier}" + (f"; n = {cell.pairs:,}" if cell.show_n else "")
     if isinstance(cell, PValue):
         text = format_pvalue(cell.value, options)
         if options.show_markers and cell.marker and text != "—":
@@ -126,6 +127,11 @@ def format_cell(cell: Cell, options: FormatOptions = PLAIN) -> str:
     if isinstance(cell, Empty):
         return ""
     raise TypeError(f"unknown cell type {type(cell).__name__}")  # pragma: no cover
+
+
+def _n_of(cell: MeanSD | MedianIQR) -> str:
+    """``; n = 23`` when the summary is on fewer patients than its column shows."""
+    return f"; n = {cell.n:,}" if cell.show_n else ""
 
 
 def column_header(column: Column) -> str:

@@ -11,6 +11,7 @@ from painresponse.study import Study
 from painresponse.tables.aggregate import Aggregates
 from painresponse.tables.characteristics import variable_rows
 from painresponse.tables.effects import effect_column, effect_footnote, within_effect_column
+from painresponse.tables.missingness import missing_footnote, pairs_footnote
 from painresponse.tables.model import (
     Column,
     Comparison,
@@ -128,6 +129,13 @@ def _table(
         footnotes.append(
             Footnote("", f"P-values adjusted for multiple comparisons within the table ({name}).")
         )
+    if key == "table4":
+        footnotes.append(pairs_footnote("within"))
+    elif key == "table5":
+        footnotes.append(pairs_footnote("change"))
+    shown = missing_footnote(rows, study.analysis.missing)
+    if shown is not None and key != "table4":
+        footnotes.append(shown)
     effect_note = effect_footnote(rows, columns, study)
     if effect_note is not None:
         footnotes.append(effect_note)

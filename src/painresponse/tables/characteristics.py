@@ -10,7 +10,8 @@ from painresponse.study import Study, Variable
 from painresponse.tables.aggregate import COUNT, Aggregates
 from painresponse.tables.effects import EFFECT, between_effect, level_effects
 from painresponse.tables.frequencies import distributions_by_group
-from painresponse.tables.model import Cell, Row, Text
+from painresponse.tables.missingness import missing_row
+from painresponse.tables.model import Cell, Row
 from painresponse.tables.summaries import count_percent, summarise
 from painresponse.tables.tests_run import between_groups_categorical, between_groups_numeric
 
@@ -32,7 +33,9 @@ def _categorical_rows(
     totals = table.sum(axis=0)
     overall = table.sum(axis=1)
     pvalue = between_groups_categorical(table, var.kind, study, var.test)
-    rows = [Row(var.key, var.label, None, "header", {"p": pvalue})]
+    recorded = {"overall": int(totals.sum())}
+    recorded |= {f"group:{g}": int(totals[j]) for j, g in enumerate(groups)}
+    rows = [Row(var.key, var.label, None, "header", {"p": pvalue}, recorded)]
     differences = level_effects(table, var.digits) if effects else []
     for i, (label, _) in enumerate(levels):
         if overall[i] == 0 and not var.show_empty_levels:
@@ -45,12 +48,8 @@ def _categorical_rows(
         if differences:
             cells[EFFECT] = differences[i]
         rows.append(Row(var.key, var.label, label, "level", cells))
-    if any(missing):
-        cells = {"overall": Text(str(sum(missing)))}
-        for j, g in enumerate(groups):
-            cells[f"group:{g}"] = Text(str(missing[j]))
-        rows.append(Row(var.key, var.label, "Missing", "level", cells))
-    return rows
+    lacking = {"overall": sum(missing)} | {f"group:{g}": missing[j] for j, g in enumerate(groups)}
+    return rows + missing_row(var.key, var.label, lacking, study.analysis.missing)
 
 
 def _numeric_row(counts: pl.DataFrame, var: Variable, study: Study, effects: bool) -> list[Row]:
@@ -64,7 +63,11 @@ def _numeric_row(counts: pl.DataFrame, var: Variable, study: Study, effects: boo
     if effects:
         cells[EFFECT] = between_effect(first, second, var.kind, study, var.test, var.digits)
     cells["p"] = between_groups_numeric(first, second, var.kind, study, var.test)
-    return [Row(var.key, var.label, None, "single", cells)]
+    recorded = {"overall": first.n + second.n} | {f"group:{g}": dists[g].n for g in groups}
+    lacking = {"overall": first.n_missing + second.n_missing}
+    lacking |= {f"group:{g}": dists[g].n_missing for g in groups}
+    row = Row(var.key, var.label, None, "single", cells, recorded)
+    return [row, *missing_row(var.key, var.label, lacking, study.analysis.missing)]
 
 
 def variable_rows(

@@ -43,13 +43,17 @@ class CountPercent:
 
 @dataclass(frozen=True)
 class MeanSD:
-    """``mean ± SD`` of the non-missing values (``n`` of them; ``n_missing`` dropped)."""
+    """``mean ± SD`` of the non-missing values (``n`` of them; ``n_missing`` dropped).
+
+    ``show_n`` asks the renderer to add ``n = …`` (set when ``n`` is below the column's n).
+    """
 
     mean: float
     sd: float
     n: int
     n_missing: int = 0
     digits: int = 1
+    show_n: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class MedianIQR:
 
     ``style="dash"`` renders ``5.0 (4.0–6.0)``; ``style="to"`` renders
     ``−2.0 (−3.0 to −1.0)``, which stays readable when values are negative (change scores).
+    ``show_n`` asks the renderer to add ``n = …`` (set when ``n`` is below the column's n).
     """
 
     median: float
@@ -67,14 +72,25 @@ class MedianIQR:
     n_missing: int = 0
     digits: int = 1
     style: Literal["dash", "to"] = "dash"
+    show_n: bool = False
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """Two summaries shown as ``later vs. earlier`` (Table 4's within-group rows)."""
+    """Two summaries shown as ``later vs. earlier`` (Table 4's within-group rows).
+
+    Both are of the same ``pairs`` patients (those with both time points recorded);
+    ``show_n`` asks the renderer to add ``n = pairs``.
+    """
 
     later: MedianIQR | MeanSD
     earlier: MedianIQR | MeanSD
+    show_n: bool = False
+
+    @property
+    def pairs(self) -> int:
+        """Patients with both time points recorded."""
+        return self.later.n
 
 
 @dataclass(frozen=True)
@@ -178,6 +194,11 @@ class Row:
         p-value, as in the paper); ``level`` rows are indented; ``single`` rows stand alone.
     cells : dict
         Column key -> cell; absent keys are empty.
+    n : dict
+        Column key -> the number of patients behind the row's summary in that column
+        (numeric rows: patients with the value recorded; a categorical variable's header
+        row: patients with a level recorded; Table 4: pairs; Table 5: patients with both
+        time points of the change). Absent where the row has no summary.
     """
 
     variable: str
@@ -185,6 +206,7 @@ class Row:
     level: str | None
     kind: Literal["header", "level", "single"]
     cells: dict[str, Cell] = field(default_factory=dict)
+    n: dict[str, int] = field(default_factory=dict)
 
     def cell(self, key: str) -> Cell:
         """Return the cell of column ``key`` (``Empty()`` when absent)."""

@@ -14,6 +14,7 @@ from painresponse.study import Outcome, Study
 from painresponse.tables.aggregate import COUNT, Aggregates
 from painresponse.tables.effects import EFFECT, between_effect, paired_effect
 from painresponse.tables.frequencies import Distribution, distributions_by_group
+from painresponse.tables.missingness import with_n_shown
 from painresponse.tables.model import Cell, Comparison, Row
 from painresponse.tables.summaries import summarise
 from painresponse.tables.tests_run import between_groups_numeric, within_group_paired
@@ -66,18 +67,30 @@ def between_time_rows(aggregates: Aggregates, study: Study, effects: bool = Fals
         for t in outcome.time_keys():
             dists = at_time(joint, t, groups)
             first, second = (dists[g] for g in groups)
+            recorded = {"overall": first.n + second.n} | {f"group:{g}": dists[g].n for g in groups}
             cells: dict[str, Cell] = {
                 "overall": summarise(first.merged(second), style, outcome.digits)
             }
             for g in groups:
                 cells[f"group:{g}"] = summarise(dists[g], style, outcome.digits)
+            cells = _n_shown(cells, aggregates, study)
             if effects:
                 cells[EFFECT] = between_effect(
                     first, second, outcome.kind, study, None, outcome.digits
                 )
             cells["p"] = between_groups_numeric(first, second, outcome.kind, study, None)
-            rows.append(Row(outcome.key, outcome.label, study.time(t).label, "level", cells))
+            rows.append(
+                Row(outcome.key, outcome.label, study.time(t).label, "level", cells, recorded)
+            )
     return rows
+
+
+def _n_shown(cells: dict[str, Cell], aggregates: Aggregates, study: Study) -> dict[str, Cell]:
+    """Summaries marked to show their n where the study's ``missing`` policy asks."""
+    sizes = {"overall": aggregates.total}
+    sizes |= {f"group:{g}": n for g, n in aggregates.group_sizes.items()}
+    policy = study.analysis.missing
+    return {k: with_n_shown(c, sizes.get(k), policy) if k in sizes else c for k, c in cells.items()}
 
 
 def _label(study: Study, later: str, earlier: str, sep: str) -> str:
@@ -101,7 +114,9 @@ def within_group_rows(aggregates: Aggregates, study: Study, effects: bool = Fals
         rows.append(Row(outcome.key, outcome.label, None, "header", {}))
         for later, earlier in _outcome_pairs(outcome, study):
             cells: dict[str, Cell] = {}
+            pairs: dict[str, int] = {}
             for g, (a, b, d) in paired(joint, later, earlier, groups).items():
+                pairs[f"group:{g}"] = d.n
                 cells[f"group:{g}"] = Comparison(
                     summarise(a, "median_iqr", outcome.digits),
                     summarise(b, "median_iqr", outcome.digits),
@@ -109,15 +124,9 @@ def within_group_rows(aggregates: Aggregates, study: Study, effects: bool = Fals
                 cells[f"p:{g}"] = within_group_paired(d, study)
                 if effects:
                     cells[f"{EFFECT}:{g}"] = paired_effect(d, outcome.digits)
-            rows.append(
-                Row(
-                    outcome.key,
-                    outcome.label,
-                    _label(study, later, earlier, " vs. "),
-                    "level",
-                    cells,
-                )
-            )
+            cells = _n_shown(cells, aggregates, study)
+            label = _label(study, later, earlier, " vs. ")
+            rows.append(Row(outcome.key, outcome.label, label, "level", cells, pairs))
     return rows
 
 
@@ -140,12 +149,14 @@ def change_rows(aggregates: Aggregates, study: Study, effects: bool = False) -> 
             }
             for g in groups:
                 cells[f"group:{g}"] = summarise(changes[g], "median_iqr", outcome.digits, "to")
+            cells = _n_shown(cells, aggregates, study)
+            recorded = {"overall": first.n + second.n}
+            recorded |= {f"group:{g}": changes[g].n for g in groups}
             if effects:
                 cells[EFFECT] = between_effect(
                     first, second, outcome.kind, study, None, outcome.digits
                 )
             cells["p"] = between_groups_numeric(first, second, outcome.kind, study, None)
-            rows.append(
-                Row(outcome.key, outcome.label, _label(study, later, earlier, "–"), "level", cells)
-            )
+            label = _label(study, later, earlier, "–")
+            rows.append(Row(outcome.key, outcome.label, label, "level", cells, recorded))
     return rows

@@ -115,6 +115,7 @@ def within_group_paired(differences: Distribution, study: Study) -> PValue:
         else:
             d = differences.expand()
             result = run_test(choice, d, np.zeros_like(d))
-        return PValue(result=result, reason=choice.reason)
+        # patients of the group lacking either time point are the paired test's missing
+        return PValue(result=_with_missing(result, (differences.n_missing,)), reason=choice.reason)
     except StatisticsError as exc:
         return failed("signed_rank", str(exc), n)
