@@ -152,7 +152,7 @@ def _run_report(
     )
     for aside in flow.set_aside:
         rows = _row_list(aside.rows, aside.count)
-        console.print(f"not a patient row: {aside.count} {aside.reason}; {rows}", markup=False)
+        console.print(f"not a patient row ({aside.reason}): {rows}", markup=False)
     for table in result.tables.values():
         console.print(table_to_rich(table))
     if result.extended is not None:
@@ -299,7 +299,7 @@ def _set_aside_lines(skipped: Any) -> list[str]:
     from painresponse.flow import set_aside_lines
 
     return [
-        f"not a patient row: {s.count} {s.reason}; {_row_list(s.rows, s.count)}"
+        f"not a patient row ({s.reason}): {_row_list(s.rows, s.count)}"
         for s in set_aside_lines((k.row, k.reason) for k in skipped)
     ]
 

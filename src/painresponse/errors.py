@@ -47,8 +47,9 @@ class Problem:
     Attributes
     ----------
     row : int or None
-        1-based data row number as a spreadsheet user counts it (the header is row 1,
-        so the first patient is row 2), or None for file-level problems.
+        The row as the user counts it: the sheet row of a workbook or the physical line
+        of a text file (title and blank rows counted), the position from 1 in an
+        in-memory table; None for file-level problems.
     column : str or None
         The column name in the user's file.
     value : str or None

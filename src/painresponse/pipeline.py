@@ -17,6 +17,7 @@ from painresponse.tables.aggregate import aggregate
 from painresponse.tables.build import build_tables
 from painresponse.tables.figure_data import figure_data
 from painresponse.tables.methods import methods_sentences, software_versions
+from painresponse.tables.missing_data import MISSING_DATA_KEY, missing_data_table
 
 __all__ = ["Progress", "analyze"]
 
@@ -121,6 +122,8 @@ def analyze(
 
         ext = build_extended(cohort.collect() if analysed is None else analysed, study)
         built = {**built, **ext.tables}
+        if tables is None:
+            built[MISSING_DATA_KEY] = missing_data_table(aggregates, study)
     report("Done", 5, 5)
     return StudyResult(
         study=study,

@@ -30,7 +30,6 @@ Examples
 
 from __future__ import annotations
 
-import ast
 import difflib
 import functools
 import re
@@ -314,18 +313,6 @@ def _read(data: Any, sheet: str | None, header_row: int | None, encoding: str | 
     return read_table(data, options=options)
 
 
-def _sheet_of(raw: RawTable) -> str | None:
-    """The sheet read from a workbook with several sheets (from the table's source)."""
-    found = re.search(r" \[sheet (.+)\]$", raw.source)
-    if found is None:
-        return None
-    try:
-        name = ast.literal_eval(found.group(1))  # the reader writes the name with repr()
-    except (ValueError, SyntaxError):
-        return None
-    return name if isinstance(name, str) else None
-
-
 def _input_section(
     raw: RawTable, sheet: str | None, header_row: int | None, encoding: str | None,
     na: list[str], na_where: dict[str, list[str]],
@@ -338,7 +325,7 @@ def _input_section(
         "How the export is read (the command line's flags override these).",
         *read,
     ]
-    chosen = sheet or _sheet_of(raw)
+    chosen = sheet or raw.sheet
     if chosen:
         section["sheet"] = chosen
     if header_row is not None:

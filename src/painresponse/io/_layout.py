@@ -12,6 +12,9 @@ header, and sorts every line into exactly one place:
   a problem, so the analysis stops and says where.
 
 Cell contents are never echoed in these notes: a misread line may hold a patient's data.
+The loop over rows is the hot path of reading a million-row file, so the common row (as
+many fields as the header, no error cell) passes through with a length check and nothing
+else; everything per cell that can be done on columns is done later by polars.
 """
 
 from __future__ import annotations
@@ -23,7 +26,17 @@ from dataclasses import dataclass, field
 
 from painresponse.errors import InputError, Problem
 
-__all__ = ["EXCEL_ERRORS", "Layout", "Skipped", "column_name", "normalise", "read_layout"]
+__all__ = [
+    "EXCEL_ERRORS",
+    "MAX_CELLS_PER_COLUMN",
+    "RULE_ERROR",
+    "Layout",
+    "Row",
+    "Skipped",
+    "column_name",
+    "normalise",
+    "read_layout",
+]
 
 #: Error values Excel writes into cells (and into CSV files exported from them).
 EXCEL_ERRORS = frozenset(
@@ -46,13 +59,22 @@ EXCEL_ERRORS = frozenset(
         "#N/A N/A",
     ]
 )
+RULE_ERROR = "an Excel error value (a formula that failed): correct the formula or clear the cell"
+MAX_CELLS_PER_COLUMN = 200
+"""Error cells listed by row per column; the rest are counted in one line."""
+FOOTER_REASON = "footer or total below the last patient"
 _SUMMARY_WORDS = ("total", "sum", "mean", "average", "count", "합계", "총계", "평균", "계")
 _LOOKAHEAD = 30
 _TAIL = 50
-_RULE_ERROR = "an Excel error value (a formula that failed): correct the formula or clear the cell"
+_SHAPE_SAMPLE = 2_000
+_VALUE_CHARS = 80
 
-Cell = tuple[str | None, bool]
-Sink = Callable[[int, list[str | None]], None]
+#: A row: its number, its cells as text (None when empty), and the positions of the
+#: cells that hold an Excel error value.
+Row = tuple[int, list[str | None], tuple[int, ...]]
+#: Receives each patient row as ``[row number, value per header...]`` (a csv writer's
+#: ``writerow`` fits, with no Python call between the reader and the writer).
+Sink = Callable[[list[int | str | None]], object]
 
 
 def normalise(header: str) -> str:
@@ -74,8 +96,13 @@ def column_name(index: int, excel: bool) -> str:
 
 def _shape(text: str) -> str:
     """The pattern of an identifier: runs of digits → 9, runs of letters → A."""
-    shape = re.sub(r"\d+", "9", text.strip())
+    shape = re.sub(r"\d+", "9", text.strip()[:_VALUE_CHARS])
     return re.sub(r"[^\W\d_]+", "A", shape)
+
+
+def _cut(text: str) -> str:
+    """A value as shown in a message: at most 80 characters."""
+    return text if len(text) <= _VALUE_CHARS else text[: _VALUE_CHARS - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -101,7 +128,8 @@ class Layout:
     problems : list of Problem
         Malformed rows (the analysis cannot go on with them).
     error_cells : list of Problem
-        Excel error values, by row and header (reported for the columns the study reads).
+        Excel error cells of a workbook, by row and header (at most 200 per column, then
+        one line with the count); text files' error values are found by the caller.
     patient_rows : int
         Number of rows passed on as patients.
     notes : list of str
@@ -117,28 +145,34 @@ class Layout:
     notes: list[str] = field(default_factory=list)
 
 
-def _filled(cells: Sequence[Cell]) -> int:
-    return sum(1 for value, _ in cells if value is not None and value.strip())
+def _filled(values: Sequence[str | None]) -> bool:
+    # The first cell (usually the ID) settles it for almost every row.
+    return any(v and not v.isspace() for v in values)
 
 
-def _header_index(
-    candidates: list[tuple[int, list[Cell]]], expected: set[str], header_row: int | None
-) -> int:
+def _count(values: Sequence[str | None]) -> int:
+    return sum(1 for v in values if v and not v.isspace())
+
+
+def _header_index(candidates: list[Row], expected: set[str], header_row: int | None) -> int:
     """Index (in ``candidates``) of the header row."""
     if header_row is not None:
-        for i, (number, _) in enumerate(candidates):
+        for i, (number, _, _) in enumerate(candidates):
             if number == header_row:
                 return i
-        raise InputError(f"--header-row {header_row}: that row is blank or beyond the table")
+        raise InputError(
+            f"header row {header_row} (--header-row, or header_row in the study's [input]) "
+            "is blank or beyond the table"
+        )
     if expected:
         scores = [
-            sum(1 for v, _ in cells if v is not None and normalise(v) in expected)
-            for _, cells in candidates
+            sum(1 for v in values if v is not None and normalise(v) in expected)
+            for _, values, _ in candidates
         ]
         best = max(scores)
         if best >= min(2, len(expected)):
             return scores.index(best)
-    widths = [_filled(cells) for _, cells in candidates]
+    widths = [_count(values) for _, values, _ in candidates]
     widest = max(widths)
     for i, width in enumerate(widths):
         if width >= max(1, 0.6 * widest):
@@ -149,22 +183,28 @@ def _header_index(
 class _Reader:
     """Sorts rows into header, patients and the rest; see :func:`read_layout`."""
 
-    def __init__(self, source: str, excel: bool, id_column: str | None, sink: Sink) -> None:
-        self.source, self.excel, self.id_column, self.sink = source, excel, id_column, sink
+    def __init__(self, source: str, excel: bool, id_column: str | None) -> None:
+        self.source, self.excel, self.id_column = source, excel, id_column
+        self.sink: Sink = lambda row: None
         self.layout = Layout()
-        self.width = 0
+        self.width = 0  # fields of the header row, empty names included
+        self.needed = 0  # fields up to the last named column: fewer is a short row
         self.keep: list[int] = []
-        self.id_index = 0
-        self.id_shapes: Counter[str] = Counter()
-        self.tail: deque[tuple[int, list[Cell]]] = deque()
-        self.blank_in_tail: list[int] = []
+        self.position: dict[int, int] = {}
+        self.dense = True  # every header named: a full row passes through unchanged
+        self.id_field = 0
+        self.shapes: Counter[str] = Counter()
+        self.tail: deque[Row] = deque()
+        self.blanks: deque[int] = deque()
+        self.extra_empty: list[int] = []  # lines with one more, empty, field than the header
+        self.error_counts: Counter[str] = Counter()
 
-    def set_header(self, number: int, cells: list[Cell]) -> None:
+    def set_header(self, number: int, values: list[str | None]) -> None:
         layout = self.layout
         layout.header_row = number
-        self.width = len(cells)
+        self.width = len(values)
         seen: dict[str, int] = {}
-        for i, (value, _) in enumerate(cells):
+        for i, value in enumerate(values):
             name = (value or "").strip()
             if not name:
                 continue
@@ -172,121 +212,162 @@ class _Reader:
                 first = column_name(seen[name], self.excel)
                 raise InputError(
                     f"{self.source}: columns {first} and {column_name(i, self.excel)} (row "
-                    f"{number}) are both headed {name!r}; rename one so that each column has "
-                    "its own header"
+                    f"{number}) are both headed {_cut(name)!r}; rename one so that each column "
+                    "has its own header"
                 )
             seen[name] = i
+            self.position[i] = len(self.keep)
             self.keep.append(i)
             layout.headers.append(name)
         if not layout.headers:
             raise InputError(f"{self.source}: the header row {number} has no column names")
+        self.needed = self.keep[-1] + 1
+        self.dense = len(self.keep) == self.width
         wanted = normalise(self.id_column) if self.id_column else None
-        self.id_index = next(
+        index = next(
             (k for k, h in enumerate(layout.headers) if wanted and normalise(h) == wanted), 0
         )
+        self.id_field = self.keep[index]
 
-    def add(self, number: int, cells: list[Cell]) -> None:
-        if not _filled(cells):
-            self.blank_in_tail.append(number)
+    def add(self, row: Row) -> None:
+        values = row[1]
+        first = values[0] if values else None
+        if not (first and not first.isspace()) and not _filled(values):
+            self.blanks.append(row[0])
             return
-        self.tail.append((number, cells))
-        while len(self.tail) > _TAIL:
-            self.emit(*self.tail.popleft())
-        self.flush_blanks_before(self.tail[0][0])
+        self.tail.append(row)
+        if len(self.tail) > _TAIL:
+            self.emit(self.tail.popleft())
 
-    def flush_blanks_before(self, number: int) -> None:
-        while self.blank_in_tail and self.blank_in_tail[0] < number:
-            self.layout.skipped.append(Skipped(self.blank_in_tail.pop(0), "blank row"))
+    def emit(self, row: Row) -> None:
+        number, values, errors = row
+        blanks = self.blanks
+        while blanks and blanks[0] < number:
+            self.layout.skipped.append(Skipped(blanks.popleft(), "blank row"))
+        n = len(values)
+        if n == self.width and self.dense:
+            out = values
+        else:
+            self.check_shape(number, values)
+            out = [values[i] if i < n else None for i in self.keep]
+        if errors:
+            self.error_values(number, out, errors)
+        if self.layout.patient_rows < _SHAPE_SAMPLE:
+            ident = values[self.id_field] if self.id_field < n else None
+            if ident and not ident.isspace():
+                self.shapes[_shape(ident)] += 1
+        self.layout.patient_rows += 1
+        self.sink([number, *out])
 
-    def emit(self, number: int, cells: list[Cell]) -> None:
-        layout = self.layout
-        self.flush_blanks_before(number)
-        if not self.excel and len(cells) < self.width:
-            layout.problems.append(
-                Problem(
-                    number,
-                    None,
-                    None,
-                    f"the line has {len(cells)} fields where the header (line "
-                    f"{layout.header_row}) has {self.width}: a line cut short, or a field "
-                    "containing the separator without quotes",
-                )
-            )
-        kept = set(self.keep)
-        unheaded = [i for i, (v, _) in enumerate(cells) if i not in kept and (v or "").strip()]
-        if not self.excel and len(cells) > self.width and any(i >= self.width for i in unheaded):
-            layout.problems.append(
-                Problem(
-                    number,
-                    None,
-                    None,
-                    f"the line has {len(cells)} fields where the header (line "
-                    f"{layout.header_row}) has {self.width}",
-                )
-            )
-        elif unheaded:
+    def check_shape(self, number: int, values: list[str | None]) -> None:
+        """Short and long lines of a text file; values under no header in either."""
+        n, problems, header = len(values), self.layout.problems, self.layout.header_row
+        if not self.excel and n < self.needed:
+            problems.append(Problem(number, None, None,
+                f"the line has {n} fields where the header (line {header}) has {self.width}: "
+                "a line cut short, or a line break inside a field without quotes"))  # fmt: skip
+            return
+        if not self.excel and n > self.width:
+            if _filled(values[self.width :]) or n > self.width + 1:
+                problems.append(Problem(number, None, None,
+                    f"the line has {n} fields where the header (line {header}) has "
+                    f"{self.width}: a value containing the separator without quotes (such as a "
+                    "decimal comma), or a value with no column"))  # fmt: skip
+                return
+            # One more, empty, field: a separator at the end of the line. Decided at the end
+            # (harmless when every line has it, a sign of shifted values when only some do).
+            self.extra_empty.append(number)
+        unheaded = [
+            i for i, v in enumerate(values[: self.width] if not self.excel else values)
+            if i not in self.position and v and not v.isspace()
+        ]  # fmt: skip
+        if unheaded:
             where = column_name(unheaded[0], self.excel)
             where = f"cell {where}{number}" if self.excel else where
-            layout.problems.append(
-                Problem(
-                    number,
-                    None,
-                    None,
-                    f"{where} holds a value but its column has no header (row {layout.header_row})",
-                )
-            )
-        values: list[str | None] = []
-        for k, i in enumerate(self.keep):
-            value, is_error = cells[i] if i < len(cells) else (None, False)
-            if value is not None and (
-                is_error or (not self.excel and value.strip() in EXCEL_ERRORS)
-            ):
-                layout.error_cells.append(
-                    Problem(number, layout.headers[k], value.strip()[:80], _RULE_ERROR)
-                )
-                value = None
-            values.append(value if value is None or value.strip() else None)
-        if values[self.id_index] is not None and len(self.id_shapes) < 10_000:
-            self.id_shapes[_shape(values[self.id_index] or "")] += 1
-        layout.patient_rows += 1
-        self.sink(number, values)
+            problems.append(Problem(number, None, None,
+                f"{where} holds a value but its column has no header (row {header})"))  # fmt: skip
 
-    def _is_footer(self, cells: list[Cell]) -> bool:
-        filled = [v.strip() for v, _ in cells if v is not None and v.strip()]
-        ident = (
-            cells[self.keep[self.id_index]][0] if self.keep[self.id_index] < len(cells) else None
-        )
-        total = sum(self.id_shapes.values())
-        id_like = bool(ident and ident.strip()) and (
-            total == 0 or self.id_shapes[_shape(ident or "")] >= max(1, 0.05 * total)
-        )
-        if id_like:
-            return False
+    def error_values(self, number: int, out: list[str | None], errors: tuple[int, ...]) -> None:
+        """Record a sheet's error cells in named columns and read them as empty."""
+        for i in errors:
+            k = self.position.get(i)
+            if k is None or out[k] is None:
+                continue
+            header = self.layout.headers[k]
+            self.error_counts[header] += 1
+            if self.error_counts[header] <= MAX_CELLS_PER_COLUMN:
+                value = (out[k] or "").strip()
+                self.layout.error_cells.append(Problem(number, header, _cut(value), RULE_ERROR))
+            out[k] = None
+
+    def ident_shape(self, values: list[str | None]) -> str | None:
+        ident = values[self.id_field] if self.id_field < len(values) else None
+        return _shape(ident) if ident and not ident.isspace() else None
+
+    def sparse_or_summary(self, values: list[str | None]) -> bool:
+        """A line that could be a footer: a summary word first, or very few cells filled."""
+        filled = [v.strip() for v in values if v and not v.isspace()]
         summary = bool(filled) and filled[0].casefold().rstrip(":") in _SUMMARY_WORDS
-        return summary or (len(self.keep) >= 4 and len(filled) <= max(2, len(self.keep) // 10))
+        few = len(self.keep) >= 4 and len(filled) <= max(2, len(self.keep) // 10)
+        return summary or few
+
+    def is_footer(self, values: list[str | None], patients: Counter[str], total: int) -> bool:
+        """A sparse or summary line is a footer unless its ID is shaped like the patients'."""
+        if not self.sparse_or_summary(values):
+            return False
+        shape = self.ident_shape(values)
+        return shape is None or patients[shape] < max(1, 0.05 * total)
 
     def finish(self) -> None:
-        footers: list[int] = []
-        while self.tail and len(self.tail) > 0 and self._is_footer(self.tail[-1][1]):
-            footers.append(self.tail.pop()[0])
-        tail_blanks = [b for b in self.blank_in_tail if not self.tail or b > self.tail[-1][0]]
-        self.blank_in_tail = [b for b in self.blank_in_tail if b not in tail_blanks]
-        for number, cells in list(self.tail):
-            self.emit(number, cells)
-        self.flush_blanks_before(10**18)
         layout = self.layout
-        trailing = sorted(footers)
-        for number in trailing:
-            layout.skipped.append(
-                Skipped(number, "not a patient row (a footer or total below the last patient)")
-            )
-        layout.skipped += [Skipped(b, "blank row") for b in tail_blanks]
+        # The IDs' shapes of lines that are patients beyond doubt: "Total" and "Mean" lines
+        # share a shape with each other, never with these.
+        patients = Counter(self.shapes)
+        for _, values, _ in self.tail:
+            shape = self.ident_shape(values)
+            if shape is not None and not self.sparse_or_summary(values):
+                patients[shape] += 1
+        total = sum(patients.values())
+        footers: list[int] = []
+        while self.tail and self.is_footer(self.tail[-1][1], patients, total):
+            footers.append(self.tail.pop()[0])
+        while self.tail:
+            self.emit(self.tail.popleft())
+        layout.skipped += [Skipped(b, "blank row") for b in self.blanks]
+        layout.skipped += [Skipped(number, FOOTER_REASON) for number in footers]
         layout.skipped.sort(key=lambda s: s.row)
-        if trailing:
+        if footers:
+            one = len(footers) == 1
             layout.notes.append(
-                f"{_rows(trailing)} below the last patient {'is' if len(trailing) == 1 else 'are'}"
-                " not patient rows (a footer or total) and were not counted"
+                f"{_rows(footers)} below the last patient "
+                + ("is not a patient row (a footer or total) and was not counted" if one
+                   else "are not patient rows (footers or totals) and were not counted")
+            )  # fmt: skip
+        self.finish_extra_fields()
+        for header, count in self.error_counts.items():
+            if count > MAX_CELLS_PER_COLUMN:
+                layout.error_cells.append(Problem(None, header, None,
+                    f"{count - MAX_CELLS_PER_COLUMN} more cells hold an Excel error value: "
+                    "correct the formulas or clear the cells"))  # fmt: skip
+
+    def finish_extra_fields(self) -> None:
+        """Lines with one empty field too many: a habit of the exporter, or shifted values."""
+        layout, lines = self.layout, self.extra_empty
+        if not lines:
+            return
+        if len(lines) == layout.patient_rows:
+            layout.notes.append(
+                "every line ends with a field separator the header does not have; the empty "
+                "last field was ignored"
             )
+            return
+        for number in lines:
+            layout.problems.append(Problem(number, None, None,
+                f"the line has {self.width + 1} fields where the header (line "
+                f"{layout.header_row}) has {self.width}, unlike the other lines: a value "
+                "containing the separator without quotes (such as a decimal comma) shifts the "
+                "values after it"))  # fmt: skip
+        layout.problems.sort(key=lambda p: p.row or 0)
 
 
 def _rows(numbers: list[int]) -> str:
@@ -296,7 +377,7 @@ def _rows(numbers: list[int]) -> str:
 
 
 def read_layout(
-    rows: Iterable[tuple[int, list[Cell]]],
+    rows: Iterable[Row],
     source: str,
     make_sink: Callable[[list[str]], Sink],
     *,
@@ -309,14 +390,15 @@ def read_layout(
 
     Parameters
     ----------
-    rows : iterable of (int, list of Cell)
-        Every row of the sheet or file with its own number, blank rows included.
+    rows : iterable of Row
+        Every row of the sheet or file with its own number, blank rows included: the row
+        number, the cells as text, and the positions of Excel error cells.
     source : str
         File (and sheet) name for messages.
     make_sink : callable
         Called once with the headers when the header row is found; returns the sink that
-        receives each patient row: its number and one value per header (None when empty
-        or an error value).
+        receives each patient row as one list: its number, then one value per header (None
+        or empty text when empty; error cells of a sheet as None).
     excel : bool
         True for sheets (column letters in messages, no field-count check).
     expected : iterable of str
@@ -334,40 +416,46 @@ def read_layout(
     ------
     InputError
         For a file without a header or with two columns of the same name.
+
+    Notes
+    -----
+    Footers are looked for among the last 50 filled lines only, and a line is set aside
+    only when every line after it is set aside too: a patient with many empty cells in
+    the middle of the table is still a patient.
     """
     wanted = {normalise(e) for e in expected if e}
-    iterator: Iterator[tuple[int, list[Cell]]] = iter(rows)
-    candidates: list[tuple[int, list[Cell]]] = []
+    iterator: Iterator[Row] = iter(rows)
+    candidates: list[Row] = []
     blanks: list[int] = []
-    for number, cells in iterator:
-        if not _filled(cells):
-            blanks.append(number)
+    for row in iterator:
+        if not _filled(row[1]):
+            blanks.append(row[0])
             continue
-        candidates.append((number, cells))
-        if header_row is not None and number >= header_row:
+        candidates.append(row)
+        if header_row is not None and row[0] >= header_row:
             break
         if header_row is None and len(candidates) >= _LOOKAHEAD:
             break
     if not candidates:
         raise InputError(f"{source}: the table has no rows")
     index = _header_index(candidates, wanted, header_row)
-    reader = _Reader(source, excel, id_column, lambda number, values: None)
-    head_number, head_cells = candidates[index]
-    reader.set_header(head_number, head_cells)
+    reader = _Reader(source, excel, id_column)
+    head_number, head_values, _ = candidates[index]
+    reader.set_header(head_number, head_values)
     reader.sink = make_sink(reader.layout.headers)
     layout = reader.layout
-    above = [n for n, _ in candidates[:index]]
-    layout.skipped += [Skipped(n, "above the header (a title or note)") for n in above]
+    above = [row[0] for row in candidates[:index]]
+    layout.skipped += [Skipped(n, "title or note above the header") for n in above]
     layout.skipped += [Skipped(n, "blank row") for n in blanks if n < head_number]
     if above:
         layout.notes.append(
             f"the header is on row {head_number}; {_rows(above)} above it "
             f"{'is a title or note' if len(above) == 1 else 'are titles or notes'}, not data"
         )
-    reader.blank_in_tail = [n for n in blanks if n > head_number]
-    for number, cells in candidates[index + 1 :]:
-        reader.add(number, cells)
-    for number, cells in iterator:
-        reader.add(number, cells)
+    reader.blanks = deque(n for n in blanks if n > head_number)
+    for row in candidates[index + 1 :]:
+        reader.add(row)
+    for row in iterator:
+        reader.add(row)
     reader.finish()
     return layout

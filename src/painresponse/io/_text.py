@@ -16,10 +16,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from painresponse.errors import InputError
 
-__all__ = ["TextFormat", "detect_format", "records"]
+__all__ = ["TextFormat", "detect_format", "looks_like_table", "records"]
 
 _DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_BYTES = 1 << 20
@@ -131,9 +132,12 @@ def _field_counts(lines: list[str], delimiter: str) -> list[int]:
         return []
 
 
-def _delimiter(lines: list[str]) -> str:
-    """The separator that splits the most lines into the same, largest number of fields."""
-    best, best_score = ",", (0, 0)
+def _delimiter(lines: list[str]) -> tuple[str, int]:
+    """The separator that splits the most lines into the same, largest number of fields.
+
+    Returns the separator and that number of fields (1 when no separator splits the lines).
+    """
+    best, best_score = ",", (0, 1)
     for delimiter in _DELIMITERS:
         counts = _field_counts(lines, delimiter)
         if not counts:
@@ -144,7 +148,7 @@ def _delimiter(lines: list[str]) -> str:
         score = (counts.count(modal), modal)
         if score > best_score:
             best, best_score = delimiter, score
-    return best
+    return best, best_score[1]
 
 
 def _decimal(lines: list[str], delimiter: str) -> str:
@@ -156,7 +160,34 @@ def _decimal(lines: list[str], delimiter: str) -> str:
             cell = cell.strip()
             comma += bool(_COMMA_DECIMAL.match(cell))
             point += bool(_POINT_DECIMAL.match(cell))
-    return "," if comma and not point else "."
+    # The majority decides: a stray "1.5" in a note must not turn a European file's
+    # hundreds of "24,5" into text, nor the reverse.
+    return "," if comma > point else "."
+
+
+def looks_like_table(head: bytes) -> bool:
+    """Whether the first bytes of a file read as a delimited text table.
+
+    Used for files with an Excel extension that are not workbooks: a table saved as text
+    (Excel's "Unicode Text", a TSV from an EMR) is read as text, anything else is not.
+    The encoding is only guessed here (Latin-1 as the last resort, since any bytes decode):
+    the text reader then checks it properly and names the line that does not decode.
+    """
+    encoding = next((name for bom, name in _BOMS if head.startswith(bom)), None)
+    encoding = encoding or _looks_utf16(head)
+    if encoding is None:
+        try:
+            head.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError as exc:
+            # A character cut at the end of the sample is still UTF-8.
+            encoding = "utf-8" if exc.start >= len(head) - 3 else "latin-1"
+    text = head.decode(encoding, errors="replace").lstrip("\ufeff")
+    control = sum(1 for ch in text if ch < " " and ch not in "\t\r\n")
+    if not text.strip() or control > 0.01 * len(text):
+        return False
+    lines = [line for line in text.splitlines()[:200] if line.strip()]
+    return _delimiter(lines)[1] >= 2
 
 
 def detect_format(
@@ -203,7 +234,7 @@ def detect_format(
             raise InputError(
                 f"--delimiter must be one character (e.g. ';' or tab), not {delimiter!r}"
             )
-    chosen = delimiter or _delimiter(lines)
+    chosen = delimiter or _delimiter(lines)[0]
     if decimal is not None and decimal not in (".", ","):
         raise InputError(f"--decimal must be '.' or ',', not {decimal!r}")
     mark = decimal or _decimal(lines, chosen)
@@ -212,11 +243,12 @@ def detect_format(
     return TextFormat(used, chosen, mark)
 
 
-def records(path: Path, fmt: TextFormat) -> Iterator[tuple[int, list[str]]]:
-    """Yield ``(line, fields)`` for every record, ``line`` the physical line it starts on.
+def records(path: Path, fmt: TextFormat) -> Iterator[tuple[int, list[str | None], tuple[()]]]:
+    """Yield ``(line, fields, ())`` for every record, ``line`` the physical line it starts on.
 
     Blank lines are yielded as empty lists, so that nothing is skipped unseen; a field
-    quoted across lines counts all its lines, as a text editor does.
+    quoted across lines counts all its lines, as a text editor does. The empty tuple
+    stands for "no Excel error cells" in the rows :func:`read_layout` takes.
 
     Raises
     ------
@@ -230,12 +262,13 @@ def records(path: Path, fmt: TextFormat) -> Iterator[tuple[int, list[str]]]:
     csv.field_size_limit(2**31 - 1)  # a pasted document in one cell is data, not a crash
     with handle:
         reader = csv.reader(handle, delimiter=fmt.delimiter)
+        lines: Iterator[list[Any]] = reader  # lists of str, typed to be read as cells
         start = 1
         try:
-            for fields in reader:
+            for fields in lines:
                 if start == 1 and fields and fields[0].startswith("\ufeff"):
                     fields[0] = fields[0][1:]
-                yield start, fields
+                yield start, fields, ()
                 start = reader.line_num + 1
         except UnicodeDecodeError as exc:
             raise InputError(

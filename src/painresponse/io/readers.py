@@ -7,7 +7,13 @@ of a workbook (title rows and blank rows counted), so a message sends the clinic
 right patient. Every line is accounted for: patient rows go on; titles above the header,
 blank rows and footers are listed in :attr:`RawTable.skipped`; malformed rows become
 problems. Parquet files, folders and globs are scanned lazily (polars), so files larger
-than memory stream; large CSV files are normalised to UTF-8 in one streaming pass first.
+than memory stream.
+
+Text files and sheets are read in one pass that sorts every line (the standard library's
+``csv`` module for text, which knows each record's physical line); the patient rows are
+written out as UTF-8 CSV with their row numbers, and polars parses that in bulk: in memory,
+or, for files above :data:`LARGE_CSV_BYTES`, from a scratch copy it scans lazily. Both
+paths report the same rows, problems, error cells and notes.
 """
 
 from __future__ import annotations
@@ -15,19 +21,32 @@ from __future__ import annotations
 import atexit
 import csv
 import glob as globbing
+import io
+import itertools
+import math
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import polars as pl
 
+from painresponse._engine import engine
 from painresponse.errors import InputError, Problem
-from painresponse.io._excel import excel_kind, open_workbook
-from painresponse.io._layout import Layout, Skipped, normalise, read_layout
-from painresponse.io._text import TextFormat, detect_format, records
+from painresponse.io._excel import excel_kind, is_workbook, open_workbook
+from painresponse.io._layout import (
+    EXCEL_ERRORS,
+    MAX_CELLS_PER_COLUMN,
+    RULE_ERROR,
+    Layout,
+    Row,
+    Skipped,
+    normalise,
+    read_layout,
+)
+from painresponse.io._text import detect_format, records
 
 __all__ = [
     "LARGE_CSV_BYTES",
@@ -45,6 +64,7 @@ STREAMING_ROWS = 100_000
 """Inputs with more rows than this run on polars' streaming engine."""
 ROW = "_row"
 """The column holding each patient's row number as the user counts it."""
+_COPIES = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -121,6 +141,8 @@ class RawTable:
         Excel error values (``#N/A`` …), by row and header; read as empty.
     notes : tuple of str
         What was detected, in words (format, sheet, header row, lines set aside).
+    sheet : str or None
+        The sheet read, for a workbook with several sheets.
     """
 
     frame: pl.LazyFrame
@@ -135,6 +157,7 @@ class RawTable:
     problems: tuple[Problem, ...] = ()
     error_cells: tuple[Problem, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    sheet: str | None = None
 
     @property
     def columns(self) -> list[str]:
@@ -142,43 +165,104 @@ class RawTable:
         return [c for c in self.frame.collect_schema().names() if c != ROW]
 
 
-class _Columns:
-    """Collects patient rows in memory, one list per column."""
+class _Normalised:
+    """Writes patient rows as UTF-8 CSV (row number first), in memory or to a scratch file.
 
-    def __init__(self, headers: list[str]) -> None:
-        self.rows: list[int] = []
-        self.values: list[list[str | None]] = [[] for _ in headers]
+    Polars then parses the text in bulk: far faster than building Python columns, and
+    the same code serves the in-memory and the streaming path. The CRLF line end makes
+    the writer quote every value holding a line break or carriage return.
+    """
 
-    def __call__(self, number: int, values: list[str | None]) -> None:
-        self.rows.append(number)
-        for column, value in zip(self.values, values, strict=True):
-            column.append(value)
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        # In memory the text is encoded as it is written: one copy of the rows, not two.
+        self.buffer = io.BytesIO()
+        self.handle: IO[str] = (
+            path.open("w", encoding="utf-8", newline="")
+            if path is not None
+            else io.TextIOWrapper(self.buffer, encoding="utf-8", newline="")
+        )
+        # None is written as an empty field.
+        self.write = csv.writer(self.handle, lineterminator="\r\n").writerow
 
-    def frame(self, headers: list[str]) -> pl.DataFrame:
-        data: dict[str, Any] = {ROW: pl.Series(ROW, self.rows, dtype=pl.Int64)}
-        for name, column in zip(headers, self.values, strict=True):
-            data[name] = pl.Series(name, column, dtype=pl.String)
-        return pl.DataFrame(data)
-
-
-class _CsvSink:
-    """Writes patient rows to a normalised UTF-8 CSV file (for the streaming path)."""
-
-    def __init__(self, path: Path, headers: list[str]) -> None:
-        self.handle = path.open("w", encoding="utf-8", newline="")
-        self.writer = csv.writer(self.handle)
-        self.writer.writerow([ROW, *headers])
-
-    def __call__(self, number: int, values: list[str | None]) -> None:
-        self.writer.writerow([number, *("" if v is None else v for v in values)])
-
-    def close(self) -> None:
+    def frame(self, headers: list[str]) -> pl.LazyFrame:
+        """The rows as String columns (null when empty) and the Int64 ``_row`` column."""
+        schema = {ROW: pl.Int64, **{h: pl.String for h in headers}}
+        if self.path is not None:
+            self.handle.close()
+            return pl.scan_csv(self.path, has_header=False, schema=schema, encoding="utf8")
+        self.handle.flush()
+        if not self.buffer.tell():
+            return pl.DataFrame(schema=schema).lazy()
+        self.buffer.seek(0)
+        frame = pl.read_csv(self.buffer, has_header=False, schema=schema)
         self.handle.close()
+        return frame.lazy()
 
 
-def _text_rows(path: Path, fmt: TextFormat) -> Iterator[tuple[int, list[tuple[str | None, bool]]]]:
-    for number, fields in records(path, fmt):
-        yield number, [(f, False) for f in fields]
+def _read_rows(
+    rows: Iterable[Row], source: str, options: ReadOptions, *, excel: bool, copy: Path | None
+) -> tuple[Layout, pl.LazyFrame]:
+    """Sort ``rows`` (see :func:`read_layout`) and parse the patient rows into a frame."""
+    sinks: list[_Normalised] = []
+
+    def make(headers: list[str]) -> Callable[[Iterable[Any]], Any]:
+        sinks.append(_Normalised(copy))
+        return sinks[0].write
+
+    try:
+        layout = read_layout(
+            rows, source, make, excel=excel, expected=options.expected(),
+            id_column=options.id_column, header_row=options.header_row,
+        )  # fmt: skip
+    finally:
+        for sink in sinks:
+            if not sink.handle.closed and sink.path is not None:
+                sink.handle.close()
+    return layout, sinks[0].frame(layout.headers)
+
+
+def _error_texts(
+    frame: pl.LazyFrame, headers: list[str], streaming: bool
+) -> tuple[pl.LazyFrame, list[Problem]]:
+    """Excel error values written into a text file ("#N/A"), and blank cells made null.
+
+    One pass over the columns finds which hold error texts or cells of spaces only; only
+    those columns are fetched (at most 200 rows each) and cleaned.
+    """
+    run_on = engine(streaming)
+    errors = list(EXCEL_ERRORS)
+
+    def stripped(h: str) -> pl.Expr:
+        return pl.col(h).str.strip_chars()
+
+    flags = frame.select(
+        *[stripped(h).is_in(errors).sum().alias(f"e{i}") for i, h in enumerate(headers)],
+        *[(stripped(h) == "").any().alias(f"w{i}") for i, h in enumerate(headers)],
+    ).collect(engine=run_on)
+    counts = {h: int(flags[f"e{i}"].item()) for i, h in enumerate(headers)}
+    spaces = {h for i, h in enumerate(headers) if flags[f"w{i}"].item()}
+    failing = [h for h in headers if counts[h]]
+    queries = [
+        frame.filter(stripped(h).is_in(errors)).select(ROW, stripped(h).alias("_value"))
+        .head(MAX_CELLS_PER_COLUMN)
+        for h in failing
+    ]  # fmt: skip
+    problems: list[Problem] = []
+    for h, found in zip(failing, pl.collect_all(queries, engine=run_on), strict=True):
+        problems += [Problem(int(r), h, v, RULE_ERROR) for r, v in found.iter_rows()]
+        if counts[h] > MAX_CELLS_PER_COLUMN:
+            more = counts[h] - MAX_CELLS_PER_COLUMN
+            problems.append(Problem(None, h, None, f"{more} more cells hold an Excel error "
+                                    "value: correct the formulas or clear the cells"))  # fmt: skip
+    cleaned = [
+        pl.when(stripped(h).is_in(errors) | (stripped(h) == "")).then(None).otherwise(pl.col(h))
+        .alias(h)
+        for h in headers
+        if counts[h] or h in spaces
+    ]  # fmt: skip
+    problems.sort(key=lambda p: (p.row is None, p.row or 0, headers.index(p.column or "")))
+    return (frame.with_columns(cleaned) if cleaned else frame), problems
 
 
 _SCRATCH: list[Path] = []
@@ -193,12 +277,13 @@ def _scratch_dir() -> Path:
 
 
 def _raw_table(
-    frame: pl.LazyFrame, source: str, layout: Layout, rows: int, notes: list[str], **kw: Any
+    frame: pl.LazyFrame, source: str, layout: Layout, notes: list[str], **kw: Any
 ) -> RawTable:
     return RawTable(
-        frame, source, layout.header_row + 1, rows=rows, header_row=layout.header_row,
-        skipped=tuple(layout.skipped), problems=tuple(layout.problems),
-        error_cells=tuple(layout.error_cells), notes=tuple(notes + layout.notes), **kw,
+        frame, source, layout.header_row + 1, rows=layout.patient_rows,
+        header_row=layout.header_row, skipped=tuple(layout.skipped),
+        problems=tuple(layout.problems), error_cells=tuple(layout.error_cells),
+        notes=tuple(notes + layout.notes), **kw,
     )  # fmt: skip
 
 
@@ -209,66 +294,66 @@ def _read_csv(path: Path, options: ReadOptions) -> RawTable:
     except OSError as exc:
         raise InputError(f"{path}: cannot read the file ({exc.strerror})") from None
     notes = [f"read as {fmt.describe()}"]
-    if size > LARGE_CSV_BYTES:
-        copy = _scratch_dir() / f"{len(list(_scratch_dir().iterdir()))}-{path.stem}.csv"
-        sinks: list[_CsvSink] = []
-
-        def make(headers: list[str]) -> _CsvSink:
-            sinks.append(_CsvSink(copy, headers))
-            return sinks[0]
-
-        try:
-            layout = read_layout(
-                _text_rows(path, fmt), path.name, make, excel=False,
-                expected=options.expected(), id_column=options.id_column,
-                header_row=options.header_row,
-            )  # fmt: skip
-        finally:
-            for sink in sinks:
-                sink.close()
-        schema = {ROW: pl.Int64, **{h: pl.String for h in layout.headers}}
-        frame = pl.scan_csv(copy, schema=schema, encoding="utf8")
-        return _raw_table(
-            frame, path.name, layout, layout.patient_rows, notes, encoding=fmt.encoding,
-            streaming=True, decimal=fmt.decimal,
-        )  # fmt: skip
-    collected: list[_Columns] = []
-
-    def make_columns(headers: list[str]) -> _Columns:
-        collected.append(_Columns(headers))
-        return collected[0]
-
-    layout = read_layout(
-        _text_rows(path, fmt), path.name, make_columns, excel=False,
-        expected=options.expected(), id_column=options.id_column, header_row=options.header_row,
-    )  # fmt: skip
-    table = collected[0].frame(layout.headers)
+    # Above LARGE_CSV_BYTES the patient rows go to a UTF-8 copy that polars scans lazily;
+    # below it they are parsed in memory. Both see the same rows, problems and notes.
+    streaming = size > LARGE_CSV_BYTES
+    copy = _scratch_dir() / f"{next(_COPIES)}-{path.stem}.csv" if streaming else None
+    layout, frame = _read_rows(records(path, fmt), path.name, options, excel=False, copy=copy)
+    frame, error_cells = _error_texts(frame, layout.headers, streaming)
+    layout.error_cells = error_cells
+    if not streaming:
+        frame = frame.collect().lazy()  # cleaned once, not at every query of validation
     return _raw_table(
-        table.lazy(), path.name, layout, table.height, notes, encoding=fmt.encoding,
-        decimal=fmt.decimal, streaming=table.height > STREAMING_ROWS,
+        frame, path.name, layout, notes, encoding=fmt.encoding, decimal=fmt.decimal,
+        streaming=streaming or layout.patient_rows > STREAMING_ROWS,
     )  # fmt: skip
 
 
-def _sheet_summary(book: Any, sheet: str, options: ReadOptions) -> tuple[int, list[str], int]:
-    """(columns the study needs that the sheet holds, its header, its filled rows)."""
-    rows = [(n, cells) for n, cells in book.rows(sheet) if any(v for v, _ in cells)]
-    if not rows:
-        return 0, [], 0
+def _header_cells(rows: list[Row], options: ReadOptions) -> tuple[int, list[str]]:
+    """(columns the study needs that a sheet holds, the header cells as found)."""
     best: tuple[int, list[str]] = (0, [])
-    for _, cells in rows[:30]:
-        headers = [v.strip() for v, _ in cells if v and v.strip()]
+    widest = max(sum(1 for v in values if v and v.strip()) for _, values, _ in rows)
+    for _, values, _ in rows:
+        headers = [v.strip() for v in values if v and v.strip()]
         found = options.matched(headers)
-        if found > best[0] or not best[1]:
+        # Without a match, the first row nearly as wide as the widest is the header.
+        if found > best[0] or (not best[1] and len(headers) >= 0.6 * widest):
             best = (found, headers)
-    return best[0], best[1], len(rows)
+    return best
+
+
+def _sheet_summary(
+    book: Any, sheet: str, options: ReadOptions, count: bool = False
+) -> tuple[int, list[str], int]:
+    """(columns the study needs that the sheet holds, its header, its filled rows).
+
+    The first 30 filled rows settle which sheet holds the study's columns; the whole
+    sheet is read (``count``) only to say how many rows each holds when none can be chosen.
+    """
+    head: list[Row] = []
+    filled = 0
+    for row in book.rows(sheet):
+        if any(v and v.strip() for v in row[1]):
+            filled += 1
+            if len(head) < 30:
+                head.append(row)
+            elif not count:
+                break
+    if not head:
+        return 0, [], 0
+    found, headers = _header_cells(head, options)
+    return found, headers, filled
 
 
 def _choose_sheet(book: Any, path: Path, options: ReadOptions) -> tuple[str, list[str]]:
     names: list[str] = book.sheets
     if options.sheet is not None:
-        wanted = options.sheet
+        wanted = options.sheet.strip()
         if wanted in names:
             return wanted, []
+        folded = [n for n in names if n.strip().casefold() == wanted.casefold()]
+        if len(folded) == 1:
+            return folded[0], []
         if wanted.isdigit() and 1 <= int(wanted) <= len(names):
             return names[int(wanted) - 1], []
         listed = ", ".join(f"{i} {n!r}" for i, n in enumerate(names, start=1))
@@ -277,26 +362,32 @@ def _choose_sheet(book: Any, path: Path, options: ReadOptions) -> tuple[str, lis
         return names[0], []
     summaries = {name: _sheet_summary(book, name, options) for name in names}
     needed = len(options.columns)
+    with_data = [n for n in names if summaries[n][2]]
     if needed:
         full = [n for n, (found, _, _) in summaries.items() if found == needed]
         if len(full) == 1:
             others = ", ".join(repr(n) for n in names if n != full[0])
             return full[0], [f"read sheet {full[0]!r}, the only one with the study's columns "
                              f"(also in the workbook: {others})"]  # fmt: skip
-    else:
-        widest = max(names, key=lambda n: (summaries[n][2] > 1, len(summaries[n][1])))
+    elif len(with_data) == 1:
+        others = ", ".join(repr(n) for n in names if n != with_data[0])
+        return with_data[0], [f"read sheet {with_data[0]!r}, the only one with data "
+                              f"(the others are empty: {others})"]  # fmt: skip
+    elif with_data:
+        # Without a study (drafting one) the largest table is the best guess, and said.
+        widest = max(with_data, key=lambda n: (summaries[n][2] > 1, len(summaries[n][1])))
         others = ", ".join(repr(n) for n in names if n != widest)
         return widest, [f"read sheet {widest!r}, the largest table (also: {others})"]
     lines = []
     for i, name in enumerate(names, start=1):
-        found, headers, filled = summaries[name]
-        shown = ", ".join(headers[:6]) + (", …" if len(headers) > 6 else "")
-        what = f"{filled} filled rows; columns: {shown}" if headers else "empty"
+        found, headers, filled = _sheet_summary(book, name, options, count=True)
+        shown = ", ".join(repr(h[:30]) for h in headers[:6]) + (", …" if len(headers) > 6 else "")
+        what = f"{filled} filled rows; columns {shown}" if headers else "empty"
         if needed:
             what += f" ({found} of the {needed} columns the study reads)"
         lines.append(f"  sheet {i} {name!r}: {what}")
-    reason = "several sheets hold" if needed and any(
-        s[0] == needed for s in summaries.values()) else "no sheet holds"  # fmt: skip
+    several = needed and sum(1 for s in summaries.values() if s[0] == needed) > 1
+    reason = "several sheets hold" if several else "no sheet holds"
     raise InputError(
         f"{path}: the workbook has {len(names)} sheets and {reason} every column the study "
         "reads; choose one with --sheet NAME (or its number), or `sheet` in the study's "
@@ -305,29 +396,18 @@ def _choose_sheet(book: Any, path: Path, options: ReadOptions) -> tuple[str, lis
 
 
 def _read_excel(path: Path, options: ReadOptions) -> RawTable:
-    kind = excel_kind(path)
-    if kind == "text":
+    if excel_kind(path) == "text":
         table = _read_csv(path, options)
         note = f"{path.name} is a text table saved with an Excel extension; read as text"
-        return RawTable(**{**table.__dict__, "notes": (note, *table.notes)})
+        return replace(table, notes=(note, *table.notes))
     book = open_workbook(path)
     try:
         sheet, notes = _choose_sheet(book, path, options)
         source = path.name if len(book.sheets) == 1 else f"{path.name} [sheet {sheet!r}]"
-        collected: list[_Columns] = []
-
-        def make_columns(headers: list[str]) -> _Columns:
-            collected.append(_Columns(headers))
-            return collected[0]
-
-        layout = read_layout(
-            book.rows(sheet), source, make_columns, excel=True, expected=options.expected(),
-            id_column=options.id_column, header_row=options.header_row,
-        )  # fmt: skip
+        layout, frame = _read_rows(book.rows(sheet), source, options, excel=True, copy=None)
     finally:
         book.close()
-    frame = collected[0].frame(layout.headers)
-    return _raw_table(frame.lazy(), source, layout, frame.height, notes)
+    return _raw_table(frame, source, layout, notes, sheet=sheet if len(book.sheets) > 1 else None)
 
 
 def _parquet_files(spec: str) -> list[Path]:
@@ -423,7 +503,11 @@ def read_table(
                 )
             if not path.exists():
                 raise InputError(f"{path}: file not found")
-            if suffix in (".csv", ".tsv", ".txt"):
+            if suffix in (".csv", ".tsv", ".txt") and is_workbook(path):
+                table = _read_excel(path, options)
+                note = f"{path.name} is an Excel workbook saved with a text extension; read as one"
+                table = replace(table, notes=(note, *table.notes))
+            elif suffix in (".csv", ".tsv", ".txt"):
                 table = _read_csv(path, options)
             elif suffix in (".parquet", ".pq"):
                 table = _read_parquet(spec)
@@ -439,25 +523,52 @@ def read_table(
     return table
 
 
+def _unique_names(names: Sequence[Any]) -> list[str]:
+    """Column names as text; two columns of one name are an error naming both."""
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names, start=1):
+        text = str(name)
+        if text in seen:
+            raise InputError(
+                f"DataFrame: columns {seen[text]} and {i} are both named {text[:80]!r}; rename "
+                "one so that each column has its own name"
+            )
+        seen[text] = i
+    return list(seen)
+
+
+def _cell_text(value: Any) -> str | None:
+    """A value of a mixed-type (object) column as text; pandas' missing markers as None."""
+    import pandas as pd
+
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer():
+            return str(int(value))
+    return str(value)
+
+
 def _pandas_to_polars(data: Any) -> pl.DataFrame:
-    """A pandas table to polars; mixed-type (object) columns become text, value by value."""
-    import math
+    """A pandas table to polars; mixed-type (object) columns become text, value by value.
 
+    A column pandas holds as objects (an ID column with numbers and text, say) is turned
+    into text here rather than by polars, whose error would quote the offending value,
+    which may be a patient's ID.
+    """
+    names = _unique_names(list(data.columns))
     columns = {}
-    for name in data.columns:
-        series = data[name]
-        if series.dtype == object:
-
-            def as_text(v: Any) -> str | None:
-                if v is None or (isinstance(v, float) and math.isnan(v)):
-                    return None
-                if isinstance(v, float) and v.is_integer():
-                    return str(int(v))
-                return str(v)
-
-            columns[str(name)] = pl.Series(str(name), [as_text(v) for v in series], pl.String)
-        else:
-            columns[str(name)] = pl.from_pandas(series.rename(str(name)))
+    for i, name in enumerate(names):
+        series = data.iloc[:, i]
+        if series.dtype != object:
+            try:
+                columns[name] = pl.from_pandas(series.rename(name))
+                continue
+            except Exception:  # an exotic dtype: read its values as text instead
+                pass
+        columns[name] = pl.Series(name, [_cell_text(v) for v in series], pl.String)
     return pl.DataFrame(columns)
 
 
@@ -471,9 +582,12 @@ def _to_polars(data: Any) -> pl.DataFrame:
         if module == "pandas":
             return _pandas_to_polars(data)
         if module == "pyarrow":
+            _unique_names(list(getattr(data, "column_names", [])))
             return pl.DataFrame(pl.from_arrow(data))
         if module in ("duckdb", "_duckdb"):
             return data.pl()  # type: ignore[no-any-return]
+    except InputError:
+        raise
     except Exception as exc:  # the message of a failed conversion may quote a cell: not shown
         raise InputError(
             f"DataFrame: cannot convert the {module} table ({type(exc).__name__}); give "

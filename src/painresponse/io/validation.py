@@ -83,7 +83,7 @@ def _without_na(text: pl.Expr, na: Sequence[str]) -> pl.Expr:
 
 def _numeric(
     column: str, dtype: pl.DataType, label: str, lo: float | None, hi: float | None,
-    integer: bool, na: Sequence[str] = (), decimal: str = ".",
+    integer: bool, na: Sequence[str] = (), decimal: str = ".", percent: bool = False,
 ) -> tuple[pl.Expr, list[_Rule]]:  # fmt: skip
     rule = f"{label} must be {'an integer' if integer else 'a number'}{_range_text(lo, hi)}"
     if decimal == ",":
@@ -96,6 +96,8 @@ def _numeric(
     else:
         text = _without_na(_as_text(column, dtype), list(na))
         written = text.str.replace(",", ".", literal=True) if decimal == "," else text
+        if percent:  # a percent-formatted Excel cell reads as shown: "45%"
+            written = written.str.strip_suffix("%").str.strip_chars()
         number = written.cast(pl.Float64, strict=False)
         present = text.is_not_null() & (text != "")
         not_number = present & (number.is_null() | number.is_nan() | number.is_infinite())
@@ -190,7 +192,8 @@ def _column_checks(
     relief = study.responder.relief_column
     if relief and relief not in done:
         done.add(relief)
-        add(*_numeric(relief, schema[relief], "percent relief", 0, 100, False, file_na, decimal))
+        add(*_numeric(relief, schema[relief], "percent relief", 0, 100, False, file_na, decimal,
+                      percent=True))  # fmt: skip
     for rule in study.eligibility:
         if rule.column not in done and (rule.min is not None or rule.max is not None):
             done.add(rule.column)

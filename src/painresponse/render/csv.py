@@ -5,8 +5,8 @@ column with an n, ``n (<label>)`` holds the number of patients behind that row's
 (numeric rows: patients with the value recorded; a categorical variable's header row:
 patients with a level recorded; Table 4: pairs; Table 5: patients with both time points).
 Tables whose p-values are per group (Table 4) have ``p_value (<group>)`` and
-``test (<group>)`` after each group column. ``p_value`` is the unrounded float (empty where none); summary cells
-are text as in the paper ("65.8 ± 11.3", "17 (41.5%)", "5.0 (4.0–6.0)").
+``test (<group>)`` after each group column. ``p_value`` is the unrounded float (empty
+where none); summary cells are text as in the paper ("65.8 ± 11.3", "17 (41.5%)", "5.0 (4.0–6.0)").
 """
 
 from __future__ import annotations

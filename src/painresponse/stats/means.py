@@ -7,6 +7,7 @@ the Welch test its "Satterthwaite" row.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -344,8 +345,10 @@ def ttest_rel(
             conf_level,
         )
     se = float(np.std(d, ddof=1) / math.sqrt(n))
+    estimate = float(d.mean())
     if se == 0:
-        return _nan_result(
+        # t is undefined, but the mean difference is not (0 when nothing changed)
+        undefined = _nan_result(
             "ttest_rel",
             method,
             "All paired differences are equal; t is undefined.",
@@ -354,7 +357,9 @@ def ttest_rel(
             (missing,),
             conf_level,
         )
-    estimate = float(d.mean())
+        return dataclasses.replace(
+            undefined, estimate=estimate, estimate_name="mean of the differences (x - y)"
+        )
     statistic, pvalue, low, high = _t_inference(estimate, se, n - 1, alternative, conf_level)
     return TestResult(
         test="ttest_rel",

@@ -61,7 +61,7 @@ def _numeric_row(counts: pl.DataFrame, var: Variable, study: Study, effects: boo
     for g in groups:
         cells[f"group:{g}"] = summarise(dists[g], style, var.digits)
     if effects:
-        cells[EFFECT] = between_effect(first, second, var.kind, study, var.test, var.digits)
+        cells[EFFECT] = between_effect(first, second, style, study, var.test, var.digits)
     cells["p"] = between_groups_numeric(first, second, var.kind, study, var.test)
     recorded = {"overall": first.n + second.n} | {f"group:{g}": dists[g].n for g in groups}
     lacking = {"overall": first.n_missing + second.n_missing}

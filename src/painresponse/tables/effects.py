@@ -4,9 +4,10 @@ With the extended analyses on (issue #7, item 2) every between-group row gains a
 "Difference (95% CI)" cell (first group − second group) and every Table 4 row a paired
 change (later − earlier) per group:
 
-- continuous variables the test rule treats as normal: difference in means with the t
-  interval that goes with the row's t-test (Student's or Welch's, as the study file says);
-- other continuous, count and outcome rows: the Hodges–Lehmann shift with the interval of
+- rows shown as mean ± SD: difference in means with the t interval (Student's, or
+  Welch's as the study file or the row's test says), so the estimate matches the summary
+  beside it;
+- rows shown as median (IQR): the Hodges–Lehmann shift with the interval of
   R ``wilcox.test(x, y, conf.int = TRUE)``; within groups the Hodges–Lehmann pseudo-median
   of the paired differences (R ``wilcox.test(later, earlier, paired = TRUE, conf.int = TRUE)``);
 - categorical variables with two levels: the risk difference of each level in percentage
@@ -63,6 +64,7 @@ EFFECT = "effect"
 CONF_LEVEL = 0.95
 
 _MEAN = "difference in means"
+_MEAN_WELCH = "difference in means (Welch)"
 _SHIFT = "Hodges–Lehmann shift"
 _PSEUDO = "Hodges–Lehmann change"
 _RISK = "risk difference"
@@ -292,39 +294,35 @@ def _cell(result: TestResult, digits: int, what: str, scale: float = 1.0) -> Est
 def between_effect(
     first: Distribution,
     second: Distribution,
-    kind: str,
+    display: str,
     study: Study,
     override: str | None,
     digits: int,
 ) -> EstimateCI | Empty:
-    """The effect cell of a numeric row: the estimate that goes with the row's test.
+    """The effect cell of a numeric row: the estimate that goes with the row's summary.
 
-    A t-test row gets the difference in means (same pooled or Welch interval); every
-    other row the Hodges–Lehmann shift. Not estimable → an empty cell.
+    A row shown as mean ± SD gets the difference in means with its t interval (Student's,
+    or Welch's when the row's test or the study says so); a row shown as median (IQR) the
+    Hodges–Lehmann shift. Not estimable → an empty cell.
     """
     from painresponse.stats.choice import choose_test
     from painresponse.stats.means import ttest_ind_from_stats
 
     try:
-        choice = choose_test(kind, override=override, equal_var=study.analysis.equal_var)
-        if choice.test in ("ttest_ind", "ttest_welch"):
-            if first.n < 2 or second.n < 2:
-                return Empty()
-            equal_var = choice.test == "ttest_ind" and bool(
-                choice.options.get("equal_var", study.analysis.equal_var)
-            )
-            res = ttest_ind_from_stats(
-                first.mean(),
-                first.sd(),
-                first.n,
-                second.mean(),
-                second.sd(),
-                second.n,
-                equal_var=equal_var,
-                conf_level=CONF_LEVEL,
-            )
-            return _cell(res, digits, _MEAN)
-        return _cell(shift_from_counts(first, second), digits, _SHIFT)
+        if display != "mean_sd":
+            return _cell(shift_from_counts(first, second), digits, _SHIFT)
+        if first.n < 2 or second.n < 2:
+            return Empty()
+        choice = choose_test("continuous_normal", override=override,
+                             equal_var=study.analysis.equal_var)  # fmt: skip
+        welch = choice.test == "ttest_welch" or not choice.options.get(
+            "equal_var", study.analysis.equal_var
+        )
+        res = ttest_ind_from_stats(
+            first.mean(), first.sd(), first.n, second.mean(), second.sd(), second.n,
+            equal_var=not welch, conf_level=CONF_LEVEL,
+        )  # fmt: skip
+        return _cell(res, digits, _MEAN_WELCH if welch else _MEAN)
     except StatisticsError:
         return Empty()
 
@@ -367,10 +365,11 @@ def level_effects(table: np.ndarray, digits: int) -> list[EstimateCI | Empty]:
 # ---- footnote -------------------------------------------------------------------------------
 
 _EXPLAINED = {
-    _MEAN: "difference in means with the t interval of the row's t-test",
+    _MEAN: "for rows shown as mean ± SD, the difference in means with Student's t interval",
+    _MEAN_WELCH: "for rows shown as mean ± SD, the difference in means with Welch's t interval",
     _SHIFT: (
-        "Hodges–Lehmann shift (median of all between-group differences) with the interval "
-        "of R wilcox.test(conf.int = TRUE)"
+        "for rows shown as median (IQR), the Hodges–Lehmann shift (median of all "
+        "between-group differences) with the interval of R wilcox.test(conf.int = TRUE)"
     ),
     _RISK: (
         "for two-level categorical variables, the risk difference of each level in "
@@ -392,7 +391,7 @@ def effect_footnote(
     if not keys:
         return None
     seen: list[str] = []
-    asymptotic = False
+    asymptotic = degenerate = False
     for row in rows:
         for key in keys:
             cell = row.cells.get(key)
@@ -400,6 +399,7 @@ def effect_footnote(
                 if cell.what not in seen:
                     seen.append(cell.what)
                 asymptotic |= "asymptotic" in cell.method
+                degenerate |= cell.ci_low == cell.ci_high
     if not seen:
         return None
     if EFFECT in keys:
@@ -412,5 +412,11 @@ def effect_footnote(
         text += (
             " With ties, the interval inverts the rank test's normal approximation with "
             "continuity correction (Bauer 1972), as R does."
+        )
+    if degenerate:
+        text += (
+            " An interval of zero width (the estimate repeated) means that the pairwise "
+            "differences around the estimate are all equal, as happens with tied integer "
+            "scores; it is not a rounding error."
         )
     return Footnote("", text)

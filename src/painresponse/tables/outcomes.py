@@ -75,9 +75,7 @@ def between_time_rows(aggregates: Aggregates, study: Study, effects: bool = Fals
                 cells[f"group:{g}"] = summarise(dists[g], style, outcome.digits)
             cells = _n_shown(cells, aggregates, study)
             if effects:
-                cells[EFFECT] = between_effect(
-                    first, second, outcome.kind, study, None, outcome.digits
-                )
+                cells[EFFECT] = between_effect(first, second, style, study, None, outcome.digits)
             cells["p"] = between_groups_numeric(first, second, outcome.kind, study, None)
             rows.append(
                 Row(outcome.key, outcome.label, study.time(t).label, "level", cells, recorded)
@@ -154,7 +152,7 @@ def change_rows(aggregates: Aggregates, study: Study, effects: bool = False) -> 
             recorded |= {f"group:{g}": changes[g].n for g in groups}
             if effects:
                 cells[EFFECT] = between_effect(
-                    first, second, outcome.kind, study, None, outcome.digits
+                    first, second, "median_iqr", study, None, outcome.digits
                 )
             cells["p"] = between_groups_numeric(first, second, outcome.kind, study, None)
             label = _label(study, later, earlier, "–")

@@ -9,7 +9,7 @@ Examples
 >>> from painresponse.tables.frequencies import Distribution
 >>> d = Distribution.from_values(np.array([1.0, 2.0, 3.0, 4.0]))
 >>> summarise(d, "median_iqr")
-MedianIQR(median=2.5, q1=1.5, q3=3.5, n=4, n_missing=0, digits=1, style='dash')
+MedianIQR(median=2.5, q1=1.5, q3=3.5, n=4, n_missing=0, digits=1, style='dash', show_n=False)
 >>> summarise(d, "mean_sd").mean
 2.5
 """
