@@ -77,7 +77,7 @@ def cell_parts(cell: Cell, options: FormatOptions) -> PValueText:
     :func:`~painresponse.render.format.format_cell` does with ``show_markers``.
     """
     text = format_cell(cell, _without_markers(options))
-    if isinstance(cell, PValue) and cell.marker and text != "—":
+    if isinstance(cell, PValue) and cell.marker:
         return PValueText(text, cell.marker)
     return PValueText(text)
 

@@ -62,6 +62,8 @@ class FormatOptions:
 
 
 PLAIN = FormatOptions()
+NOT_ESTIMABLE = "not estimable"
+"""A summary of no patient (the table's footnote says why)."""
 TYPESET = FormatOptions(minus="−")
 
 
@@ -102,12 +104,12 @@ def format_cell(cell: Cell, options: FormatOptions = PLAIN) -> str:
         return f"{cell.count} ({pct}%)"
     if isinstance(cell, MeanSD):
         if cell.n == 0:
-            return "—"
+            return NOT_ESTIMABLE
         mean = format_number(cell.mean, cell.digits, options)
         return f"{mean} ± {format_number(cell.sd, cell.digits, options)}" + _n_of(cell)
     if isinstance(cell, MedianIQR):
         if cell.n == 0:
-            return "—"
+            return NOT_ESTIMABLE
         med = format_number(cell.median, cell.digits, options)
         q1 = format_number(cell.q1, cell.digits, options)
         q3 = format_number(cell.q3, cell.digits, options)
@@ -119,7 +121,7 @@ def format_cell(cell: Cell, options: FormatOptions = PLAIN) -> str:
         return f"{later} vs. {earlier}" + (f"; n = {cell.pairs:,}" if cell.show_n else "")
     if isinstance(cell, PValue):
         text = format_pvalue(cell.value, options)
-        if options.show_markers and cell.marker and text != "—":
+        if options.show_markers and cell.marker:
             text = f"{text} {cell.marker}"
         return text
     if isinstance(cell, Text):

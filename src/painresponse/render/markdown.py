@@ -32,7 +32,7 @@ def table_to_markdown(table: Table, options: FormatOptions = PLAIN) -> str:
         for col in table.columns:
             cell = row.cell(col.key)
             text = _escape(format_cell(cell, options))
-            if isinstance(cell, PValue) and cell.marker and text != "—":
+            if isinstance(cell, PValue) and cell.marker:
                 text += f"<sup>{cell.marker}</sup>"
             cells.append(text)
         lines.append("| " + " | ".join(cells) + " |")

@@ -36,7 +36,7 @@ def table_to_rich(table: Table) -> RichTable:
         for col in table.columns:
             cell = row.cell(col.key)
             text = format_cell(cell, TYPESET)
-            if isinstance(cell, PValue) and cell.marker and text != "—":
+            if isinstance(cell, PValue) and cell.marker:
                 text += f" {cell.marker})"
             cells.append(text)
         out.add_row(*cells)

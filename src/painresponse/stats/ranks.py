@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from painresponse.errors import StatisticsError
-from painresponse.stats import _exact_ranks
+from painresponse.stats import _exact_ranks, _rank_presets
 from painresponse.stats._distributions import chi2_sf, norm_cdf, norm_sf
 from painresponse.stats._result import TestResult
 
@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 _ALTERNATIVES = ("two-sided", "less", "greater")
-_METHODS = ("auto", "exact", "asymptotic")
+_METHODS = ("auto", "exact", "asymptotic", "sas", "r")
 
 RANK_SUM_RULE = (
     "exact by the dynamic programme over the 2 x c table of distinct values when it needs at most "
@@ -296,6 +296,11 @@ def rank_sum_from_counts(
     tie_sum = float((totals.astype(float) ** 3 - totals).sum())
     variance = m * n / 12.0 * ((n_total + 1) - tie_sum / (n_total * (n_total - 1)))
     ties = bool((totals > 1).any())
+    if method == "sas":
+        return _rank_sum_sas(statistic, m, n, variance, ties, correction, alternative)
+    requested, r_exact = method, _rank_presets.r_uses_exact_rank_sum(m, n, ties)
+    if method == "r":
+        method = "exact" if r_exact else "asymptotic"
     # Beyond the Fourier method's range no exact algorithm is cheap: skip the cost count
     # (itself linear in n) unless an exact answer was asked for.
     if method == "auto" and n_total > _exact_ranks.FOURIER_MAX_N:
@@ -328,9 +333,9 @@ def rank_sum_from_counts(
         "expectation": expectation,
         "variance": variance,
         "ties": ties,
-        "method_rule": RANK_SUM_RULE,
+        "method_rule": _rank_presets.R_RANK_SUM_RULE if requested == "r" else RANK_SUM_RULE,
         "cost": cost,
-        "method_requested": method,
+        "method_requested": requested,
     }
     note = None
     if fourier is not None:
@@ -375,6 +380,8 @@ def rank_sum_from_counts(
             z = (deviation - shift) / math.sqrt(variance)
             pvalue = _normal_pvalue(z, alternative)
         details["z"] = z
+    if requested == "r":
+        method_text = _rank_presets.r_rank_sum_text(r_exact, m, n, correction)
     return TestResult(
         test="rank_sum",
         method=method_text,
@@ -385,6 +392,51 @@ def rank_sum_from_counts(
         n_missing=(0, 0),
         statistic_name="W (rank sum of first group)",
         note=note,
+        details=details,
+    )
+
+
+def _rank_sum_sas(
+    rank_sum_x: float,
+    m: int,
+    n: int,
+    variance: float,
+    ties: bool,
+    correction: bool,
+    alternative: str,
+) -> TestResult:
+    """``method="sas"`` of :func:`rank_sum_from_counts` (PROC NPAR1WAY WILCOXON)."""
+    sas = _rank_presets.sas_rank_sum(rank_sum_x, m, n, variance, correction, alternative)
+    details: dict[str, Any] = {
+        "U": rank_sum_x - m * (m + 1) / 2.0,
+        "rank_sum_x": rank_sum_x,
+        "S_group": sas["S_group"],
+        "expectation": sas["expectation"],
+        "variance": variance,
+        "z": sas["z"],
+        "pvalue_t_approximation": sas["pvalue_t"],
+        "ties": ties,
+        "method_rule": _rank_presets.SAS_RANK_SUM_RULE,
+        "method_requested": "sas",
+    }
+    method_text = "Wilcoxon rank-sum test, normal approximation " + (
+        "with continuity correction (SAS NPAR1WAY default)"
+        if correction
+        else "without continuity correction (SAS NPAR1WAY CORRECT=NO)"
+    )
+    pvalue = float(sas["pvalue"])
+    return TestResult(
+        test="rank_sum",
+        method=method_text,
+        statistic=float(sas["S"]),
+        pvalue=pvalue,
+        alternative=alternative,
+        n=(m, n),
+        n_missing=(0, 0),
+        statistic_name="S (SAS: rank sum of the smaller group, the first if equal)",
+        note="All observations are tied: the rank-sum variance is zero."
+        if math.isnan(pvalue)
+        else None,
         details=details,
     )
 

@@ -134,7 +134,7 @@ def _table(
     elif key == "table5":
         footnotes.append(pairs_footnote("change"))
     shown = missing_footnote(rows, study.analysis.missing)
-    if shown is not None and key != "table4":
+    if shown is not None and key not in ("table4", "table5"):  # their pairs note says it
         footnotes.append(shown)
     effect_note = effect_footnote(rows, columns, study)
     if effect_note is not None:

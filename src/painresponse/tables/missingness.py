@@ -51,8 +51,10 @@ def with_n_shown(cell: Cell, column_n: int | None, policy: str) -> Cell:
 def missing_footnote(rows: list[Row], policy: str) -> Footnote | None:
     """The rule behind the table's "Missing" lines and n's, when any is shown."""
     has_missing = any(r.level == MISSING for r in rows)
-    has_n = any(getattr(c, "show_n", False) for r in rows for c in r.cells.values())
-    if not (has_missing or has_n):
+    summaries = [c for r in rows for c in r.cells.values() if isinstance(c, MeanSD | MedianIQR)]
+    has_n = any(c.show_n and c.n > 0 for c in summaries)
+    empty = any(c.n == 0 for c in summaries)
+    if not (has_missing or has_n or empty):
         return None
     parts = ["Summaries use the patients with the value recorded"]
     if has_missing:
@@ -63,6 +65,8 @@ def missing_footnote(rows: list[Row], policy: str) -> Footnote | None:
             if policy == "ifany"
             else "n is the number of patients behind each summary"
         )
+    if empty:
+        parts.append("“not estimable”: no patient of the column has the value recorded")
     return Footnote("", "; ".join(parts) + ".")
 
 
@@ -72,11 +76,11 @@ def pairs_footnote(kind: str) -> Footnote:
         text = (
             "Each comparison uses the patients of the group with both time points recorded "
             "(pairs), and both summaries are of those patients; n (pairs) is given where it "
-            "is below the group's n."
+            "is below the group's n (“not estimable” where it is 0)."
         )
     else:
         text = (
             "Each change score uses the patients with both time points recorded; n is "
-            "given where it is below the column's n."
+            "given where it is below the column's n (“not estimable” where it is 0)."
         )
     return Footnote("", text)
