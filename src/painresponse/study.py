@@ -29,6 +29,7 @@ __all__ = [
     "AnalysisOptions",
     "Completeness",
     "EligibilityRule",
+    "InferenceOptions",
     "InputOptions",
     "Outcome",
     "ResponderRule",
@@ -257,6 +258,7 @@ class AnalysisOptions(_Model):
     zero_method: Literal["wilcox", "pratt"] = "wilcox"
     exact: Literal["auto", "exact", "asymptotic"] = "auto"
     adjust: Literal["none", "holm", "bonferroni", "bh"] = "none"
+    adjust_tables: list[int] = Field(default_factory=lambda: [4, 5])
     comparisons: list[tuple[str, str]] = Field(default_factory=list)
     outcome_display_between: Literal["mean_sd", "median_iqr"] = "mean_sd"
     equal_var: bool = True
@@ -278,6 +280,23 @@ class InputOptions(_Model):
     na_values: list[str] = Field(default_factory=list)
 
 
+class InferenceOptions(_Model):
+    """How p-values are computed and written (``[tests]``).
+
+    ``preset``: ``"exact"`` (exact conditional rank tests, the default), ``"sas"`` (SAS 9.4
+    defaults) or ``"r"`` (R's defaults); ``ordinal_test``: ``"default"`` (chi-square or
+    Fisher by Cochran's rule, as the paper) or ``"trend"`` (the linear-by-linear association
+    test for every ordinal variable); ``circular``: ``"flag"`` or ``"omit"`` the tests that
+    compare groups on the values that define them; ``p_style``: ``"default"`` (3 decimals,
+    never rounded across 0.05), ``"nejm"``, ``"jama"``, ``"apa"`` or ``"lancet"``.
+    """
+
+    preset: Literal["exact", "sas", "r"] = "exact"
+    ordinal_test: Literal["default", "trend"] = "default"
+    circular: Literal["flag", "omit"] = "flag"
+    p_style: Literal["default", "nejm", "jama", "apa", "lancet"] = "default"
+
+
 class Study(_Model):
     """A whole study definition (see ``docs/study-file.md``)."""
 
@@ -296,6 +315,7 @@ class Study(_Model):
     table_notes: dict[str, str] = Field(default_factory=dict)
     rename: dict[str, str] = Field(default_factory=dict)
     input: InputOptions = InputOptions()
+    tests: InferenceOptions = InferenceOptions()
 
     @model_validator(mode="after")
     def _makes_sense(self) -> Study:
@@ -367,8 +387,8 @@ def _did_you_mean(key: str) -> str:
     """`` (did you mean 'level_labels'?)`` from the keys of every section, or a pointer."""
     import difflib
 
-    models = (Study, Variable, Outcome, TimePoint, ResponderRule, EligibilityRule,
-              Completeness, AnalysisOptions, InputOptions, ExtendedOptions)  # fmt: skip
+    models = (Study, Variable, Outcome, TimePoint, ResponderRule, EligibilityRule, Completeness,
+              AnalysisOptions, InputOptions, InferenceOptions, ExtendedOptions)  # fmt: skip
     known = sorted({name for model in models for name in model.model_fields})
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
     if close:

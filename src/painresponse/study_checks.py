@@ -153,6 +153,10 @@ def study_problems(study: Study) -> list[tuple[Path, str]]:
         elif later == earlier:
             out.append((("analysis", "comparisons"), f"({later!r}, {earlier!r}) compares a "
                         "time point with itself"))  # fmt: skip
+    bad = sorted({t for t in study.analysis.adjust_tables if t not in range(1, 6)})
+    if bad:
+        out.append((("analysis", "adjust_tables"),
+                    f"there is no table {bad[0]}: adjust_tables lists tables 1 to 5"))  # fmt: skip
     if study.analysis.paired_test not in tests:
         out.append((("analysis", "paired_test"), f"unknown test {study.analysis.paired_test!r}"))
     keys = [v.key for v in study.variables]

@@ -138,6 +138,7 @@ def result_records(tables: dict[str, Table]) -> list[dict[str, Any]]:
                     "pvalue": test.pvalue,
                     "adjusted_pvalue": cell.adjusted,
                     "adjustment": cell.adjustment or "",
+                    "defines_groups": cell.defines_groups,
                     "alternative": test.alternative,
                     "n": test.n,
                     "n_missing": test.n_missing,

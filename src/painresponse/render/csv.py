@@ -19,7 +19,7 @@ import polars as pl
 from painresponse.flow import Flow
 from painresponse.render._layout import result_records
 from painresponse.render.format import PLAIN, FormatOptions, column_header, format_cell
-from painresponse.tables.model import Column, PValue, Table
+from painresponse.tables.model import AdjustedP, Column, PValue, Table
 
 __all__ = ["flow_to_frame", "results_frame", "table_to_frame", "write_flow_csv", "write_table_csv"]
 
@@ -49,7 +49,11 @@ def table_to_frame(table: Table, options: FormatOptions = PLAIN) -> pl.DataFrame
         rec: dict[str, Any] = {"variable": row.label, "level": row.level or ""}
         for col in table.columns:
             cell = row.cell(col.key)
-            if col.kind == "pvalue":
+            if col.kind == "adjusted":
+                rec[_adjusted_header(table, col)] = (
+                    cell.value if isinstance(cell, AdjustedP) else None
+                )
+            elif col.kind == "pvalue":
                 p_name, t_name = _p_headers(table, col)
                 if isinstance(cell, PValue):
                     rec[p_name] = None if cell.is_missing else float(cell.value)
@@ -64,7 +68,9 @@ def table_to_frame(table: Table, options: FormatOptions = PLAIN) -> pl.DataFrame
         records.append(rec)
     names: list[str] = ["variable", "level"]
     for col in table.columns:
-        if col.kind == "pvalue":
+        if col.kind == "adjusted":
+            names.append(_adjusted_header(table, col))
+        elif col.kind == "pvalue":
             names += list(_p_headers(table, col))
         else:
             names += [column_header(col)]
@@ -72,7 +78,7 @@ def table_to_frame(table: Table, options: FormatOptions = PLAIN) -> pl.DataFrame
     schema = {
         n: (
             pl.Float64
-            if n.startswith("p_value")
+            if n.startswith(("p_value", "p_adjusted"))
             else pl.Int64
             if n.startswith("n (")
             else pl.String
@@ -80,6 +86,13 @@ def table_to_frame(table: Table, options: FormatOptions = PLAIN) -> pl.DataFrame
         for n in names
     }
     return pl.DataFrame(records, schema=schema)
+
+
+def _adjusted_header(table: Table, column: Column) -> str:
+    """``p_adjusted`` (or ``p_adjusted (<group>)`` in Table 4): the adjusted p, unrounded."""
+    base = column.key.removesuffix("_adjusted")
+    raw = next(c for c in table.columns if c.key == base)
+    return _p_headers(table, raw)[0].replace("p_value", "p_adjusted")
 
 
 def _n_header(column: Column) -> str:
@@ -111,6 +124,7 @@ def results_frame(tables: dict[str, Table]) -> pl.DataFrame:
             "p_value": r["pvalue"],
             "p_adjusted": r["adjusted_pvalue"],
             "adjustment": r["adjustment"],
+            "defines_groups": r["defines_groups"],
             "n": ";".join(str(n) for n in r["n"]),
             "n_missing": ";".join(str(n) for n in r["n_missing"]),
             "estimate": r["estimate"],
@@ -125,6 +139,7 @@ def results_frame(tables: dict[str, Table]) -> pl.DataFrame:
         "test": pl.String, "method": pl.String, "reason": pl.String,
         "statistic_name": pl.String, "statistic": pl.Float64, "df": pl.Float64,
         "p_value": pl.Float64, "p_adjusted": pl.Float64, "adjustment": pl.String,
+        "defines_groups": pl.Boolean,
         "n": pl.String, "n_missing": pl.String, "estimate": pl.Float64,
         "ci_low": pl.Float64, "ci_high": pl.Float64, "note": pl.String,
     }  # fmt: skip

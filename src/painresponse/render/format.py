@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass
 
 from painresponse.tables.model import (
+    AdjustedP,
     Cell,
     Column,
     Comparison,
@@ -81,15 +82,56 @@ def format_number(value: float, digits: int, options: FormatOptions = PLAIN) -> 
     return text
 
 
-def format_pvalue(p: float, options: FormatOptions = PLAIN) -> str:
-    """Write a p-value as journals expect: ``< 0.001``, ``> 0.999``, else 3 decimals."""
+def _fixed(p: float, digits: int) -> str:
+    """``p`` to ``digits`` decimals, with more where rounding would carry it across 0.05."""
+    while digits < 6 and p < 0.05 <= round(p, digits):
+        digits += 1  # 0.0496 must not read as 0.050
+    return f"{p:.{digits}f}"
+
+
+def _styled(p: float, style: str) -> str:
+    """A p-value in a journal's house style (``nejm``, ``jama``, ``apa``, ``lancet``)."""
+    if style == "lancet":  # two significant figures, mid-dot decimal, p<0·0001
+        if p < 0.0001:
+            return "<0·0001"
+        if p > 0.99:
+            return ">0·99"
+        digits = max(2, 1 - math.floor(math.log10(p)))
+        return _fixed(p, digits).replace(".", "·")
+    if style == "apa":  # three decimals, no leading zero
+        text = "<.001" if p < 0.001 else ">.999" if p > 0.999 else _fixed(p, 3)
+        return text.replace("0.", ".", 1)
+    # NEJM and JAMA: two decimals, three below 0.01, P<0.001; JAMA without the leading zero
+    text = "<0.001" if p < 0.001 else ">0.99" if p > 0.99 else _fixed(p, 3 if p < 0.01 else 2)
+    return text.replace("0.", ".", 1) if style == "jama" else text
+
+
+def format_pvalue(p: float, options: FormatOptions = PLAIN, style: str = "default") -> str:
+    """Write a p-value as journals expect: ``< 0.001``, ``> 0.999``, else 3 decimals.
+
+    A p-value below 0.05 is never rounded up to 0.05 (0.0496 is written ``0.0496``).
+    ``style`` chooses a journal's house style instead: ``nejm`` (0.03, 0.004, <0.001),
+    ``jama`` (.03, .004, <.001), ``apa`` (.031, <.001) or ``lancet`` (two significant
+    figures with a mid-dot decimal, p<0·0001).
+
+    Examples
+    --------
+    >>> format_pvalue(0.0496), format_pvalue(0.0496, style="nejm")
+    ('0.0496', '0.0496')
+    >>> format_pvalue(0.0042, style="jama")
+    '.004'
+    >>> format_pvalue(0.0312, style="apa"), format_pvalue(0.0312, style="lancet")
+    ('.031', '0·031')
+    """
     if p is None or math.isnan(p):
         return "—"
+    if style != "default":
+        return _styled(p, style)
     if p < options.p_lower:
         return f"< {options.p_lower:g}"
     if p > options.p_upper:
         return f"> {options.p_upper:g}"
-    return f"{p:.{options.p_digits}f}"
+    return _fixed(p, options.p_digits)
 
 
 def format_cell(cell: Cell, options: FormatOptions = PLAIN) -> str:
@@ -119,8 +161,10 @@ def format_cell(cell: Cell, options: FormatOptions = PLAIN) -> str:
     if isinstance(cell, Comparison):
         later, earlier = format_cell(cell.later, options), format_cell(cell.earlier, options)
         return f"{later} vs. {earlier}" + (f"; n = {cell.pairs:,}" if cell.show_n else "")
+    if isinstance(cell, AdjustedP):
+        return format_pvalue(cell.value, options, cell.style)
     if isinstance(cell, PValue):
-        text = format_pvalue(cell.value, options)
+        text = format_pvalue(cell.value, options, cell.style)
         if options.show_markers and cell.marker:
             text = f"{text} {cell.marker}"
         return text

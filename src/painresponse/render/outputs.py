@@ -82,6 +82,7 @@ def write_csv_outputs(result: StudyResult, folder: Path) -> list[Path]:
                 "column": col.key,
                 "reason": cell.reason,
                 "p_adjusted": cell.adjusted,
+                "defines_groups": cell.defines_groups,
                 **cell.result.to_dict(),
             }
             for key, table in result.tables.items()

@@ -34,8 +34,8 @@ __all__ = ["RESULT_COLUMNS", "write_xlsx"]
 #: Columns of the ``Results`` sheet, in order.
 RESULT_COLUMNS = (
     "table", "variable", "level", "column", "test", "method", "reason", "statistic",
-    "statistic_name", "df", "pvalue", "adjusted_pvalue", "adjustment", "alternative",
-    "n_per_group", "n_missing", "estimate", "estimate_name", "ci_low", "ci_high",
+    "statistic_name", "df", "pvalue", "adjusted_pvalue", "adjustment", "defines_groups",
+    "alternative", "n_per_group", "n_missing", "estimate", "estimate_name", "ci_low", "ci_high",
     "conf_level", "note",
 )  # fmt: skip
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")

@@ -10,9 +10,11 @@ import numpy as np
 from painresponse.study import Study
 from painresponse.tables.aggregate import Aggregates
 from painresponse.tables.characteristics import variable_rows
+from painresponse.tables.circularity import CIRCULAR_MARK, circular_footnote
 from painresponse.tables.effects import effect_column, effect_footnote, within_effect_column
 from painresponse.tables.missingness import missing_footnote, pairs_footnote
 from painresponse.tables.model import (
+    AdjustedP,
     Column,
     Comparison,
     CountPercent,
@@ -25,7 +27,9 @@ from painresponse.tables.model import (
 )
 from painresponse.tables.outcomes import between_time_rows, change_rows, within_group_rows
 
-__all__ = ["build_tables"]
+__all__ = ["ADJUSTMENTS", "build_tables"]
+
+ADJUSTMENTS = {"holm": "Holm", "bonferroni": "Bonferroni", "bh": "Benjamini–Hochberg"}
 
 _DEFAULT_TITLES = {
     "table1": "Demographic and clinical characteristics of the patients.",
@@ -75,25 +79,41 @@ def _legend(rows: list[Row]) -> str:
     return text
 
 
-def _adjust(rows: list[Row], method: str) -> list[Row]:
-    """Multiplicity-adjust every p-value of the table together."""
+def _adjust(
+    rows: list[Row], columns: tuple[Column, ...], method: str
+) -> tuple[list[Row], tuple[Column, ...]]:
+    """Multiplicity-adjust every p-value of the table together; show each beside its raw p.
+
+    Each p-value column gains an "adjusted P" column right after it; the raw p stays in
+    its column and the adjusted one is kept on the PValue cell too (for results.csv).
+    """
     from painresponse.stats.multiplicity import adjust_pvalues
 
     cells = [
-        (i, k, c) for i, r in enumerate(rows) for k, c in r.cells.items() if isinstance(c, PValue)
+        (i, k, c)
+        for i, r in enumerate(rows)
+        for k, c in r.cells.items()
+        if isinstance(c, PValue) and not c.is_missing
     ]
     if not cells:
-        return rows
+        return rows, columns
     raw = np.array([c.result.pvalue for _, _, c in cells], dtype=float)
     adjusted = adjust_pvalues(raw, method=method)
-    name = {"holm": "Holm", "bonferroni": "Bonferroni", "bh": "Benjamini–Hochberg"}[method]
+    name = ADJUSTMENTS[method]
     out = [dict(r.cells) for r in rows]
     for (i, k, c), p in zip(cells, adjusted, strict=True):
-        out[i][k] = dataclasses.replace(c, adjusted=float(p), adjustment=name)
-    return [dataclasses.replace(r, cells=cells_) for r, cells_ in zip(rows, out, strict=True)]
+        out[i][k] = dataclasses.replace(c, adjusted=float(p), adjustment=name, adjusted_apart=True)
+        out[i][f"{k}_adjusted"] = AdjustedP(float(p), name)
+    widened: list[Column] = []
+    for col in columns:
+        widened.append(col)
+        if col.kind == "pvalue":
+            widened.append(Column(f"{col.key}_adjusted", f"{name} P", None, "adjusted"))
+    rows = [dataclasses.replace(r, cells=cells_) for r, cells_ in zip(rows, out, strict=True)]
+    return rows, tuple(widened)
 
 
-def _mark(rows: list[Row]) -> tuple[list[Row], list[Footnote]]:
+def _mark(rows: list[Row], p_style: str = "default") -> tuple[list[Row], list[Footnote]]:
     """Give each distinct test method a footnote letter, in order of first use."""
     markers: dict[str, str] = {}
     out = []
@@ -106,29 +126,40 @@ def _mark(rows: list[Row]) -> tuple[list[Row], list[Footnote]]:
                     method = f"not computed: {cell.result.note}"
                 if method not in markers:
                     markers[method] = string.ascii_lowercase[len(markers) % 26]
-                cells[key] = dataclasses.replace(cell, marker=markers[method])
+                marker = markers[method]
+                if cell.defines_groups:
+                    marker += f",{CIRCULAR_MARK}"
+                cells[key] = dataclasses.replace(cell, marker=marker, style=p_style)
+            elif isinstance(cell, AdjustedP):
+                cells[key] = dataclasses.replace(cell, style=p_style)
         out.append(dataclasses.replace(row, cells=cells))
     notes = [Footnote(marker, method) for method, marker in markers.items()]
     return out, notes
 
 
+def _computed(rows: list[Row]) -> list[PValue]:
+    return [c for r in rows for c in r.cells.values() if isinstance(c, PValue) and not c.is_missing]
+
+
 def _table(
-    key: str, number: int, study: Study, columns: tuple[Column, ...], rows: list[Row], adjust: bool
+    key: str, number: int, study: Study, columns: tuple[Column, ...], rows: list[Row]
 ) -> Table:
-    if adjust and study.analysis.adjust != "none":
-        rows = _adjust(rows, study.analysis.adjust)
-    rows, notes = _mark(rows)
+    adjusted = study.analysis.adjust != "none" and number in study.analysis.adjust_tables
+    if adjusted:
+        rows, columns = _adjust(rows, columns, study.analysis.adjust)
+    rows, notes = _mark(rows, study.tests.p_style)
+    if any(c.defines_groups for r in rows for c in r.cells.values() if isinstance(c, PValue)):
+        notes.append(circular_footnote(study))
     footnotes = [Footnote("", _legend(rows))]
     extra = study.table_notes.get(key)
     if extra:
         footnotes.append(Footnote("", extra))
-    if adjust and study.analysis.adjust != "none":
-        name = {"holm": "Holm", "bonferroni": "Bonferroni", "bh": "Benjamini–Hochberg"}[
-            study.analysis.adjust
-        ]
+    if adjusted:
+        name = ADJUSTMENTS[study.analysis.adjust]
         footnotes.append(
-            Footnote("", f"P-values adjusted for multiple comparisons within the table ({name}).")
-        )
+            Footnote("", f"{name} P, P-values adjusted for multiple comparisons within the "
+                     f"table with the {name} method ({len(_computed(rows))} tests).")
+        )  # fmt: skip
     if key == "table4":
         footnotes.append(pairs_footnote("within"))
     elif key == "table5":
@@ -175,18 +206,18 @@ def build_tables(
     for number in (1, 2):
         rows = variable_rows(aggregates, study, number, effects) if number in wanted else []
         if rows:
-            tables[f"table{number}"] = _table(f"table{number}", number, study, between, rows, False)
+            tables[f"table{number}"] = _table(f"table{number}", number, study, between, rows)
     if 3 in wanted:
         rows3 = variable_rows(aggregates, study, 3, effects) + between_time_rows(
             aggregates, study, effects
         )
-        tables["table3"] = _table("table3", 3, study, between, rows3, False)
+        tables["table3"] = _table("table3", 3, study, between, rows3)
     if 4 in wanted:
         within = _within_columns(aggregates, study, effects)
         rows4 = within_group_rows(aggregates, study, effects)
-        tables["table4"] = _table("table4", 4, study, within, rows4, True)
+        tables["table4"] = _table("table4", 4, study, within, rows4)
     if 5 in wanted:
         tables["table5"] = _table(
-            "table5", 5, study, between, change_rows(aggregates, study, effects), True
+            "table5", 5, study, between, change_rows(aggregates, study, effects)
         )
     return tables

@@ -33,6 +33,63 @@ def _methods_used(tables: dict[str, Table]) -> list[str]:
     return seen
 
 
+def _tests_per_table(tables: dict[str, Table]) -> dict[str, int]:
+    """Computed p-values per table, by the table's printed number."""
+    counts = {}
+    for table in tables.values():
+        n = sum(1 for _, _, c in table.pvalue_cells() if not c.is_missing)
+        if n:
+            counts[str(table.number)] = n
+    return counts
+
+
+def _multiplicity(study: Study, tables: dict[str, Table]) -> str:
+    """Whether and how p-values were adjusted, and how many tests each table holds."""
+    counts = _tests_per_table(tables)
+    total = sum(counts.values())
+    listed = "; ".join(f"Table {k}: {n}" for k, n in counts.items())
+    methods: dict[str, list[str]] = {}
+    for table in tables.values():
+        names = {c.adjustment for _, _, c in table.pvalue_cells() if c.adjustment}
+        for name in sorted(names):
+            methods.setdefault(name, []).append(str(table.number))
+    if not methods:
+        return (
+            f"P-values are not adjusted for multiple comparisons and are exploratory "
+            f"({total} tests: {listed})."
+        )
+    parts = [
+        f"within each of {' and '.join(f'Table {k}' for k in numbers)} with the {name} method"
+        for name, numbers in methods.items()
+    ]
+    done = {k for numbers in methods.values() for k in numbers}
+    text = (
+        f"P-values were adjusted for multiple comparisons {'; '.join(parts)} "
+        f"({total} tests: {listed})"
+    )
+    rest = [f"Table {k}" for k in counts if k not in done]
+    if rest:
+        text += f"; those of {', '.join(rest)} are unadjusted and exploratory"
+    return text + "."
+
+
+def _circularity(study: Study, tables: dict[str, Table]) -> list[str]:
+    """The sentence on tests that compare groups on the values that define them."""
+    flagged = [c for t in tables.values() for _, _, c in t.pvalue_cells() if c.defines_groups]
+    if not flagged:
+        return []
+    rule = study.responder
+    outcome = study.outcome(rule.outcome).label
+    follow_up, baseline = study.time(rule.follow_up).label, study.time(rule.baseline).label
+    what = (
+        f"Tests of {outcome} at {follow_up}, and of its change from {baseline}, compare the "
+        "groups on the values that define them"
+    )
+    if study.tests.circular == "omit":
+        return [f"{what}; they were not computed."]
+    return [f"{what}; their P-values hold by construction, are marked † and are descriptive."]
+
+
 def _data_preparation(study: Study) -> list[str]:
     """Sentences for what the study file derived from the recorded values."""
     out = []
@@ -112,14 +169,8 @@ def methods_sentences(
             "Exact rank-test p-values come from the exact permutation distribution conditional on "
             "the observed ties (as SAS PROC NPAR1WAY EXACT and R coin report)."
         )
-    if study.analysis.adjust != "none":
-        name = {"holm": "Holm", "bonferroni": "Bonferroni", "bh": "Benjamini–Hochberg"}[
-            study.analysis.adjust
-        ]
-        sentences.append(
-            f"P-values of the within-group and change-score tables were adjusted for multiple "
-            f"comparisons with the {name} method."
-        )
+    sentences += _circularity(study, tables)
+    sentences.append(_multiplicity(study, tables))
     sentences.append("All tests were two-sided; P < 0.05 was considered statistically significant.")
     libs = ", ".join(f"{k} {v}" for k, v in software.items() if k != "painresponse")
     sentences.append(

@@ -16,6 +16,7 @@ from painresponse.extended.cells import EstimateCI, Number, Proportion
 from painresponse.stats._result import TestResult
 
 __all__ = [
+    "AdjustedP",
     "Cell",
     "Column",
     "Comparison",
@@ -121,6 +122,11 @@ class PValue:
         Multiplicity-adjusted p-value when adjustment is on, else None.
     adjustment : str or None
         Name of the adjustment method (e.g. ``"Holm"``) when ``adjusted`` is set.
+    defines_groups : bool
+        True when the test compares the groups on the values that define them
+        (:mod:`painresponse.tables.circularity`): descriptive, marked in the table.
+    style : str
+        How the p-value is written (the study's ``[tests] p_style``).
     """
 
     result: TestResult
@@ -128,11 +134,17 @@ class PValue:
     marker: str = ""
     adjusted: float | None = None
     adjustment: str | None = None
+    defines_groups: bool = False
+    style: str = "default"
+    adjusted_apart: bool = False
 
     @property
     def value(self) -> float:
-        """The p-value to display: the adjusted one when adjustment is on."""
-        return self.adjusted if self.adjusted is not None else self.result.pvalue
+        """The p-value to display: the adjusted one when adjustment is on, unless the table
+        shows it in a column of its own (``adjusted_apart``, Tables 1–5)."""
+        if self.adjusted is not None and not self.adjusted_apart:
+            return self.adjusted
+        return self.result.pvalue
 
     @property
     def is_missing(self) -> bool:
@@ -140,8 +152,28 @@ class PValue:
         return math.isnan(self.value)
 
 
+@dataclass(frozen=True)
+class AdjustedP:
+    """A multiplicity-adjusted p-value shown in its own column beside the raw one.
+
+    Attributes
+    ----------
+    value : float
+        The adjusted p-value (the raw one and its test stay in the row's PValue cell).
+    adjustment : str
+        The method's name (``"Holm"``), also named in the table's footnote.
+    style : str
+        How the p-value is written (the study's ``[tests] p_style``).
+    """
+
+    value: float
+    adjustment: str
+    style: str = "default"
+
+
 Cell = (
-    CountPercent
+    AdjustedP
+    | CountPercent
     | MeanSD
     | MedianIQR
     | Comparison
@@ -166,14 +198,14 @@ class Column:
         Header text without the n (e.g. ``"Responder"``, ``"P-value"``).
     n : int or None
         Number of patients in the column, shown as ``(n = 41)``; None for p-value columns.
-    kind : {"summary", "pvalue"}
-        What the column's cells hold.
+    kind : {"summary", "pvalue", "adjusted"}
+        What the column's cells hold (``adjusted``: :class:`AdjustedP` cells).
     """
 
     key: str
     label: str
     n: int | None = None
-    kind: Literal["summary", "pvalue"] = "summary"
+    kind: Literal["summary", "pvalue", "adjusted"] = "summary"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import polars as pl
 from painresponse.cohort import GROUP
 from painresponse.study import Outcome, Study
 from painresponse.tables.aggregate import COUNT, Aggregates
+from painresponse.tables.circularity import guard
 from painresponse.tables.effects import EFFECT, between_effect, paired_effect
 from painresponse.tables.frequencies import Distribution, distributions_by_group
 from painresponse.tables.missingness import with_n_shown
@@ -76,7 +77,8 @@ def between_time_rows(aggregates: Aggregates, study: Study, effects: bool = Fals
             cells = _n_shown(cells, aggregates, study)
             if effects:
                 cells[EFFECT] = between_effect(first, second, style, study, None, outcome.digits)
-            cells["p"] = between_groups_numeric(first, second, outcome.kind, study, None)
+            test = between_groups_numeric(first, second, outcome.kind, study, None)
+            cells["p"] = guard(test, study, outcome.key, (t,))
             rows.append(
                 Row(outcome.key, outcome.label, study.time(t).label, "level", cells, recorded)
             )
@@ -119,7 +121,8 @@ def within_group_rows(aggregates: Aggregates, study: Study, effects: bool = Fals
                     summarise(a, "median_iqr", outcome.digits),
                     summarise(b, "median_iqr", outcome.digits),
                 )
-                cells[f"p:{g}"] = within_group_paired(d, study)
+                test = within_group_paired(d, study)
+                cells[f"p:{g}"] = guard(test, study, outcome.key, (later, earlier))
                 if effects:
                     cells[f"{EFFECT}:{g}"] = paired_effect(d, outcome.digits)
             cells = _n_shown(cells, aggregates, study)
@@ -154,7 +157,8 @@ def change_rows(aggregates: Aggregates, study: Study, effects: bool = False) -> 
                 cells[EFFECT] = between_effect(
                     first, second, "median_iqr", study, None, outcome.digits
                 )
-            cells["p"] = between_groups_numeric(first, second, outcome.kind, study, None)
+            test = between_groups_numeric(first, second, outcome.kind, study, None)
+            cells["p"] = guard(test, study, outcome.key, (later, earlier))
             label = _label(study, later, earlier, "–")
             rows.append(Row(outcome.key, outcome.label, label, "level", cells, recorded))
     return rows
