@@ -128,3 +128,18 @@ def test_short_help_flag() -> None:
     result = runner.invoke(app, ["report", "-h"])
     assert result.exit_code == 0
     assert "--header-row" in result.output and "--sheet" in result.output
+
+
+def test_declared_level_nobody_has_is_a_warning(tmp_path: Path) -> None:
+    rows = make_rows()
+    path = tmp_path / "x.csv"
+    path.write_text(
+        "\n".join([",".join(rows[0]), *(",".join(r.values()) for r in rows)]) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", str(path), "--out", str(out), "--format", "csv",
+                                 "--no-extended"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "warning: Sex (sex): no analysed patient has" not in result.output
+    assert "warning: Block side (block_side): no analysed patient has" in result.output

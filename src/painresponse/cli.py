@@ -307,7 +307,8 @@ def _set_aside_lines(skipped: Any) -> list[str]:
 def _print_reading(console: Any, source: str, notes: tuple[str, ...]) -> None:
     """How the file was read (format, sheet, header row, lines set aside)."""
     for note in notes:
-        console.print(f"{source}: {note}", markup=False, style="dim")
+        style = "yellow" if note.startswith("warning:") else "dim"
+        console.print(f"{source}: {note}", markup=False, style=style)
 
 
 study_app = typer.Typer(

@@ -13,7 +13,7 @@ from painresponse.io.readers import read_table
 from painresponse.io.validation import read_options, validate
 from painresponse.result import StudyResult
 from painresponse.study import Study, load_study
-from painresponse.tables.aggregate import aggregate
+from painresponse.tables.aggregate import aggregate, unobserved_levels
 from painresponse.tables.build import build_tables
 from painresponse.tables.figure_data import figure_data
 from painresponse.tables.methods import methods_sentences, software_versions
@@ -129,7 +129,7 @@ def analyze(
         study=study,
         source=raw.source,
         flow=flow,
-        reading=raw.notes,
+        reading=raw.notes + unobserved_levels(aggregates, study),
         tables=built,
         figures=figure_data(aggregates, study),
         methods=methods_sentences(study, built, software),

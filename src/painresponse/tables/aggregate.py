@@ -19,7 +19,7 @@ from painresponse.cohort import GROUP
 from painresponse.study import Study, Variable
 from painresponse.tables.outcomes_expr import outcome_expr
 
-__all__ = ["COUNT", "Aggregates", "aggregate"]
+__all__ = ["COUNT", "Aggregates", "aggregate", "unobserved_levels"]
 
 COUNT = "_n"
 _SEP = "\x1f"
@@ -157,3 +157,27 @@ def _level_frames(wide: pl.DataFrame, variables: list[Variable]) -> dict[str, pl
             records, schema={GROUP: pl.String, "value": pl.String, COUNT: pl.UInt32}, orient="row"
         )
     return out
+
+
+def unobserved_levels(aggregates: Aggregates, study: Study) -> tuple[str, ...]:
+    """Warnings for levels the study declares that no analysed patient has.
+
+    A declared level with no patient is left out of the tables (unless the variable sets
+    ``show_empty_levels``), so a misspelt or wrongly coded level would vanish unseen; these
+    lines say so in the output.
+    """
+    notes = []
+    for var in study.variables:
+        counts = aggregates.variables.get(var.key)
+        if counts is None or not var.is_categorical or var.show_empty_levels:
+            continue
+        present = counts.filter(pl.col("value").is_not_null() & (pl.col(COUNT) > 0))
+        seen = set(present["value"].cast(pl.String))
+        absent = [label for label, raw in var.display_levels() if not seen & set(raw)]
+        if absent:
+            listed = ", ".join(repr(a) for a in absent)
+            notes.append(
+                f"warning: {var.label} ({var.key}): no analysed patient has {listed}; "
+                f"{'it is' if len(absent) == 1 else 'they are'} left out of Table {var.table}"
+            )
+    return tuple(notes)
