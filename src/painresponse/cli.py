@@ -128,7 +128,8 @@ def _run_report(
     from painresponse.render.outputs import check_out_dir, write_report_folder
     from painresponse.render.terminal import table_to_rich
 
-    console = Console(highlight=False)
+    # piped to a file, lines are not wrapped and tables get room (no "Non-respon…")
+    console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
     _guard(lambda: check_out_dir(out, overwrite))
     with _progress_bar(console) as tick:
         result = _guard(
