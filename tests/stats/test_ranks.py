@@ -157,10 +157,13 @@ def test_signed_rank_changes_match_coin_and_wilcox_test() -> None:
     wilcox.test(d, exact = FALSE)$p.value                   # 0.073569700959411288
     wilcox.test(d, exact = FALSE, correct = FALSE)$p.value  # 0.072058664290652288
     """
-    assert signed_rank(CHANGES).pvalue == pytest.approx(0.087476081214845181, rel=1e-10)
+    pratt = signed_rank(CHANGES, zero_method="pratt")
+    assert pratt.pvalue == pytest.approx(0.087476081214845181, rel=1e-10)
     wil = signed_rank(CHANGES, zero_method="wilcox", method="exact")
     assert wil.pvalue == pytest.approx(0.073526435997337103, rel=1e-10)
-    pratt_asym = signed_rank(CHANGES, method="asymptotic", correction=False)
+    # The default zero handling is R's and SAS's: zeros dropped.
+    assert signed_rank(CHANGES).pvalue == wil.pvalue
+    pratt_asym = signed_rank(CHANGES, zero_method="pratt", method="asymptotic", correction=False)
     assert pratt_asym.pvalue == pytest.approx(0.085772108531826152, rel=1e-10)
     r_asym = signed_rank(CHANGES, zero_method="wilcox", method="asymptotic")
     assert r_asym.pvalue == pytest.approx(0.073569700959411288, rel=1e-10)

@@ -20,8 +20,10 @@ distributions and the R-style normal approximation are those of :mod:`.ranks`.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from painresponse.stats._distributions import norm_cdf, norm_sf, t_cdf, t_sf
+from painresponse.stats._result import TestResult
 
 __all__ = [
     "R_EXACT_BELOW_N",
@@ -30,12 +32,13 @@ __all__ = [
     "SAS_EXACT_MAX_N",
     "SAS_RANK_SUM_RULE",
     "SAS_SIGNED_RANK_RULE",
+    "SAS_S_NAME",
     "r_rank_sum_text",
     "r_signed_rank_text",
     "r_uses_exact_rank_sum",
     "r_uses_exact_signed_rank",
-    "sas_rank_sum",
-    "sas_signed_rank_t",
+    "sas_rank_sum_result",
+    "sas_signed_rank_t_result",
 ]
 
 #: R ``wilcox.test``: exact only when the sample (each sample) has fewer observations.
@@ -54,6 +57,9 @@ R_SIGNED_RANK_RULE = (
     "zeros; otherwise normal approximation with tie-corrected variance and continuity "
     "correction (correct = TRUE)"
 )
+#: ``statistic_name`` of the signed-rank test under ``method="sas"``.
+SAS_S_NAME = "S (SAS: sum of positive ranks - n(n+1)/4)"
+
 SAS_RANK_SUM_RULE = (
     "SAS 9.4 PROC NPAR1WAY WILCOXON default: S = rank sum of the smaller group (the first if "
     "equal); Z = (S - E(S) -/+ 0.5) / sqrt(Var(S)) with tie-corrected variance and the "
@@ -141,15 +147,16 @@ def _r_normal_text(test: str, correction: bool, reason: str) -> str:
     )
 
 
-def sas_rank_sum(
+def sas_rank_sum_result(
     rank_sum_x: float,
     m: int,
     n: int,
     variance: float,
+    ties: bool,
     correction: bool,
     alternative: str,
-) -> dict[str, float | str]:
-    """SAS ``PROC NPAR1WAY WILCOXON``: ``S``, ``Z`` and the normal and t p-values.
+) -> TestResult:
+    """SAS ``PROC NPAR1WAY WILCOXON``: ``S``, ``Z``, the normal and the t p-value.
 
     Parameters
     ----------
@@ -159,6 +166,8 @@ def sas_rank_sum(
         Sizes of the first and second group.
     variance : float
         Tie-corrected null variance of a group's rank sum (the same for both groups).
+    ties : bool
+        Whether any value is tied (reported only).
     correction : bool
         Continuity correction of 0.5 towards ``E(S)`` (SAS ``CORRECT=YES``, the default).
     alternative : {"two-sided", "less", "greater"}
@@ -166,10 +175,12 @@ def sas_rank_sum(
 
     Returns
     -------
-    dict
-        ``S``, ``S_group`` (``"x"`` or ``"y"``), ``expectation`` (``E(S)``), ``z`` (SAS's
-        ``Z``, signed as ``S - E(S)``), ``pvalue`` (normal) and ``pvalue_t`` (Student's t
-        on ``m + n - 1`` df); NaN p-values when the variance is zero.
+    TestResult
+        ``statistic`` is SAS's ``S``; ``pvalue`` the normal p-value (NaN when every value
+        is tied); ``details``: ``U`` and ``rank_sum_x`` (of ``x``), ``S_group`` (``"x"``
+        or ``"y"``), ``expectation`` and ``variance`` of ``S``, ``z`` (SAS's ``Z``, signed
+        as ``S - E(S)``), ``pvalue_t_approximation`` (Student's t on ``m + n - 1`` df),
+        ``ties``, ``method_rule``, ``method_requested``.
 
     Notes
     -----
@@ -183,75 +194,121 @@ def sas_rank_sum(
     --------
     Equal sizes: S is the first group's rank sum (ranks 1, 2, 3 against 4, 5, 6):
 
-    >>> out = sas_rank_sum(6.0, 3, 3, 5.25, True, "two-sided")
-    >>> out["S"], out["S_group"], round(out["z"], 6), round(out["pvalue"], 6)
-    (6.0, 'x', -1.745743, 0.080856)
+    >>> res = sas_rank_sum_result(6.0, 3, 3, 5.25, False, True, "two-sided")
+    >>> res.statistic, res.details["S_group"], round(res.details["z"], 6)
+    (6.0, 'x', -1.745743)
+    >>> round(res.pvalue, 6), round(res.details["pvalue_t_approximation"], 6)
+    (0.080856, 0.141295)
     """
     n_total = m + n
     in_x = m <= n
-    size = m if in_x else n
     statistic = rank_sum_x if in_x else n_total * (n_total + 1) / 2.0 - rank_sum_x
-    expectation = size * (n_total + 1) / 2.0
+    expectation = (m if in_x else n) * (n_total + 1) / 2.0
     deviation = statistic - expectation
     shift = 0.5 * math.copysign(1.0, deviation) if correction and deviation != 0 else 0.0
-    out: dict[str, float | str] = {
-        "S": statistic,
+    z, pvalue, pvalue_t = math.nan, math.nan, math.nan
+    if variance > 0:
+        z = (deviation - shift) / math.sqrt(variance)
+        z_x = z if in_x else -z  # the same Z, signed as x's deviation
+        df = float(n_total - 1)
+        if alternative == "two-sided":
+            pvalue = min(1.0, 2.0 * norm_sf(abs(z)))
+            pvalue_t = min(1.0, 2.0 * t_sf(abs(z), df))
+        elif alternative == "greater":
+            pvalue, pvalue_t = norm_sf(z_x), t_sf(z_x, df)
+        else:
+            pvalue, pvalue_t = norm_cdf(z_x), t_cdf(z_x, df)
+    details: dict[str, Any] = {
+        "U": rank_sum_x - m * (m + 1) / 2.0,
+        "rank_sum_x": rank_sum_x,
         "S_group": "x" if in_x else "y",
         "expectation": expectation,
+        "variance": variance,
+        "z": z,
+        "pvalue_t_approximation": pvalue_t,
+        "ties": ties,
+        "method_rule": SAS_RANK_SUM_RULE,
+        "method_requested": "sas",
     }
-    if variance <= 0:
-        out.update(z=math.nan, pvalue=math.nan, pvalue_t=math.nan)
-        return out
-    z = (deviation - shift) / math.sqrt(variance)
-    z_x = z if in_x else -z  # the same Z, signed as x's deviation
-    df = float(n_total - 1)
-    if alternative == "two-sided":
-        pvalue = min(1.0, 2.0 * norm_sf(abs(z)))
-        pvalue_t = min(1.0, 2.0 * t_sf(abs(z), df))
-    elif alternative == "greater":
-        pvalue, pvalue_t = norm_sf(z_x), t_sf(z_x, df)
-    else:
-        pvalue, pvalue_t = norm_cdf(z_x), t_cdf(z_x, df)
-    out.update(z=z, pvalue=pvalue, pvalue_t=pvalue_t)
-    return out
+    return TestResult(
+        test="rank_sum",
+        method="Wilcoxon rank-sum test, normal approximation "
+        + (
+            "with continuity correction (SAS NPAR1WAY default)"
+            if correction
+            else "without continuity correction (SAS NPAR1WAY CORRECT=NO)"
+        ),
+        statistic=statistic,
+        pvalue=pvalue,
+        alternative=alternative,
+        n=(m, n),
+        n_missing=(0, 0),
+        statistic_name="S (SAS: rank sum of the smaller group, the first if equal)",
+        note="All observations are tied: the rank-sum variance is zero." if variance <= 0 else None,
+        details=details,
+    )
 
 
-def sas_signed_rank_t(
-    s: float, n_nonzero: int, variance: float, alternative: str
-) -> tuple[float, float]:
-    """SAS ``PROC UNIVARIATE`` signed-rank t approximation for ``n > 20``: ``(t, p)``.
+def sas_signed_rank_t_result(
+    v: float,
+    expectation: float,
+    variance: float,
+    n_nonzero: int,
+    details: dict[str, Any],
+    base: dict[str, Any],
+) -> TestResult:
+    """SAS ``PROC UNIVARIATE`` signed-rank test for ``n > 20``: Student's t approximation.
 
     Parameters
     ----------
-    s : float
-        ``S = V - n(n+1)/4`` (``V`` the sum of the positive ranks).
+    v : float
+        ``V``, the sum of the positive ranks (zeros dropped).
+    expectation : float
+        ``n(n+1)/4``.
+    variance : float
+        ``V_S = n(n+1)(2n+1)/24 - sum(t^3 - t)/48`` (tie-corrected null variance).
     n_nonzero : int
         Number of non-zero differences ``n``.
-    variance : float
-        ``V = n(n+1)(2n+1)/24 - sum(t^3 - t)/48`` (tie-corrected null variance of ``S``).
-    alternative : {"two-sided", "less", "greater"}
-        ``"greater"``: the differences tend to be positive (SAS prints two-sided only).
+    details : dict
+        The details built so far (``V`` and ``t`` are added).
+    base : dict
+        ``test``, ``alternative``, ``n``, ``n_missing`` of the result.
 
     Returns
     -------
-    tuple of float
-        ``t = S sqrt((n - 1) / (n V - S^2))`` and its p-value on ``n - 1`` df. When
-        ``n V = S^2`` (every difference tied and of one sign) ``t`` is infinite.
+    TestResult
+        ``statistic`` ``S = V - n(n+1)/4``, ``df = n - 1`` and the p-value of
+        ``t = S sqrt((n - 1) / (n V_S - S^2))``; ``t`` is infinite when ``n V_S = S^2``
+        (every difference tied and of one sign). SAS prints the two-sided p-value only;
+        ``"greater"``/``"less"`` give the upper/lower tail of ``t``.
 
     Examples
     --------
-    >>> t, p = sas_signed_rank_t(60.5, 25, 1381.25, "two-sided")
-    >>> round(t, 6), round(p, 6)
-    (1.686886, 0.104583)
+    >>> base = dict(test="signed_rank", alternative="two-sided", n=(25,), n_missing=(0,))
+    >>> res = sas_signed_rank_t_result(223.0, 162.5, 1381.25, 25, {}, base)
+    >>> res.statistic, round(res.details["t"], 6), round(res.pvalue, 6), res.df
+    (60.5, 1.686886, 0.104583, 24.0)
     """
+    s = v - expectation
     df = float(n_nonzero - 1)
     denominator = n_nonzero * variance - s * s
     if denominator <= 0:
         t = math.copysign(math.inf, s) if s != 0 else 0.0
     else:
         t = s * math.sqrt(df / denominator)
-    if alternative == "two-sided":
-        return t, min(1.0, 2.0 * t_sf(abs(t), df))
-    if alternative == "greater":
-        return t, t_sf(t, df)
-    return t, t_cdf(t, df)
+    if base["alternative"] == "two-sided":
+        pvalue = min(1.0, 2.0 * t_sf(abs(t), df))
+    elif base["alternative"] == "greater":
+        pvalue = t_sf(t, df)
+    else:
+        pvalue = t_cdf(t, df)
+    details.update(V=v, t=t)
+    return TestResult(
+        method="Wilcoxon signed-rank test, t approximation (SAS UNIVARIATE, n > 20)",
+        statistic=s,
+        pvalue=pvalue,
+        statistic_name=SAS_S_NAME,
+        df=df,
+        details=details,
+        **base,
+    )

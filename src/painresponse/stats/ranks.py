@@ -8,6 +8,11 @@ The Wilcoxon tests work from value counts, so heavily tied data (0-10 pain score
 5-25 EQ-5D sums) cost only as much as their number of distinct values, and the exact
 p-values are those of the exact *conditional* distribution given the tied mid-ranks
 (R ``coin::wilcox_test(distribution = "exact")``, SAS ``NPAR1WAY ... EXACT WILCOXON``).
+
+Besides ``"auto"``, ``"exact"`` and ``"asymptotic"``, the Wilcoxon tests take two presets
+that reproduce other programs' *default* output, variant choice included:
+``method="r"`` (R ``wilcox.test()``) and ``method="sas"`` (SAS 9.4 ``PROC NPAR1WAY`` for two
+samples, ``PROC UNIVARIATE`` for paired differences); see :mod:`._rank_presets`.
 """
 
 from __future__ import annotations
@@ -163,12 +168,17 @@ def rank_sum(
     ----------
     x, y : array_like
         The two samples (e.g. responders and non-responders). NaN/None are dropped.
-    method : {"auto", "exact", "asymptotic"}
+    method : {"auto", "exact", "asymptotic", "r", "sas"}
         ``"exact"``: exact conditional (permutation) distribution given the tied
         mid-ranks. ``"asymptotic"``: normal approximation with tie-corrected variance.
         ``"auto"``: exact when the exact algorithm is cheap (see Notes).
+        ``"r"``: R ``wilcox.test(x, y)`` defaults (exact without ties when both groups
+        have fewer than 50 observations, else normal approximation).
+        ``"sas"``: SAS 9.4 ``PROC NPAR1WAY WILCOXON`` defaults (normal approximation on
+        the rank sum of the smaller group). See Notes.
     correction : bool
-        Continuity correction of 0.5 in the asymptotic test (as R ``correct = TRUE``).
+        Continuity correction of 0.5 in the asymptotic test (as R ``correct = TRUE`` and
+        SAS ``CORRECT=YES``, both defaults).
     alternative : {"two-sided", "less", "greater"}
         ``"greater"``: x tends to be larger than y.
 
@@ -176,10 +186,14 @@ def rank_sum(
     -------
     TestResult
         ``test="rank_sum"``; ``statistic`` is ``W``, the sum of the mid-ranks of ``x``
-        (SAS's S); ``details`` hold ``U = W - m(m+1)/2`` (what R's ``wilcox.test``
-        prints as W), ``expectation`` and ``variance`` of ``W`` under H0, ``z`` (the
-        standardised statistic, continuity-corrected when used), ``ties``,
-        ``method_rule`` and ``cost`` (cell updates of the exact algorithm).
+        (with ``method="sas"``: SAS's ``S``, the rank sum of the smaller group, ``x`` if
+        the sizes are equal); ``details`` hold ``U = W - m(m+1)/2`` (what R's
+        ``wilcox.test`` prints as W), ``expectation`` and ``variance`` of the statistic
+        under H0, ``z`` (the standardised statistic, continuity-corrected when used; with
+        ``"sas"`` SAS's ``Z``), ``ties``, ``method_rule``, ``method_requested`` and
+        ``cost`` (cell updates of the exact algorithm; not with ``"sas"``). ``"sas"``
+        adds ``rank_sum_x``, ``S_group`` (``"x"``/``"y"``) and
+        ``pvalue_t_approximation`` (SAS's "t Approximation", ``m + n - 1`` df).
 
     Notes
     -----
@@ -194,11 +208,23 @@ def rank_sum(
     (greater) or ``P(W <= w)`` (less). See :func:`rank_sum_from_counts` for the algorithm
     and the ``"auto"`` rule.
 
+    *Presets.* ``"r"`` is ``"exact"`` when ``m < 50``, ``n < 50`` and no value is tied
+    (R's ``pwilcox``; its two-sided ``min(1, 2 min(P(W <= w), P(W >= w)))`` equals the
+    definition above for a tie-free, hence symmetric, distribution), and otherwise
+    ``"asymptotic"`` with ``correction``. ``"sas"`` takes ``S`` = the rank sum of the
+    smaller group (the first if equal), ``Z = (S - E[S] - c) / sqrt(Var[S])`` with
+    ``c = 0.5 sign(S - E[S])`` (none if ``correction=False``, SAS ``CORRECT=NO``) and the
+    two-sided ``Pr > |Z| = 2 P(N(0,1) > |Z|)``. SAS prints the one-sided p-value in the
+    observed direction only; ``"less"``/``"greater"`` give the lower/upper tail at the
+    same ``Z``, oriented to ``x``.
+
     References
     ----------
     Hollander M, Wolfe DA, Chicken E. *Nonparametric Statistical Methods*, 3rd ed. Wiley,
     2014, ch. 4. Hothorn T, Hornik K, van de Wiel MA, Zeileis A. A Lego system for
-    conditional inference. *Am Stat* 2006;60:257-263.
+    conditional inference. *Am Stat* 2006;60:257-263. R Core Team, ``?wilcox.test``
+    (R 4.2). SAS Institute. *SAS/STAT 15.1 User's Guide*, The NPAR1WAY Procedure:
+    "Simple Linear Rank Tests for Two-Sample Data".
 
     Examples
     --------
@@ -207,6 +233,20 @@ def rank_sum(
     (18.5, 3.5)
     >>> round(res.pvalue, 6)
     0.028139
+
+    Birth weights of babies of smoking and non-smoking mothers (Kirkwood & Sterne 2003,
+    Table 30.4); SAS 9.4 prints S = 150.5, Z = -2.5756, Pr > |Z| = 0.0100:
+
+    >>> smokers = [3.18, 2.74, 2.9, 3.27, 3.65, 3.42, 3.23, 2.86, 3.6, 3.65, 3.69, 3.53,
+    ...            2.38, 2.34]
+    >>> non_smokers = [3.99, 3.89, 3.6, 3.73, 3.31, 3.7, 4.08, 3.61, 3.83, 3.41, 4.13,
+    ...                3.36, 3.54, 3.51, 2.71]
+    >>> sas = rank_sum(non_smokers, smokers, method="sas")
+    >>> sas.statistic, round(sas.details["z"], 4), round(sas.pvalue, 4)
+    (150.5, -2.5756, 0.01)
+    >>> print(rank_sum(non_smokers, smokers, method="r").method)  # doctest: +NORMALIZE_WHITESPACE
+    Wilcoxon rank-sum test, normal approximation with continuity correction
+    (R wilcox.test default: ties)
     """
     _check_options(method, alternative)
     x_values, x_missing = _as_sample(x, "x")
@@ -270,13 +310,17 @@ def rank_sum_from_counts(
     ``cost = sum_j (t_j + 1) x rows_j x cols_j`` cell updates (``details["cost"]``).
     ``"auto"`` uses it when ``cost <= 1e8``; otherwise the Fourier method when certified
     (500 + 500 NRS scores: about 30 ms); otherwise asymptotic. ``"exact"`` follows the same
-    order and is refused only when neither exact algorithm applies.
+    order and is refused only when neither exact algorithm applies. ``"r"`` and ``"sas"``
+    follow their programs' rules instead (:func:`rank_sum`, Notes).
 
     Examples
     --------
     >>> res = rank_sum_from_counts([0, 1, 2], [3, 2, 1], [1, 2, 3], method="exact")
     >>> res.statistic, round(res.pvalue, 6)
     (31.0, 0.316017)
+    >>> sas = rank_sum_from_counts([0, 1, 2], [3, 2, 1], [1, 2, 3], method="sas")
+    >>> sas.statistic, round(sas.details["z"], 6), round(sas.pvalue, 6)
+    (31.0, -1.269381, 0.204305)
     """
     _check_options(method, alternative)
     value_array = _as_sorted_values(values, "values")
@@ -297,7 +341,9 @@ def rank_sum_from_counts(
     variance = m * n / 12.0 * ((n_total + 1) - tie_sum / (n_total * (n_total - 1)))
     ties = bool((totals > 1).any())
     if method == "sas":
-        return _rank_sum_sas(statistic, m, n, variance, ties, correction, alternative)
+        return _rank_presets.sas_rank_sum_result(
+            statistic, m, n, variance, ties, correction, alternative
+        )
     requested, r_exact = method, _rank_presets.r_uses_exact_rank_sum(m, n, ties)
     if method == "r":
         method = "exact" if r_exact else "asymptotic"
@@ -396,58 +442,13 @@ def rank_sum_from_counts(
     )
 
 
-def _rank_sum_sas(
-    rank_sum_x: float,
-    m: int,
-    n: int,
-    variance: float,
-    ties: bool,
-    correction: bool,
-    alternative: str,
-) -> TestResult:
-    """``method="sas"`` of :func:`rank_sum_from_counts` (PROC NPAR1WAY WILCOXON)."""
-    sas = _rank_presets.sas_rank_sum(rank_sum_x, m, n, variance, correction, alternative)
-    details: dict[str, Any] = {
-        "U": rank_sum_x - m * (m + 1) / 2.0,
-        "rank_sum_x": rank_sum_x,
-        "S_group": sas["S_group"],
-        "expectation": sas["expectation"],
-        "variance": variance,
-        "z": sas["z"],
-        "pvalue_t_approximation": sas["pvalue_t"],
-        "ties": ties,
-        "method_rule": _rank_presets.SAS_RANK_SUM_RULE,
-        "method_requested": "sas",
-    }
-    method_text = "Wilcoxon rank-sum test, normal approximation " + (
-        "with continuity correction (SAS NPAR1WAY default)"
-        if correction
-        else "without continuity correction (SAS NPAR1WAY CORRECT=NO)"
-    )
-    pvalue = float(sas["pvalue"])
-    return TestResult(
-        test="rank_sum",
-        method=method_text,
-        statistic=float(sas["S"]),
-        pvalue=pvalue,
-        alternative=alternative,
-        n=(m, n),
-        n_missing=(0, 0),
-        statistic_name="S (SAS: rank sum of the smaller group, the first if equal)",
-        note="All observations are tied: the rank-sum variance is zero."
-        if math.isnan(pvalue)
-        else None,
-        details=details,
-    )
-
-
 # --------------------------------------------------------------------- signed-rank
 
 
 def signed_rank(
     x: ArrayLike,
     y: ArrayLike | None = None,
-    zero_method: str = "pratt",
+    zero_method: str = "wilcox",
     method: str = "auto",
     correction: bool = True,
     alternative: str = "two-sided",
@@ -460,14 +461,20 @@ def signed_rank(
         Values at the first time point (or the differences themselves if ``y`` is None).
     y : array_like, optional
         Values at the second time point, same patients in the same order.
-    zero_method : {"pratt", "wilcox"}
-        ``"pratt"``: zero differences are ranked with the others and their ranks then
-        dropped (coin's default, ``wilcoxsign_test(zero.method = "Pratt")``).
-        ``"wilcox"``: zeros are dropped before ranking (R ``wilcox.test``, SAS).
-    method : {"auto", "exact", "asymptotic"}
+    zero_method : {"wilcox", "pratt"}
+        ``"wilcox"`` (default): zeros are dropped before ranking (R ``wilcox.test``, SAS
+        ``PROC UNIVARIATE``, the published tables). ``"pratt"``: zero differences are
+        ranked with the others and their ranks then dropped (coin's default,
+        ``wilcoxsign_test(zero.method = "Pratt")``); not with ``"r"`` or ``"sas"``.
+    method : {"auto", "exact", "asymptotic", "r", "sas"}
         As in :func:`rank_sum`; the "auto" rule is in :func:`signed_rank_from_counts`.
+        ``"r"``: R ``wilcox.test(x, y, paired = TRUE)`` defaults (exact without ties or
+        zeros below 50 non-zero differences, else normal approximation). ``"sas"``: SAS
+        9.4 ``PROC UNIVARIATE`` (exact for at most 20 non-zero differences, else
+        Student's t approximation). See Notes.
     correction : bool
-        Continuity correction of 0.5 in the asymptotic test.
+        Continuity correction of 0.5 in the normal approximation (``"sas"`` uses none:
+        UNIVARIATE has no normal approximation).
     alternative : {"two-sided", "less", "greater"}
         ``"greater"``: ``d`` tends to be positive.
 
@@ -475,10 +482,13 @@ def signed_rank(
     -------
     TestResult
         ``test="signed_rank"``; ``statistic`` is ``V``, the sum of the (mid-)ranks of the
-        positive differences; ``n`` is ``(number of pairs used,)`` including zero
-        differences, ``n_missing`` the pairs dropped for a missing member. ``details``:
-        ``n_zero``, ``n_nonzero``, ``expectation``, ``variance``, ``z``, ``zero_method``,
-        ``ties``, ``method_rule``, ``cost``.
+        positive differences (with ``method="sas"``: SAS's ``S = V - n(n+1)/4``, ``V``
+        then in ``details["V"]``); ``n`` is ``(number of pairs used,)`` including zero
+        differences, ``n_missing`` the pairs dropped for a missing member; ``df`` is
+        ``n - 1`` for SAS's t approximation, else None. ``details``: ``n_zero``,
+        ``n_nonzero``, ``expectation`` and ``variance`` of ``V``, ``z`` (not for the t
+        approximation, which has ``t``), ``zero_method``, ``ties``, ``method_rule``,
+        ``method_requested``, ``cost``.
 
     Notes
     -----
@@ -489,10 +499,24 @@ def signed_rank(
     ``P(|V - E| >= |v - E|)``. When every difference is zero the p-value is NaN and
     ``note`` says why (there is no non-zero difference to test).
 
+    *Presets* (zeros dropped, ``n`` non-zero differences, ``t`` the tie block sizes of
+    ``|d|``). ``"r"`` is ``"exact"`` when ``n < 50`` and there are neither ties nor zeros
+    (R's ``psignrank``), otherwise ``"asymptotic"`` with ``correction``. ``"sas"`` reports
+    ``S = V - n(n+1)/4``; for ``n <= 20`` its p-value ``Pr >= |S|`` comes from the exact
+    distribution of ``S`` (a convolution of scaled binomials, one per tie block: the
+    conditional distribution used by ``"exact"``), for ``n > 20`` from
+    ``t = S sqrt((n - 1) / (n V_S - S^2))`` on ``n - 1`` df with
+    ``V_S = n(n+1)(2n+1)/24 - sum(t^3 - t)/48``. SAS prints the two-sided p-value only;
+    ``"greater"``/``"less"`` give the corresponding upper/lower tail.
+
     References
     ----------
     Pratt JW. Remarks on zeros and ties in the Wilcoxon signed rank procedures.
     *J Am Stat Assoc* 1959;54:655-667. Hollander, Wolfe & Chicken (2014), ch. 3.
+    Iman RL. Use of a t-statistic as an approximation to the exact distribution of the
+    Wilcoxon signed ranks test statistic. *Commun Stat* 1974;3:795-806. SAS Institute.
+    *Base SAS Procedures Guide: Statistical Procedures*, The UNIVARIATE Procedure: "Tests
+    for Location". R Core Team, ``?wilcox.test`` (R 4.2).
 
     Examples
     --------
@@ -503,6 +527,17 @@ def signed_rank(
     >>> res = signed_rank(after, before, method="exact", alternative="less")
     >>> res.statistic, round(res.pvalue, 6)
     (5.0, 0.019531)
+
+    PROC UNIVARIATE on 10 paired ratings with 2 zero differences and ties prints
+    ``Sgn Rank 16.5, Pr>=|S| 0.0234``:
+
+    >>> best = [4, 3, 5, 2, 3, 5, 1, 4, 3, 4]
+    >>> poor = [2, 1, 3, 2, 1, 1, 1, 3, 4, 2]
+    >>> sas = signed_rank(best, poor, method="sas")
+    >>> sas.statistic, round(sas.pvalue, 4), sas.method
+    ... # doctest: +NORMALIZE_WHITESPACE
+    (16.5, 0.0234,
+     'Wilcoxon signed-rank test, exact distribution (SAS UNIVARIATE, n <= 20)')
     """
     _check_options(method, alternative)
     if y is None:
@@ -527,7 +562,7 @@ def signed_rank(
 def signed_rank_from_counts(
     differences: ArrayLike,
     counts: ArrayLike,
-    zero_method: str = "pratt",
+    zero_method: str = "wilcox",
     method: str = "auto",
     correction: bool = True,
     alternative: str = "two-sided",
@@ -557,17 +592,32 @@ def signed_rank_from_counts(
 
     *"auto" rule.* ``cost = sum_j (t_j + 1) x (support width before category j)``
     (``details["cost"]``); exact when ``cost <= 1e8``, otherwise asymptotic. 500 pairs of
-    NRS differences cost about 3e7 (about 10 ms).
+    NRS differences cost about 3e7 (about 10 ms). ``"r"`` and ``"sas"`` follow their
+    programs' rules instead (:func:`signed_rank`, Notes).
 
     Examples
     --------
+    Zeros are dropped by default; Pratt's method ranks them first:
+
     >>> res = signed_rank_from_counts([-2, 0, 1, 3], [1, 2, 4, 3], method="exact")
     >>> res.statistic, round(res.pvalue, 6)
+    (31.0, 0.09375)
+    >>> pratt = signed_rank_from_counts([-2, 0, 1, 3], [1, 2, 4, 3], "pratt", "exact")
+    >>> pratt.statistic, round(pratt.pvalue, 6)
     (45.0, 0.046875)
+    >>> print(signed_rank_from_counts([-2, 0, 1, 3], [1, 2, 4, 3], method="r").method)
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Wilcoxon signed-rank test, normal approximation with continuity correction
+    (R wilcox.test default: ties)
     """
     _check_options(method, alternative)
     if zero_method not in ("pratt", "wilcox"):
         raise StatisticsError(f"zero_method must be 'pratt' or 'wilcox', got {zero_method!r}.")
+    if method in ("sas", "r") and zero_method != "wilcox":
+        raise StatisticsError(
+            f"method={method!r} reproduces a program that drops zero differences; "
+            "it cannot be combined with zero_method='pratt'."
+        )
     diff_array = _as_sorted_values(differences, "differences")
     count_array = _as_counts(counts, "counts", diff_array.size)
     n_pairs = int(count_array.sum())
@@ -588,12 +638,14 @@ def signed_rank_from_counts(
         nonzero = (magnitudes > 0) & used
     totals, positives = totals[nonzero], positives[nonzero]
     n_nonzero = int(totals.sum())
+    ties = bool((totals > 1).any())
+    rules = {"r": _rank_presets.R_SIGNED_RANK_RULE, "sas": _rank_presets.SAS_SIGNED_RANK_RULE}
     details: dict[str, Any] = {
         "n_zero": n_zero,
         "n_nonzero": n_nonzero,
         "zero_method": zero_method,
-        "ties": bool((totals > 1).any()),
-        "method_rule": SIGNED_RANK_RULE,
+        "ties": ties,
+        "method_rule": rules.get(method, SIGNED_RANK_RULE),
         "method_requested": method,
     }
     base = dict(test="signed_rank", alternative=alternative, n=(n_pairs,), n_missing=(0,))
@@ -614,7 +666,17 @@ def signed_rank_from_counts(
     variance = float((totals * scores2.astype(float) ** 2).sum()) / 16.0
     cost = _exact_ranks.signed_rank_cost(scores2.tolist(), totals.tolist())
     details.update(expectation=expectation, variance=variance, cost=cost)
-    use_exact = method == "exact" or (method == "auto" and cost <= _exact_ranks.AUTO_EXACT_MAX_COST)
+    requested = method
+    if method == "sas" and n_nonzero > _rank_presets.SAS_EXACT_MAX_N:
+        return _rank_presets.sas_signed_rank_t_result(
+            statistic, expectation, variance, n_nonzero, details, base
+        )
+    r_exact = _rank_presets.r_uses_exact_signed_rank(n_nonzero, ties, n_zero)
+    if method == "r":
+        method = "exact" if r_exact else "asymptotic"
+    use_exact = method in ("exact", "sas") or (
+        method == "auto" and cost <= _exact_ranks.AUTO_EXACT_MAX_COST
+    )
     zero_text = "Pratt zero handling" if zero_method == "pratt" else "zeros dropped"
     if use_exact:
         support, probs = _exact_ranks.signed_rank_distribution(scores2.tolist(), totals.tolist())
@@ -633,11 +695,18 @@ def signed_rank_from_counts(
         method_text = f"Wilcoxon signed-rank test ({zero_text}), normal approximation" + (
             " with continuity correction" if correction else ""
         )
+    statistic_name = "V (sum of positive ranks)"
+    if requested == "r":
+        method_text = _rank_presets.r_signed_rank_text(r_exact, n_nonzero, ties, correction)
+    elif requested == "sas":
+        method_text = "Wilcoxon signed-rank test, exact distribution (SAS UNIVARIATE, n <= 20)"
+        details["V"] = statistic
+        statistic, statistic_name = statistic - expectation, _rank_presets.SAS_S_NAME
     return TestResult(
         method=method_text,
         statistic=statistic,
         pvalue=pvalue,
-        statistic_name="V (sum of positive ranks)",
+        statistic_name=statistic_name,
         details=details,
         **base,  # type: ignore[arg-type]
     )
