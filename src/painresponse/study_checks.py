@@ -157,6 +157,9 @@ def study_problems(study: Study) -> list[tuple[Path, str]]:
     if bad:
         out.append((("analysis", "adjust_tables"),
                     f"there is no table {bad[0]}: adjust_tables lists tables 1 to 5"))  # fmt: skip
+    if study.tests.preset != "exact" and study.analysis.zero_method == "pratt":
+        why = f"the {study.tests.preset!r} preset drops zero differences (as SAS and R do)"
+        out.append((("analysis", "zero_method"), f"{why}; Pratt's method needs preset = 'exact'"))
     if study.analysis.paired_test not in tests:
         out.append((("analysis", "paired_test"), f"unknown test {study.analysis.paired_test!r}"))
     keys = [v.key for v in study.variables]

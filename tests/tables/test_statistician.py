@@ -119,3 +119,39 @@ def test_p_styles(p: float, style: str, text: str) -> None:
 def test_p_style_reaches_the_tables() -> None:
     result = analyze(default_cohort_path(), _with("tests", p_style="jama"), tables=[1])
     assert "| .23<sup>a</sup> |" in table_to_markdown(result.tables["table1"])
+
+
+# R 4.2.2 on the analysed patients of the bundled cohort (d <- read.csv("analysed.csv");
+# R, N = the two groups): wilcox.test(R$pain_t0, N$pain_t0)$p.value and likewise; the block
+# distance 0/1/>=2 by group: chisq.test(table(bd, group))$p.value; within responders
+# wilcox.test(R$pain_t1, R$pain_t0, paired = TRUE)$p.value. Printed with %.15g.
+R_PRESET = [
+    ("table3", "Pain (NRS)", "T0", "", 0.769292906861849),
+    ("table3", "Pain (NRS)", "T1", "", 1.04855194639091e-11),
+    ("table3", "Pain (NRS)", "T4", "", 5.01564719397514e-05),
+    ("table3", "Block level distance from surgery", "", "", 0.469697467550785),
+    ("table4", "Pain (NRS)", "T1 vs. T0", "Responder", 1.6592150361654e-08),
+]
+
+
+def test_r_preset_reproduces_r_defaults() -> None:
+    result = analyze(default_cohort_path(), _with("tests", preset="r"))
+    frame = results_frame(result.tables)
+    for table, variable, level, group, expected in R_PRESET:
+        row = frame.filter(
+            (pl.col("table") == table)
+            & (pl.col("variable") == variable)
+            & (pl.col("level") == level)
+            & (pl.col("group") == group)
+        )
+        assert row["p_value"].item() == pytest.approx(expected, rel=1e-9), (variable, level)
+    assert any("Tests follow R's defaults" in s for s in result.methods)
+
+
+def test_sas_preset_names_each_variant() -> None:
+    result = analyze(default_cohort_path(), _with("tests", preset="sas"))
+    methods = set(results_frame(result.tables)["method"])
+    assert "Wilcoxon rank-sum test, normal approximation with continuity correction " \
+        "(SAS NPAR1WAY default)" in methods  # fmt: skip
+    assert any("SAS UNIVARIATE" in m for m in methods)
+    assert any("Tests follow SAS 9.4's defaults" in s for s in result.methods)

@@ -161,6 +161,21 @@ def methods_sentences(
         ),
     ]
     sentences += _data_preparation(study)
+    preset = {
+        "sas": (
+            "Tests follow SAS 9.4's defaults: PROC FREQ's Pearson chi-square (Fisher's exact "
+            "test for 2×2 tables), PROC NPAR1WAY's Wilcoxon rank-sum test with the normal "
+            "approximation and continuity correction, and PROC UNIVARIATE's signed-rank test "
+            "(exact up to 20 non-zero differences, then its t approximation)."
+        ),
+        "r": (
+            "Tests follow R's defaults: chisq.test (Yates's correction for 2×2 tables) and "
+            "wilcox.test (exact without ties below 50 observations, otherwise the normal "
+            "approximation with continuity correction)."
+        ),
+    }.get(study.tests.preset)
+    if preset:
+        sentences.append(preset)
     used = _methods_used(tables)
     if used:
         sentences.append("Tests used: " + "; ".join(used) + ".")

@@ -44,10 +44,37 @@ def between_groups_categorical(
     if table.shape[0] < 2 or table.shape[1] < 2:
         return failed("chi2", "fewer than two observed levels or groups: no test", n)
     try:
-        choice = choose_test(kind, table=table, override=override)
+        choice = _preset_choice(table, study) if override is None else None
+        choice = choice or choose_test(kind, table=table, override=override)
         return PValue(result=run_test(choice, table), reason=choice.reason)
     except StatisticsError as exc:
         return failed(override or "chi2", str(exc), n)
+
+
+def _preset_choice(table: np.ndarray, study: Study) -> Any:
+    """The categorical test of the SAS or R preset, or None for the default rule.
+
+    SAS 9.4 PROC FREQ prints Pearson's chi-square without correction, and Fisher's exact
+    test for 2×2 tables; R's ``chisq.test`` applies Yates's correction to 2×2 tables.
+    """
+    from painresponse.stats.choice import TestChoice
+
+    preset = study.tests.preset
+    two_by_two = table.shape == (2, 2)
+    if preset == "sas":
+        if two_by_two:
+            return TestChoice("fisher_exact", {}, "SAS preset: PROC FREQ's Fisher test (2×2)")
+        return TestChoice("chi2", {"correction": False}, "SAS preset: PROC FREQ's chi-square")
+    if preset == "r":
+        if two_by_two:
+            return TestChoice("chi2_yates", {}, "R preset: chisq.test default (Yates, 2×2)")
+        return TestChoice("chi2", {"correction": False}, "R preset: chisq.test default")
+    return None
+
+
+def _rank_method(study: Study) -> str:
+    """The rank tests' ``method``: the preset's (``sas``, ``r``) or the study's ``exact``."""
+    return study.tests.preset if study.tests.preset in ("sas", "r") else study.analysis.exact
 
 
 def _merged_support(
@@ -81,7 +108,7 @@ def between_groups_numeric(
             from painresponse.stats.ranks import rank_sum_from_counts
 
             values, cx, cy = _merged_support(dx, dy)
-            opts: dict[str, Any] = {"method": study.analysis.exact, **dict(choice.options)}
+            opts: dict[str, Any] = {"method": _rank_method(study), **dict(choice.options)}
             result = rank_sum_from_counts(values, cx, cy, **opts)
         elif choice.test == "ttest_ind" and dx.n >= 2 and dy.n >= 2:
             from painresponse.stats.means import ttest_ind_from_stats
@@ -110,7 +137,7 @@ def within_group_paired(differences: Distribution, study: Study) -> PValue:
 
             opts: dict[str, Any] = {**dict(choice.options)}
             opts["zero_method"] = study.analysis.zero_method
-            opts["method"] = study.analysis.exact
+            opts["method"] = _rank_method(study)
             result = signed_rank_from_counts(differences.values, differences.counts, **opts)
         else:
             d = differences.expand()
