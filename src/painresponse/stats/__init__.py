@@ -3,6 +3,7 @@
 One module per test family: :mod:`~painresponse.stats.contingency` (chi-square,
 Fisher–Freeman–Halton), :mod:`~painresponse.stats.means` (t-tests),
 :mod:`~painresponse.stats.ranks` (rank-sum, signed-rank, Kruskal–Wallis, Friedman),
+:mod:`~painresponse.stats.trend` (linear-by-linear association, ordinal trend),
 :mod:`~painresponse.stats.location_shift`, :mod:`~painresponse.stats.effects`,
 :mod:`~painresponse.stats.multiplicity`, and the default-choice rule and registry in
 :mod:`~painresponse.stats.choice`.
@@ -33,6 +34,7 @@ _WHERE = {
     "signed_rank": "painresponse.stats.ranks",
     "signed_rank_from_counts": "painresponse.stats.ranks",
     "standardized_mean_difference": "painresponse.stats.effects",
+    "trend_test": "painresponse.stats.trend",
     "ttest_ind": "painresponse.stats.means",
     "ttest_ind_from_stats": "painresponse.stats.means",
     "ttest_rel": "painresponse.stats.means",
@@ -61,6 +63,7 @@ if TYPE_CHECKING:
         signed_rank,
         signed_rank_from_counts,
     )
+    from painresponse.stats.trend import trend_test
 
 
 __all__ = [
@@ -85,6 +88,7 @@ __all__ = [
     "signed_rank",
     "signed_rank_from_counts",
     "standardized_mean_difference",
+    "trend_test",
     "ttest_ind",
     "ttest_ind_from_stats",
     "ttest_rel",

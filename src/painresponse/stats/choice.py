@@ -92,6 +92,12 @@ def _hodges_lehmann(x: ArrayLike, y: ArrayLike | None = None, **kwargs: Any) -> 
     return hodges_lehmann(x, y, **kwargs)
 
 
+def _trend(table: ArrayLike, **kwargs: Any) -> TestResult:
+    from painresponse.stats.trend import trend_test
+
+    return trend_test(table, **kwargs)
+
+
 def _chi2_yates(table: ArrayLike, **kwargs: Any) -> TestResult:
     return chi2_test(table, **{"correction": True, **kwargs})
 
@@ -121,6 +127,7 @@ REGISTRY: Mapping[str, Callable[..., TestResult]] = MappingProxyType(
         "kruskal": _kruskal,
         "friedman": _friedman,
         "hodges_lehmann": _hodges_lehmann,
+        "trend": _trend,
     }
 )
 
