@@ -65,6 +65,8 @@ def _variable_problems(i: int, v: Variable, tests: set[str]) -> list[tuple[Path,
     if v.test is not None and v.test not in tests:
         listed = ", ".join(sorted(tests))
         out.append(((*at, "test"), f"unknown test {v.test!r}; choose from {listed}"))
+    if v.test == "trend" and not v.is_categorical:
+        out.append(((*at, "test"), "the trend test is for ordered categories (kind = 'ordinal')"))
     if v.cut:
         if not v.is_categorical:
             out.append(((*at, "kind"), "a variable binned with 'cut' is categorical or ordinal"))

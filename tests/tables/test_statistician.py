@@ -155,3 +155,17 @@ def test_sas_preset_names_each_variant() -> None:
         "(SAS NPAR1WAY default)" in methods  # fmt: skip
     assert any("SAS UNIVARIATE" in m for m in methods)
     assert any("Tests follow SAS 9.4's defaults" in s for s in result.methods)
+
+
+def test_ordinal_trend_test_matches_coin() -> None:
+    """R 4.2.2, coin 1.4-2, on the analysed patients (g = group, Responder first):
+    ``pvalue(lbl_test(factor(lesion_severity, ordered = TRUE) ~ g, distribution = "exact"))``
+    = 0.462739515306569 (Z 0.752600023031376); block level 0.293667417468877; pain
+    duration 1."""
+    result = analyze(default_cohort_path(), _with("tests", ordinal_test="trend"))
+    frame = results_frame(result.tables).filter(pl.col("test") == "trend")
+    p = dict(zip(frame["variable"], frame["p_value"], strict=True))
+    assert p["Lesion severity"] == pytest.approx(0.462739515306569, rel=1e-9)
+    assert p["Block level"] == pytest.approx(0.293667417468877, rel=1e-9)
+    assert p["Duration of pain (y)"] == pytest.approx(1.0, rel=1e-9)
+    assert len(p) == 5  # every ordinal variable, and no nominal one

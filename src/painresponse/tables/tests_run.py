@@ -35,11 +35,25 @@ def failed(test: str, reason: str, n: tuple[int, ...]) -> PValue:
 def between_groups_categorical(
     table: np.ndarray, kind: str, study: Study, override: str | None
 ) -> PValue:
-    """Chi-square or Fisher (by Cochran's rule, or the override) on a levels × groups table."""
-    from painresponse.stats.choice import choose_test, run_test
+    """Chi-square or Fisher (by Cochran's rule, or the override) on a levels × groups table.
 
-    table = np.asarray(table)
-    table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
+    An ordinal variable gets the linear-by-linear trend test when the study asks for it
+    (``test = "trend"``, or ``[tests] ordinal_test = "trend"``): levels scored 1, 2, … in
+    their declared order, empty levels keeping their place, as R coin's ``lbl_test``.
+    """
+    from painresponse.stats.choice import TestChoice, choose_test, run_test
+
+    ordered = np.asarray(table)
+    trend = override == "trend" or (
+        override is None and kind == "ordinal" and study.tests.ordinal_test == "trend"
+    )
+    if trend:
+        reason = "set in the study file" if override else "ordinal variable: trend test (study)"
+        try:
+            return PValue(result=run_test(TestChoice("trend", {}, reason), ordered), reason=reason)
+        except StatisticsError as exc:
+            return failed("trend", str(exc), tuple(int(v) for v in ordered.sum(axis=0)))
+    table = ordered[ordered.sum(axis=1) > 0][:, ordered.sum(axis=0) > 0]
     n = tuple(int(v) for v in table.sum(axis=0))
     if table.shape[0] < 2 or table.shape[1] < 2:
         return failed("chi2", "fewer than two observed levels or groups: no test", n)
