@@ -143,3 +143,47 @@ def test_declared_level_nobody_has_is_a_warning(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "warning: Sex (sex): no analysed patient has" not in result.output
     assert "warning: Block side (block_side): no analysed patient has" in result.output
+
+
+def test_summary_is_short_and_ends_with_the_report(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["demo", "--out", str(out), "--format", "csv,html"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) <= 40
+    assert lines[-1].endswith(f"open {out / 'report.html'}")
+    assert "Table 3 (12 tests): smallest P < 0.001, Pain (NRS), T4" in result.output
+
+
+def test_quiet_and_verbose(tmp_path: Path) -> None:
+    quiet = runner.invoke(app, ["demo", "--out", str(tmp_path / "q"), "--format", "csv", "-q"])
+    assert quiet.exit_code == 0 and quiet.output.strip() == ""
+    verbose = runner.invoke(
+        app, ["demo", "--out", str(tmp_path / "v"), "--format", "csv", "--verbose"]
+    )
+    assert verbose.exit_code == 0 and "table1.csv" in verbose.output
+    assert "Male" in verbose.output  # the tables themselves
+
+
+def test_version_and_supplementary_tables(tmp_path: Path) -> None:
+    from painresponse import __version__
+
+    version = runner.invoke(app, ["--version"])
+    assert version.exit_code == 0 and version.output.strip() == f"painresponse {__version__}"
+    out = tmp_path / "s"
+    data = tmp_path / "d.csv"
+    rows = make_rows(30)
+    data.write_text(
+        "\n".join([",".join(rows[0]), *(",".join(r.values()) for r in rows)]) + "\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app, ["report", str(data), "--tables", "1,S8", "--out", str(out), "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("table*.csv")) == [
+        "table1.csv",
+        "table13_missing_data.csv",
+    ]
+    bad = runner.invoke(app, ["report", str(data), "--tables", "S99", "--out", str(out / "x")])
+    assert bad.exit_code == 2 and "there is no table S99" in bad.output

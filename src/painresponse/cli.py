@@ -104,61 +104,54 @@ def _formats(value: str | None) -> set[str]:
     return chosen
 
 
-def _tables(value: str | None) -> set[int] | None:
+def _tables(value: str | None) -> tuple[set[int] | None, set[str]]:
+    """``--tables``: Tables 1–5 by number and supplementary tables as ``S1``, ``S2``, …"""
     if not value:
-        return None
-    try:
-        numbers = {int(v) for v in value.split(",") if v.strip()}
-    except ValueError:
-        _fail(f"--tables takes table numbers separated by commas (e.g. 1,2,3), not {value!r}")
-        raise
-    bad = sorted(n for n in numbers if n not in range(1, 6))
-    if bad:
-        _fail(f"--tables: there is no table {bad[0]}; choose from 1 to 5")
-    return numbers
+        return None, set()
+    numbers: set[int] = set()
+    supplementary: set[str] = set()
+    for token in (v.strip() for v in value.split(",") if v.strip()):
+        if token.upper().startswith("S") and token[1:].isdigit():
+            supplementary.add(token.upper())
+        elif token.isdigit() and int(token) in range(1, 6):
+            numbers.add(int(token))
+        else:
+            _fail(
+                f"--tables: there is no table {token}; choose from 1 to 5 and S1, S2, … "
+                "(e.g. --tables 1,2,S3)"
+            )
+    return numbers, supplementary
 
 
 def _run_report(
-    data: Any, study: Path | None, out: Path, formats: set[str], tables: set[int] | None,
-    overwrite: bool, reading: _Reading, extended: bool | None,
+    data: Any, study: Path | None, out: Path, formats: set[str],
+    tables: tuple[set[int] | None, set[str]], overwrite: bool, reading: _Reading,
+    extended: bool | None, verbosity: str = "normal",
 ) -> None:  # fmt: skip
     from rich.console import Console
 
     from painresponse.pipeline import analyze
     from painresponse.render.outputs import check_out_dir, write_report_folder
-    from painresponse.render.terminal import table_to_rich
 
     # piped to a file, lines are not wrapped and tables get room (no "Non-respon…")
-    console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+    console = Console(
+        highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200,
+        quiet=verbosity == "quiet",
+    )  # fmt: skip
+    numbers, supplementary = tables
+    if supplementary:
+        extended = True  # a supplementary table asked for by name needs the analyses
     _guard(lambda: check_out_dir(out, overwrite))
     with _progress_bar(console) as tick:
         result = _guard(
             lambda: analyze(
-                data,
-                study,
-                extended=extended,
-                tables=tables,
-                progress=tick,
+                data, study, extended=extended, tables=numbers, progress=tick,
                 **reading.as_kwargs(),
             )
-        )
-    console.print(f"[bold]{result.study.title}[/bold]")
-    _print_reading(console, result.source, result.reading)
-    flow = result.flow
-    excluded = "; ".join(f"{e.count} {e.reason}" for e in flow.exclusions) or "none"
-    groups = ", ".join(f"{g}: {n}" for g, n in flow.groups)
-    console.print(
-        f"{flow.assessed} patients assessed; excluded: {excluded}; "
-        f"{flow.analysed} analysed; {groups}"
-    )
-    for aside in flow.set_aside:
-        rows = _row_list(aside.rows, aside.count)
-        console.print(f"not a patient row ({aside.reason}): {rows}", markup=False)
-    for table in result.tables.values():
-        console.print(table_to_rich(table))
-    if result.extended is not None:
-        for message in result.extended.messages:
-            console.print(f"[yellow]note:[/yellow] {message}", markup=True)
+        )  # fmt: skip
+    if supplementary or numbers is not None:
+        result = _only_tables(result, numbers, supplementary)
+    _print_summary(console, result, verbosity)
     with console.status("Writing outputs …") as status:
         folder = _guard(
             lambda: write_report_folder(
@@ -166,9 +159,9 @@ def _run_report(
                 progress=lambda what: status.update(f"Writing {what} …"),
             )
         )  # fmt: skip
-    console.print(f"[bold]{len(folder.written)} files written to {out}[/bold]")
-    for p in folder.written:
-        console.print(f"  {p}")
+    if verbosity == "verbose":
+        for p in folder.written:
+            console.print(f"  {p}", markup=False)
     if folder.removed:
         console.print(f"removed {len(folder.removed)} files of the earlier report", markup=False)
     if folder.kept:
@@ -177,6 +170,66 @@ def _run_report(
             + ", ".join(str(k) for k in folder.kept[:10]),
             markup=False,
         )
+    report = out / "report.html"
+    where = f"; open {report}" if report.exists() else ""
+    console.print(f"[bold]{len(folder.written)} files written to {out}{where}[/bold]")
+
+
+def _only_tables(result: Any, numbers: set[int] | None, supplementary: set[str]) -> Any:
+    """The result keeping only the tables asked for (``--tables 1,S3``)."""
+    import dataclasses
+
+    wanted = {str(n) for n in (numbers or set())} | supplementary
+    kept = {k: t for k, t in result.tables.items() if str(t.number) in wanted}
+    missing = sorted(wanted - {str(t.number) for t in kept.values()})
+    if missing:
+        made = ", ".join(str(t.number) for t in result.tables.values())
+        _fail(f"--tables: there is no table {missing[0]} in this analysis (made: {made})")
+    return dataclasses.replace(result, tables=kept)
+
+
+def _table_line(table: Any) -> str:
+    """``Table 3 (12 tests): smallest P < 0.001, EQ-5D at T1``: each table in one line."""
+    from painresponse.render.format import format_pvalue
+
+    cells = [(row, c) for row, _, c in table.pvalue_cells() if not c.is_missing]
+    if not cells:
+        return f"Table {table.number}: {table.title}"
+    plain = [(row, c) for row, c in cells if not c.defines_groups] or cells
+    row, cell = min(plain, key=lambda rc: rc[1].value)
+    where = row.label + (f", {row.level}" if row.level else "")
+    tests = f"{len(cells)} test{'s' if len(cells) != 1 else ''}"
+    p = format_pvalue(cell.value)
+    p = p if p.startswith(("<", ">")) else f"= {p}"
+    return f"Table {table.number} ({tests}): smallest P {p}, {where}"
+
+
+def _print_summary(console: Any, result: Any, verbosity: str) -> None:
+    """The flow, the lines set aside, and each table in one line (or in full, verbose)."""
+    console.print(f"[bold]{result.study.title}[/bold]")
+    _print_reading(console, result.source, result.reading)
+    flow = result.flow
+    excluded = "; ".join(f"{e.count} {e.reason}" for e in flow.exclusions) or "none"
+    groups = ", ".join(f"{g}: {n}" for g, n in flow.groups)
+    console.print(
+        f"{flow.assessed} patients assessed; excluded: {excluded}; "
+        f"{flow.analysed} analysed; {groups}",
+        markup=False,
+    )
+    for aside in flow.set_aside:
+        rows = _row_list(aside.rows, aside.count)
+        console.print(f"not a patient row ({aside.reason}): {rows}", markup=False)
+    if verbosity == "verbose":
+        from painresponse.render.terminal import table_to_rich
+
+        for table in result.tables.values():
+            console.print(table_to_rich(table))
+    else:
+        for table in result.tables.values():
+            console.print(_table_line(table), markup=False)
+    if result.extended is not None:
+        for message in result.extended.messages:
+            console.print(f"[yellow]note:[/yellow] {message}", markup=True)
 
 
 @contextmanager
@@ -205,21 +258,46 @@ def demo(
     ] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace the output folder's contents.")] = False,
     extended: Annotated[
-        bool, typer.Option(help="Add the analyses beyond the paper (supplementary tables S1–S7).")
+        bool, typer.Option(help="Add the analyses beyond the paper (supplementary tables S1–S8).")
     ] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Print every table and every file written.")
+    ] = False,
 ) -> None:
     """Analyse the bundled synthetic cohort with the published study's definition."""
     from painresponse.synth import default_cohort_path
 
     path = default_cohort_path()
-    _run_report(path, None, out, _formats(format), None, overwrite, _Reading(), extended)
+    _run_report(path, None, out, _formats(format), (None, set()), overwrite, _Reading(),
+                extended, _verbosity(quiet, verbose))  # fmt: skip
 
 
 @app.command()
 def report(
-    data: Annotated[Path, typer.Argument(help="CSV, Excel (.xlsx) or Parquet file.")],
-    study: Annotated[Path | None, typer.Option(help="Study file (TOML).")] = None,
-    tables: Annotated[str | None, typer.Option(help="Tables to make, e.g. 1,2,3.")] = None,
+    data: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV, Excel or Parquet file (or a folder of Parquet files).",
+            metavar="DATA",
+            show_default=False,
+        ),
+    ],
+    study: Annotated[
+        Path | None,
+        typer.Option(
+            help="Study file (TOML); default: the bundled LSGB study "
+            "(see `painresponse study show`).",
+            show_default=False,
+        ),
+    ] = None,
+    tables: Annotated[
+        str | None,
+        typer.Option(
+            help="Tables to make, e.g. 1,2,S3 (default: Tables 1–5, and S1–S8 with --extended).",
+            show_default=False,
+        ),
+    ] = None,
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("painresponse-output"),
     format: Annotated[
         str | None, typer.Option("--format", help=f"Comma-separated: {', '.join(ALL_FORMATS)}.")
@@ -237,17 +315,37 @@ def report(
             help="Add the analyses beyond the paper (default: the study file's choice).",
         ),
     ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Print every table and every file written.")
+    ] = False,
 ) -> None:
     """Analyse DATA and write Tables 1–5, the flow, figures and reports."""
     chosen = _tables(tables)
     reading = _Reading(encoding, sheet, header_row, delimiter, decimal)
-    _run_report(data, study, out, _formats(format), chosen, overwrite, reading, extended)
+    _run_report(data, study, out, _formats(format), chosen, overwrite, reading, extended,
+                _verbosity(quiet, verbose))  # fmt: skip
+
+
+def _verbosity(quiet: bool, verbose: bool) -> str:
+    if quiet and verbose:
+        _fail("--quiet and --verbose cannot be used together")
+    return "quiet" if quiet else "verbose" if verbose else "normal"
 
 
 @app.command()
 def validate(
-    data: Annotated[Path, typer.Argument(help="CSV, Excel or Parquet file.")],
-    study: Annotated[Path | None, typer.Option(help="Study file (TOML).")] = None,
+    data: Annotated[
+        Path, typer.Argument(help="CSV, Excel or Parquet file.", metavar="DATA", show_default=False)
+    ],
+    study: Annotated[
+        Path | None,
+        typer.Option(
+            help="Study file (TOML); default: the bundled LSGB study "
+            "(see `painresponse study show`).",
+            show_default=False,
+        ),
+    ] = None,
     encoding: Encoding = None,
     sheet: Sheet = None,
     header_row: HeaderRow = None,
@@ -310,6 +408,26 @@ def _print_reading(console: Any, source: str, notes: tuple[str, ...]) -> None:
     for note in notes:
         style = "yellow" if note.startswith("warning:") else "dim"
         console.print(f"{source}: {note}", markup=False, style=style)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"painresponse {version('painresponse')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Responder analyses of interventional pain procedures: Tables 1–5 with exact tests."""
 
 
 study_app = typer.Typer(

@@ -88,7 +88,8 @@ class ValidationError(PainresponseError):
     def __init__(self, source: str, problems: list[Problem]) -> None:
         self.source = source
         self.problems = list(problems)
-        lines = [f"{source}: {len(self.problems)} problem(s) found"]
+        count = len(self.problems)
+        lines = [f"{source}: {count:,} problem{'' if count == 1 else 's'} found"]
         lines += [f"  {p}" for p in self.problems[:50]]
         if len(self.problems) > 50:
             lines.append(f"  ... and {len(self.problems) - 50} more")

@@ -122,8 +122,7 @@ def analyze(
 
         ext = build_extended(cohort.collect() if analysed is None else analysed, study)
         built = {**built, **ext.tables}
-        if tables is None:
-            built[MISSING_DATA_KEY] = missing_data_table(aggregates, study)
+        built[MISSING_DATA_KEY] = missing_data_table(aggregates, study)
     report("Done", 5, 5)
     return StudyResult(
         study=study,

@@ -77,7 +77,7 @@ def test_index_summary_and_missing_dimensions() -> None:
         .alias("eq5d_mo_t1")
     )
     ext = build_extended(frame, study, ExtendedOptions(eq5d_summary="index:KR"))
-    assert any("3 patient(s)" in m for m in ext.messages)
+    assert any("3 patients have a dimension missing" in m for m in ext.messages)
     incomplete = [
         r
         for r in ext.tables["table10_eq5d_index"].rows

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from painresponse._words import counted
 from painresponse.eq5d import VALUE_SETS, available_value_sets, incomplete_states
 from painresponse.extended._data import Analysed, is_eq5d
 from painresponse.extended._tables import make_row
@@ -72,8 +73,9 @@ def eq5d_index_table(data: Analysed) -> tuple[Table | None, list[str]]:
         rows.append(make_row("eq5d:incomplete", label, data.time_label(t), "level", counts))
         if missing.any():
             messages.append(
-                f"EQ-5D-5L at {data.time_label(t)}: {int(missing.sum())} patient(s) "
-                "with a dimension missing have no index value."
+                f"EQ-5D-5L at {data.time_label(t)}: "
+                f"{counted(int(missing.sum()), 'patient has', 'patients have')} a dimension "
+                "missing and no index value."
             )
     columns = [Column("overall", "Patients", data.frame.height)]
     columns += [Column(f"group:{g}", g, int(data.group_mask(g).sum())) for g in data.labels]

@@ -198,11 +198,19 @@ def fit_logistic(y: NDArray[np.float64], columns: dict[str, NDArray[np.float64]]
         separated = ["(complete separation)"]
     message = None
     if separated:
-        message = (
-            "separation: "
-            + ", ".join(separated)
-            + " predict(s) response perfectly; odds ratio not estimable"
-        )
+        levels = [s for s in separated if not s.startswith("(")]
+        if levels:
+            which = ", ".join(repr(s) for s in levels)
+            verb = "predicts" if len(levels) == 1 else "predict"
+            noun = "level" if len(levels) == 1 else "levels"
+            message = (
+                f"separation: {noun} {which} {verb} response perfectly; odds ratio not estimable"
+            )
+        else:
+            message = (
+                "separation (complete): the model predicts response perfectly; "
+                "odds ratio not estimable"
+            )
     elif not converged:
         message = "the model did not converge"
     return LogisticFit(

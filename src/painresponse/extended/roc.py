@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import stats as sps
 
+from painresponse._words import counted
 from painresponse.extended._data import Analysed, is_eq5d
 from painresponse.extended._tables import make_row, note_cell
 from painresponse.extended.cells import EstimateCI, Number
@@ -166,10 +167,12 @@ def roc_table(data: Analysed) -> tuple[Table, RocResult | None, list[str]]:
     else:
         change = data.values(eq5d, time, "level_sum") - data.values(eq5d, base, "level_sum")
         improved = change <= -opts.roc_level_sum_mid + 1e-12
-        ref_label = f"EQ-5D level sum decrease ≥ {opts.roc_level_sum_mid:g} point(s)"
+        points = "point" if opts.roc_level_sum_mid == 1 else "points"
+        ref_label = f"EQ-5D level sum decrease ≥ {opts.roc_level_sum_mid:g} {points}"
     ok = ~(np.isnan(predictor) | np.isnan(change))
     if ok.sum() < len(predictor):
-        messages.append(f"ROC: {int((~ok).sum())} patient(s) without both scores were left out.")
+        lacking = counted(int((~ok).sum()), "patient")
+        messages.append(f"ROC: {lacking} without both scores left out.")
     predictor, improved = predictor[ok], improved[ok]
     if improved.all() or not improved.any():
         return fail(f"ROC: every patient is in one class ({ref_label}); no ROC curve.")
