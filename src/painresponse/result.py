@@ -114,6 +114,16 @@ class StudyResult:
     extended: ExtendedResult | None = None
     reading: tuple[str, ...] = ()
 
+    def _repr_html_(self) -> str:
+        from painresponse.render.notebook import result_html
+
+        return result_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from painresponse.render.notebook import result_markdown
+
+        return result_markdown(self)
+
     def table_frame(self, key: str) -> Any:
         """Table ``key`` as a polars DataFrame of display text (the CSV contract's columns)."""
         from painresponse.render.csv import table_to_frame

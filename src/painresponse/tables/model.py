@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from painresponse.extended.cells import EstimateCI, Number, Proportion
 from painresponse.stats._result import TestResult
@@ -279,6 +279,36 @@ class Table:
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
     footnotes: tuple[Footnote, ...] = ()
+
+    # Display in notebooks and conversions: the rendering lives in painresponse.render
+    # (imported when asked for), so computing a table never loads a renderer.
+
+    def _repr_html_(self) -> str:
+        from painresponse.render.notebook import table_html
+
+        return table_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from painresponse.render.markdown import table_to_markdown
+
+        return table_to_markdown(self)
+
+    def to_polars(self) -> Any:
+        """The table as a polars DataFrame in the CSV contract's columns (display text,
+        unrounded p-values, ``n (…)`` columns)."""
+        from painresponse.render.csv import table_to_frame
+
+        return table_to_frame(self)
+
+    def to_pandas(self) -> Any:
+        """:meth:`to_polars` as a pandas DataFrame (needs pandas)."""
+        return self.to_polars().to_pandas()
+
+    def to_great_tables(self) -> Any:
+        """The table as a ``great_tables.GT`` (needs ``painresponse[notebook]``)."""
+        from painresponse.render.notebook import to_great_tables
+
+        return to_great_tables(self)
 
     def pvalue_cells(self) -> list[tuple[Row, Column, PValue]]:
         """Every p-value cell with its row and column, in display order."""

@@ -1,0 +1,52 @@
+"""Results and tables in notebooks: rich HTML/Markdown display, polars/pandas, great-tables."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from painresponse import StudyResult, analyze
+from painresponse.render.markdown import table_to_markdown
+from painresponse.synth import default_cohort_path
+
+
+@pytest.fixture(scope="module")
+def result() -> StudyResult:
+    return analyze(default_cohort_path())
+
+
+def test_table_html_is_self_contained(result: StudyResult) -> None:
+    html = result.tables["table1"]._repr_html_()
+    assert html.startswith('<div class="painresponse"><style>')
+    assert '<table id="table1"' in html and "<sup>a</sup>" in html
+    assert not re.search(r"(src|href)=\"(https?:)?//", html)
+
+
+def test_table_markdown_is_the_reports(result: StudyResult) -> None:
+    table = result.tables["table3"]
+    assert table._repr_markdown_() == table_to_markdown(table)
+
+
+def test_result_display(result: StudyResult) -> None:
+    html = result._repr_html_()
+    assert "87 patients assessed" in html and html.count("<table") == len(result.tables)
+    assert result._repr_markdown_().startswith(f"### {result.study.title}")
+
+
+def test_to_polars_and_pandas(result: StudyResult) -> None:
+    frame = result.tables["table1"].to_polars()
+    assert "n (Responder)" in frame.columns and frame["p_value"].dtype.is_float()
+    pandas = pytest.importorskip("pandas")
+    assert isinstance(result.tables["table1"].to_pandas(), pandas.DataFrame)
+
+
+def test_to_great_tables(result: StudyResult) -> None:
+    pytest.importorskip("great_tables")
+    table = result.tables["table4"]
+    gt = table.to_great_tables()
+    html = gt.as_raw_html()
+    assert "TABLE 4 Clinical outcomes over time within each group." in html
+    assert "Wilcoxon signed-rank test" in html  # footnotes as source notes
+    assert "Responder (n\u00a0=\u00a041)" in html  # the header as the report writes it
+    assert "3.0 (3.0–3.0) vs. 7.0 (6.0–7.0)" in html
