@@ -85,3 +85,23 @@ def test_missing_policy(tmp_path: Path, policy: str) -> None:
     else:
         assert "Missing |" not in text
     assert table_to_frame(result.tables["table1"])["n (Patients)"][0] == 83
+
+
+def test_every_estimate_lies_inside_its_interval(tmp_path: Path) -> None:
+    import math
+
+    from painresponse.extended.cells import EstimateCI
+
+    frame = COHORT.with_columns(
+        pl.when(pl.int_range(pl.len()) % 7 == 0).then(None).otherwise(pl.col("eq5d_mo_t4"))
+        .alias("eq5d_mo_t4")
+    )  # fmt: skip
+    result = analyze(_write(frame, tmp_path / "e.csv"), extended=True)
+    checked = 0
+    for table in result.tables.values():
+        for row in table.rows:
+            for cell in row.cells.values():
+                if isinstance(cell, EstimateCI) and not math.isnan(cell.ci_low):
+                    assert cell.ci_low - 1e-9 <= cell.estimate <= cell.ci_high + 1e-9, row
+                    checked += 1
+    assert checked > 100
