@@ -7,6 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from painresponse.render._layout import header_text
 from painresponse.render.format import TYPESET, column_header, format_cell
 from painresponse.render.xlsx import RESULT_COLUMNS, write_xlsx
 from painresponse.result import StudyResult
@@ -30,7 +31,9 @@ def test_table_sheet_is_as_displayed(result: StudyResult, workbook_path: Path) -
     sheet = openpyxl.load_workbook(workbook_path)["Table 1"]
     table = result.tables["table1"]
     header = [c.value for c in sheet[3]][1:]
-    assert header == [column_header(c) for c in table.columns]
+    # as in Word: no-break spaces keep "(n = 84)" on one line when the header wraps
+    assert header == [header_text(c) for c in table.columns]
+    assert [h.replace("\u00a0", " ") for h in header] == [column_header(c) for c in table.columns]
     assert sheet.cell(3, 2).font.bold
     for r, row in enumerate(table.rows, start=4):
         for c, column in enumerate(table.columns, start=2):

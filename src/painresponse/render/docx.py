@@ -10,6 +10,11 @@ come from the longest cell text (measured with Arial's character widths), the nu
 wrapped lines of every cell from those widths, and the table's height from the lines.
 Wide tables (``later vs. earlier`` cells, or numbers that do not fit across a portrait
 page) get a landscape section of their own.
+
+The report is ready to submit as it opens: every section's footer numbers the pages
+("Page N of M", Word fields), the figures follow the tables under a "Figures" heading
+(journals want them apart from the text, and never inside the Methods), and hyphens in
+table cells are no-break hyphens, so that ``P-value`` never wraps as ``P-`` / ``value``.
 """
 
 from __future__ import annotations
@@ -92,8 +97,9 @@ def write_docx(
 
     Notes
     -----
-    Order: title, statistical methods, Figure 1 (flow of patients), Tables 1–5, then the
-    remaining figures, each with its caption. Every number is written by
+    Order: title, statistical methods, the tables, then a "Figures" section on a new
+    portrait page with Figure 1 (flow of patients) and the remaining figures, each with its
+    caption. Every section's footer carries "Page N of M". Every number is written by
     :func:`painresponse.render.format.format_cell`. The file is reproducible: the same
     result gives the same bytes (fixed document and zip entry dates, see
     :func:`painresponse.render._reproducible.write_reproducible_zip`).
@@ -113,10 +119,6 @@ def write_docx(
     if result.software:
         software = ", ".join(f"{name} {version}" for name, version in result.software.items())
         _small(document.add_paragraph(f"Software: {software}."))
-    flow = [f for f in rendered if f.name == "flow"]
-    others = [f for f in rendered if f.name != "flow"]
-    for figure in flow:
-        _add_figure(document, figure, PAGE_W_CM - 2 * MARGIN_CM)
     landscape = False
     for table in result.tables.values():
         plan = plan_table(table, options)
@@ -124,12 +126,19 @@ def write_docx(
             _new_section(document, landscape=plan.landscape)
             landscape = plan.landscape
         _add_table(document, table, plan, options)
-    if landscape:
+    if rendered:
+        if landscape:
+            _new_section(document, landscape=False)
+        heading = document.add_paragraph("Figures", style="Heading 1")
+        heading.paragraph_format.page_break_before = not landscape
+        # the flow of patients is Figure 1: it comes first, the others in their order
+        for figure in sorted(rendered, key=lambda f: f.name != "flow"):
+            _add_figure(document, figure, PAGE_W_CM - 2 * MARGIN_CM)
+    elif landscape:
         _new_section(document, landscape=False)
-    for figure in others:
-        _add_figure(document, figure, PAGE_W_CM - 2 * MARGIN_CM)
     section = document.sections[-1]
     section.page_width, section.page_height = Cm(PAGE_W_CM), Cm(PAGE_H_CM)
+    _page_numbers(document)
     _fix_core_properties(document)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -145,6 +154,46 @@ def _fix_core_properties(document: DocumentObject) -> None:
     properties.created = fixed
     properties.modified = fixed
     properties.revision = 1
+
+
+def _page_numbers(document: DocumentObject) -> None:
+    """Page numbers, "Page N of M" centred, in every section's own footer (none inherited)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    for section in document.sections:
+        footer = section.footer
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run("Page ")
+        _field(paragraph, "PAGE")
+        paragraph.add_run(" of ")
+        _field(paragraph, "NUMPAGES")
+        _small(paragraph)
+
+
+def _field(paragraph: Paragraph, instruction: str) -> None:
+    """A Word field (``PAGE``, ``NUMPAGES``): begin, instruction, separate, result, end.
+
+    The result ``1`` is a placeholder; Word and LibreOffice update page fields as they lay
+    the document out.
+    """
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def char(kind: str) -> None:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        paragraph.add_run()._r.append(element)
+
+    char("begin")
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instruction} "
+    paragraph.add_run()._r.append(code)
+    char("separate")
+    paragraph.add_run("1")
+    char("end")
 
 
 def _text_width(landscape: bool) -> float:
@@ -507,6 +556,7 @@ def _write(
     marker: str = "",
 ) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
     from docx.shared import Cm, Pt
 
     paragraph = cell.paragraphs[0]
@@ -515,7 +565,13 @@ def _write(
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if indent:
         paragraph.paragraph_format.left_indent = Cm(LEVEL_INDENT_CM)
-    run = paragraph.add_run(text)
+    run = paragraph.add_run()
+    # words wrap at spaces only, as the widths and heights above assume
+    for index, piece in enumerate(text.split("-")):
+        if index:
+            run._r.append(OxmlElement("w:noBreakHyphen"))
+        if piece:
+            run._r.add_t(piece)
     run.font.size = Pt(TABLE_PT)
     run.bold = bold
     if marker:

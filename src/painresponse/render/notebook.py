@@ -105,10 +105,11 @@ def to_great_tables(table: Table) -> Any:
             part = cell_parts(row.cell(column.key), TYPESET)
             data[key].append(part.text + (f" {part.marker}" if part.marker else ""))
     lead, title = table_caption(table)
+    headers: dict[str, Any] = {k: header_text(c) for k, c in zip(ids, table.columns, strict=True)}
     built = (
         gt.GT(pl.DataFrame(data), rowname_col="label")
         .tab_header(title=f"{lead.strip()} {title}".strip())
-        .cols_label(**{k: header_text(c) for k, c in zip(ids, table.columns, strict=True)})
+        .cols_label(**headers)
     )
     spanners: dict[str, list[str]] = {}
     for key, column in zip(ids, table.columns, strict=True):
