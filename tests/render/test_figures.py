@@ -80,7 +80,8 @@ def test_waterfall_threshold_and_cap(result: StudyResult) -> None:
     assert any(np.allclose(line.get_ydata(), -50.0) for line in ax.get_lines())
     assert any("responder threshold" in t.get_text() for t in ax.texts)
     assert ax.get_ylim()[1] <= 110
-    assert "1 bar(s) above +100% are truncated" in figure_captions(result)["waterfall"]
+    assert "1 bar above +100% is truncated" in figure_captions(result)["waterfall"]
+    assert "(s)" not in figure_captions(result)["waterfall"]
     with pytest.raises(ValueError):
         waterfall_figure(replace(result.figures, waterfall=None))
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import textwrap
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,10 +35,12 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_TRAJECTORIES",
     "OKABE_ITO",
+    "OutcomeScale",
     "RenderedFigure",
     "figure_captions",
     "flow_figure",
     "outcome_figure",
+    "outcome_scales",
     "render_figures",
     "trajectory_figure",
     "waterfall_figure",
@@ -78,6 +80,84 @@ _STYLE: dict[str, Any] = {
 }
 
 
+#: Panel letters (A, B, ...) and their size: a point larger than the text, bold.
+PANEL_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LETTER_SIZE = 9.0
+_GREY = "#999999"  # reference lines (chance, OR = 1, percent cut-offs)
+
+
+@dataclass(frozen=True)
+class OutcomeScale:
+    """How an outcome's axis is drawn: its range, integer ticks, and which way is worse.
+
+    Attributes
+    ----------
+    low, high : float
+        The ends of the scale (0 and 10 for an NRS, 5 and 25 for the EQ-5D level sum).
+    integer : bool
+        Whether the scores are whole numbers (ticks are then whole numbers too).
+    label : str or None
+        The axis label when it differs from the outcome's label (``"EQ-5D level sum"``).
+    higher_is_worse : bool
+        Says so on the axis (true of the EQ-5D level sum: 5 is no problems, 25 extreme).
+    """
+
+    low: float
+    high: float
+    integer: bool = True
+    label: str | None = None
+    higher_is_worse: bool = False
+
+
+def outcome_scales(result: StudyResult) -> dict[str, OutcomeScale]:
+    """The axis scale of each outcome of ``result``'s study, by outcome key.
+
+    Parameters
+    ----------
+    result : StudyResult
+        The analysis; its study definition gives each outcome's range and type.
+
+    Returns
+    -------
+    dict of str to OutcomeScale
+        Empty when the result carries no study definition.
+    """
+    study = getattr(result, "study", None)
+    scales: dict[str, OutcomeScale] = {}
+    for outcome in getattr(study, "outcomes", None) or ():
+        summary = getattr(outcome, "summary", "value")
+        if summary == "level_sum":
+            # The level sum adds five 1-5 levels: 5 is no problems, 25 extreme problems.
+            low, high = 5.0, 25.0
+            name = outcome.label
+            if "level sum" not in name.lower():
+                name += " level sum"
+            if "5–25" not in name:
+                name += " (5–25)"
+            scales[outcome.key] = OutcomeScale(low, high, True, name, higher_is_worse=True)
+        elif summary == "value":
+            scales[outcome.key] = OutcomeScale(
+                float(outcome.min), float(outcome.max), bool(outcome.integer)
+            )
+    return scales
+
+
+def _integer_ticks(ax: Axes) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True, min_n_ticks=3))
+
+
+def _letter_panels(axes: Sequence[Axes]) -> None:
+    """Bold panel letters A, B, ... at the top left (a left title: the layout makes room)."""
+    for letter, ax in zip(PANEL_LETTERS, axes, strict=False):
+        ax.set_title(letter, loc="left", fontweight="bold", fontsize=_LETTER_SIZE)
+
+
+def _counted(n: int, singular: str, plural: str) -> str:
+    return f"{n:,} {singular if n == 1 else plural}"
+
+
 @contextmanager
 def _style() -> Iterator[None]:
     import matplotlib
@@ -113,7 +193,9 @@ def _unique(values: Iterator[str] | Sequence[str]) -> list[str]:
 
 
 def outcome_figure(
-    figures: FigureData, statistic: Literal["mean_ci", "median_iqr"] = "mean_ci"
+    figures: FigureData,
+    statistic: Literal["mean_ci", "median_iqr"] = "mean_ci",
+    scales: Mapping[str, OutcomeScale] | None = None,
 ) -> Figure:
     """Outcomes over time by group: one panel per outcome, groups dodged, with error bars.
 
@@ -124,11 +206,15 @@ def outcome_figure(
     statistic : {"mean_ci", "median_iqr"}
         ``"mean_ci"`` draws mean with its 95% confidence interval; ``"median_iqr"`` draws
         the median with the interquartile range (Q1 to Q3).
+    scales : mapping of str to OutcomeScale, optional
+        Per outcome key: integer ticks for integer scores, the axis label, and whether a
+        higher score is worse (see :func:`outcome_scales`).
 
     Returns
     -------
     matplotlib.figure.Figure
-        A double-column figure (17.5 cm wide).
+        A double-column figure (17.5 cm wide), panels lettered A, B, ... when there are
+        several.
     """
     if statistic not in ("mean_ci", "median_iqr"):
         raise ValueError(f"statistic must be 'mean_ci' or 'median_iqr', not {statistic!r}")
@@ -140,6 +226,9 @@ def outcome_figure(
         for ax, outcome in zip(axes, outcomes, strict=False):
             rows = [s for s in figures.summaries if s.outcome == outcome]
             _draw_outcome_panel(ax, rows, figures.group_order, styles, statistic)
+            _apply_scale(ax, (scales or {}).get(outcome), statistic)
+        if len(outcomes) > 1:
+            _letter_panels(list(axes))
         if not outcomes:
             axes[0].set_axis_off()
             axes[0].text(0.5, 0.5, "No outcome data", ha="center", va="center")
@@ -203,6 +292,22 @@ def _draw_outcome_panel(
     ax.set_ylabel("Mean (95% CI)" if statistic == "mean_ci" else "Median (IQR)")
 
 
+def _apply_scale(ax: Axes, scale: OutcomeScale | None, statistic: str) -> None:
+    if scale is None:
+        return
+    if scale.label:
+        ax.set_title(scale.label)
+    if scale.integer:
+        low, high = ax.get_ylim()
+        if high - low < 3:  # at least three whole-number ticks
+            middle = (low + high) / 2
+            ax.set_ylim(middle - 1.6, middle + 1.6)
+        _integer_ticks(ax)
+    if scale.higher_is_worse:
+        what = "Mean (95% CI)" if statistic == "mean_ci" else "Median (IQR)"
+        ax.set_ylabel(f"{what}, higher = worse")
+
+
 # --------------------------------------------------------------------- trajectories
 
 
@@ -216,22 +321,28 @@ def _thin(values: np.ndarray, limit: int = MAX_TRAJECTORIES) -> np.ndarray:
     return values[order[picks]]
 
 
-def trajectory_figure(figures: FigureData) -> Figure:
+def trajectory_figure(
+    figures: FigureData, scales: Mapping[str, OutcomeScale] | None = None
+) -> Figure:
     """Individual trajectories per group (thin, translucent) with the group median in bold.
 
     Parameters
     ----------
     figures : FigureData
         The figure data; the bold median line comes from its summaries.
+    scales : mapping of str to OutcomeScale, optional
+        Per outcome key: the whole scale as the y range, integer ticks, the axis label.
 
     Returns
     -------
     matplotlib.figure.Figure
-        One row per outcome, one column per group; at most :data:`MAX_TRAJECTORIES`
-        patients per panel are drawn, evenly spaced in sorted order
-        (:func:`figure_captions` says when a panel was thinned).
+        One row per outcome, one column per group, panels lettered A, B, ... row by row,
+        and a legend for the two kinds of line; at most :data:`MAX_TRAJECTORIES` patients
+        per panel are drawn, evenly spaced in sorted order (:func:`figure_captions` says
+        when a panel was thinned).
     """
     from matplotlib.collections import LineCollection
+    from matplotlib.lines import Line2D
 
     outcomes = _unique(t.outcome for t in figures.trajectories)
     groups = [g for g in figures.group_order if any(t.group == g for t in figures.trajectories)]
@@ -243,7 +354,9 @@ def trajectory_figure(figures: FigureData) -> Figure:
         grid = figure.subplots(
             max(len(outcomes), 1), max(len(groups), 1), squeeze=False, sharey="row"
         )
+        drawn: list[Axes] = []
         for i, outcome in enumerate(outcomes):
+            scale = (scales or {}).get(outcome)
             for j, group in enumerate(groups):
                 ax = grid[i][j]
                 found = [
@@ -266,10 +379,26 @@ def trajectory_figure(figures: FigureData) -> Figure:
                 ax.set_xticks(x, list(data.time_labels))
                 ax.set_xlim(-0.15, len(x) - 0.85)
                 ax.autoscale(axis="y")
+                if scale is not None:
+                    margin = 0.04 * (scale.high - scale.low)
+                    ax.set_ylim(scale.low - margin, scale.high + margin)
+                    if scale.integer:
+                        _integer_ticks(ax)
                 n = data.values.shape[0]
                 ax.set_title(f"{group} (n = {n})" if i == 0 else "")
                 if j == 0:
-                    ax.set_ylabel(data.outcome_label)
+                    label = scale.label if scale is not None and scale.label else None
+                    ax.set_ylabel(label or data.outcome_label)
+                drawn.append(ax)
+        if len(drawn) > 1:
+            _letter_panels(drawn)
+        if drawn:
+            handles = [
+                Line2D([], [], color=_GREY, linewidth=0.8, label="Individual patients"),
+                Line2D([], [], color="black", linewidth=2.0, marker="o", markersize=3,
+                       label="Group median"),
+            ]  # fmt: skip
+            figure.legend(handles=handles, loc="outside upper center", ncols=2, frameon=False)
     return figure
 
 
@@ -288,8 +417,11 @@ def waterfall_figure(figures: FigureData) -> Figure:
     -------
     matplotlib.figure.Figure
         Bars sorted by change, the responder threshold drawn as a labelled dashed line;
-        bars above +100% are truncated there.
+        bars above +100% are truncated there; patients with no change are ticks on the
+        zero line, with their own legend entry.
     """
+    from matplotlib.lines import Line2D
+
     waterfall = figures.waterfall
     if waterfall is None:
         raise ValueError("this result has no waterfall data (no responder rule on a change)")
@@ -337,8 +469,13 @@ def waterfall_figure(figures: FigureData) -> Figure:
         ax.set_xlim(-1, max(change.size, 1))
         ax.set_xticks([])
         ax.set_xlabel(f"Patients, sorted by change (n = {change.size})")
-        ax.set_ylabel(f"Change in {waterfall.outcome_label}\nat {waterfall.time_label} (%)")
-        ax.legend(loc="upper right", frameon=False)
+        ax.set_ylabel(f"Change in {waterfall.outcome_label} at {waterfall.time_label} (%)")
+        handles, labels = ax.get_legend_handles_labels()
+        if change.size <= 3000 and np.any(shown == 0):
+            handles.append(Line2D([], [], color="#333333", linestyle="none", marker="|",
+                                  markersize=5))  # fmt: skip
+            labels.append("No change (0%)")
+        ax.legend(handles, labels, loc="upper right", frameon=False)
     return figure
 
 
@@ -537,8 +674,33 @@ def _waterfall_caption(waterfall: Waterfall) -> str:
     )
     if capped:
         cap = format_number(WATERFALL_CAP, 0, TYPESET)
-        text += f" {capped} bar(s) above +{cap}% are truncated at +{cap}%."
+        verb = "is" if capped == 1 else "are"
+        text += f" {_counted(capped, 'bar', 'bars')} above +{cap}% {verb} truncated at +{cap}%."
+    unchanged = int(np.sum(change == 0))
+    if unchanged == 1:
+        text += " A tick on the zero line marks the 1 patient with no change (a bar of height 0)."
+    elif unchanged:
+        text += (
+            f" Ticks on the zero line mark the {unchanged:,} patients with no change"
+            " (bars of height 0)."
+        )
     return text
+
+
+def _axis_name(key: str, label: str, scales: Mapping[str, OutcomeScale]) -> str:
+    scale = scales.get(key)
+    return scale.label if scale is not None and scale.label else label
+
+
+def _direction_note(
+    keys: Sequence[str], names: Mapping[str, str], scales: Mapping[str, OutcomeScale]
+) -> str:
+    notes = []
+    for key in keys:
+        scale = scales.get(key)
+        if scale is not None and scale.higher_is_worse:
+            notes.append(f" A higher {names[key]} is worse.")
+    return "".join(notes)
 
 
 def figure_captions(result: StudyResult) -> dict[str, str]:
@@ -548,13 +710,34 @@ def figure_captions(result: StudyResult) -> dict[str, str]:
         "flow": "Flow of patients: assessed for eligibility, excluded with reasons, analysed,"
         " and the groups compared.",
     }
+    scales = outcome_scales(result)
     if figures.summaries:
-        labels = ", ".join(_unique(s.outcome_label for s in figures.summaries))
+        keys = _unique(s.outcome for s in figures.summaries)
+        names = {
+            s.outcome: _axis_name(s.outcome, s.outcome_label, scales) for s in figures.summaries
+        }
         times = ", ".join(_unique(s.time_label for s in figures.summaries))
-        captions["outcomes"] = f"{labels} at {times} by group: mean with 95% confidence interval."
+        if len(keys) > 1:
+            labels = "; ".join(
+                f"({k}) {names[o]}" for k, o in zip(PANEL_LETTERS, keys, strict=False)
+            )
+        else:
+            labels = names[keys[0]]
+        captions["outcomes"] = (
+            f"{labels} at {times} by group: mean with 95% confidence interval."
+            + _direction_note(keys, names, scales)
+        )
     if figures.trajectories:
+        keys = _unique(t.outcome for t in figures.trajectories)
+        names = {
+            t.outcome: _axis_name(t.outcome, t.outcome_label, scales) for t in figures.trajectories
+        }
+        rows = "; ".join(names[k] for k in keys)
         captions["trajectories"] = (
-            "Individual patients' values over time (thin lines) with the group median (bold)."
+            "Individual patients' values over time (thin lines, one per patient, coloured by"
+            " group) with the group median (bold black line); one row per outcome"
+            f" ({rows}), one column per group, panels lettered row by row."
+            + _direction_note(keys, names, scales)
             + _thinned_note(figures)
         )
     if figures.waterfall is not None:
@@ -564,17 +747,20 @@ def figure_captions(result: StudyResult) -> dict[str, str]:
         if ext.figures.responder_curves:
             captions["responder_curves"] = (
                 "Cumulative responder curves: share of patients reaching each percent reduction "
-                "in pain from baseline, per follow-up time point and group."
+                "in pain from baseline, per follow-up time point. Dotted lines mark the 30% and "
+                "50% reductions, IMMPACT's moderate and substantial benchmarks."
             )
         if ext.figures.roc is not None:
             captions["roc"] = (
-                "ROC curve of the pain change against EQ-5D improvement, with the "
-                "Youden-optimal cut-off marked."
+                "ROC curve of the pain change against EQ-5D improvement, with the chance line "
+                "(dashed) and the Youden-optimal cut-off marked."
             )
         if ext.figures.forest:
             captions["forest"] = (
                 "Odds ratios of response (95% CI) from univariable and multivariable "
-                "logistic regression."
+                "logistic regression, on a log scale; an odds ratio above 1 means higher odds "
+                "of response. Each level of a categorical characteristic is compared with its "
+                "reference category, named after “vs.”; – not in the multivariable model."
             )
     return captions
 
@@ -637,10 +823,11 @@ def render_figures(result: StudyResult) -> list[RenderedFigure]:
         Flow, outcomes, trajectories and waterfall, those that have data, numbered in order.
     """
     captions = figure_captions(result)
+    scales = outcome_scales(result)
     draw: dict[str, Callable[[], Figure]] = {
         "flow": lambda: flow_figure(result.flow),
-        "outcomes": lambda: outcome_figure(result.figures),
-        "trajectories": lambda: trajectory_figure(result.figures),
+        "outcomes": lambda: outcome_figure(result.figures, scales=scales),
+        "trajectories": lambda: trajectory_figure(result.figures, scales=scales),
         "waterfall": lambda: waterfall_figure(result.figures),
     }
     ext = result.extended
@@ -658,7 +845,8 @@ def render_figures(result: StudyResult) -> list[RenderedFigure]:
         draw["responder_curves"] = styled(lambda: xf.responder_curve_figure(curves))
         if roc is not None:
             draw["roc"] = styled(lambda: xf.roc_figure(roc))
-        draw["forest"] = styled(lambda: xf.forest_figure(forest))
+        references = xf.forest_references(ext.tables)
+        draw["forest"] = styled(lambda: xf.forest_figure(forest, references))
     rendered = []
     for number, (name, caption) in enumerate(captions.items(), start=1):
         figure = draw[name]()
