@@ -66,7 +66,7 @@ def test_multiplicity_always_stated() -> None:
     result = analyze(default_cohort_path())
     (sentence,) = [s for s in result.methods if "multiple comparisons" in s]
     assert sentence.startswith("P-values are not adjusted for multiple comparisons and are")
-    assert "(50 tests: Table 1: 7; Table 2: 4; Table 3: 12; Table 4: 18; Table 5: 9)" in sentence
+    assert "(50 tests: Table 1, 7; Table 2, 4; Table 3, 12; Table 4, 18; Table 5, 9)" in sentence
 
 
 def test_adjustment_of_tables_1_to_3_in_its_own_column() -> None:
@@ -81,8 +81,8 @@ def test_adjustment_of_tables_1_to_3_in_its_own_column() -> None:
     )
     assert "p_adjusted" not in table_to_frame(result.tables["table4"]).columns
     (sentence,) = [s for s in result.methods if "multiple comparisons" in s]
-    assert "within each of Table 1 and Table 2 and Table 3 with the Holm method" in sentence
-    assert "those of Table 4, Table 5 are unadjusted and exploratory" in sentence
+    assert "within each table in Tables 1, 2 and 3 with the Holm method" in sentence
+    assert "those of Tables 4 and 5 are unadjusted and exploratory" in sentence
 
 
 def test_adjusted_column_per_group_in_table4() -> None:

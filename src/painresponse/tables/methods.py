@@ -47,7 +47,7 @@ def _multiplicity(study: Study, tables: dict[str, Table]) -> str:
     """Whether and how p-values were adjusted, and how many tests each table holds."""
     counts = _tests_per_table(tables)
     total = sum(counts.values())
-    listed = "; ".join(f"Table {k}: {n}" for k, n in counts.items())
+    listed = "; ".join(f"Table {k}, {n}" for k, n in counts.items())
     methods: dict[str, list[str]] = {}
     for table in tables.values():
         names = {c.adjustment for _, _, c in table.pvalue_cells() if c.adjustment}
@@ -59,18 +59,21 @@ def _multiplicity(study: Study, tables: dict[str, Table]) -> str:
             f"({total} tests: {listed})."
         )
     parts = [
-        f"within each of {' and '.join(f'Table {k}' for k in numbers)} with the {name} method"
-        for name, numbers in methods.items()
+        f"{_tables_named(numbers)} with the {name} method" for name, numbers in methods.items()
     ]
     done = {k for numbers in methods.values() for k in numbers}
-    text = (
-        f"P-values were adjusted for multiple comparisons {'; '.join(parts)} "
-        f"({total} tests: {listed})"
-    )
-    rest = [f"Table {k}" for k in counts if k not in done]
+    rest = [k for k in counts if k not in done]
+    text = f"P-values are adjusted for multiple comparisons within each table in {'; '.join(parts)}"
     if rest:
-        text += f"; those of {', '.join(rest)} are unadjusted and exploratory"
-    return text + "."
+        text += f"; those of {_tables_named(rest)} are unadjusted and exploratory"
+    return f"{text} ({total} tests: {listed})."
+
+
+def _tables_named(numbers: list[str]) -> str:
+    """``Table 4``, ``Tables 4 and 5``, ``Tables 1, 2 and S3``."""
+    if len(numbers) == 1:
+        return f"Table {numbers[0]}"
+    return f"Tables {', '.join(numbers[:-1])} and {numbers[-1]}"
 
 
 def _circularity(study: Study, tables: dict[str, Table]) -> list[str]:
@@ -176,9 +179,7 @@ def methods_sentences(
     }.get(study.tests.preset)
     if preset:
         sentences.append(preset)
-    used = _methods_used(tables)
-    if used:
-        sentences.append("Tests used: " + "; ".join(used) + ".")
+    used = _methods_used(tables)  # each table's footnotes name its tests; no list here
     if any("exact" in m.lower() and "rank" in m.lower() for m in used):
         sentences.append(
             "Exact rank-test p-values come from the exact permutation distribution conditional on "
