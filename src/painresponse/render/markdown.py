@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from painresponse.render.format import PLAIN, FormatOptions, column_header, format_cell
+from painresponse.render.format import TYPESET, FormatOptions, column_header, format_cell
 from painresponse.tables.model import PValue, Table
 
 __all__ = ["table_to_markdown"]
@@ -12,7 +12,7 @@ def _escape(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def table_to_markdown(table: Table, options: FormatOptions = PLAIN) -> str:
+def table_to_markdown(table: Table, options: FormatOptions = TYPESET) -> str:
     """Render ``table`` as a Markdown pipe table with its title and footnotes.
 
     P-values carry their footnote marker as ``<sup>a</sup>``; level rows are indented
