@@ -7,12 +7,15 @@ test) as new functions and list them in ``BENCHMARKS``.
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import shutil
 import subprocess
 import time
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 
@@ -123,7 +126,67 @@ def bench_rank_sum_vs_coin() -> list[Row]:
     return rows
 
 
+_LARGE = Path(__file__).resolve().parents[1] / "tests" / "reference" / "rank_exact_large.json"
+_MAKE_LARGE = _LARGE.with_name("make_large_exact_reference.R")
+
+
+def bench_large_vs_coin() -> list[Row]:
+    """Exact tests on tests/reference/rank_exact_large.json: painresponse vs R coin.
+
+    coin's seconds are those recorded by make_large_exact_reference.R; set
+    PAINRESPONSE_RERUN_COIN=1 to rerun that script (several minutes) via Rscript first.
+    """
+    rscript = shutil.which("Rscript")
+    if rscript is not None and os.environ.get("PAINRESPONSE_RERUN_COIN") == "1":
+        subprocess.run([rscript, str(_MAKE_LARGE), "--large"], check=False, timeout=3600)
+    rows: list[Row] = []
+    from painresponse.stats.ranks import signed_rank_from_counts
+
+    for case in json.loads(_LARGE.read_text())["cases"]:
+        alternative = {"two.sided": "two-sided"}.get(case["alternative"], case["alternative"])
+        if case["test"] == "signed_rank":
+            call = partial(
+                signed_rank_from_counts, case["values"], case["counts"], alternative=alternative
+            )
+        elif "values" in case:
+            call = partial(
+                rank_sum_from_counts,
+                case["values"],
+                case["counts_x"],
+                case["counts_y"],
+                alternative=alternative,
+            )
+        else:
+            call = partial(rank_sum, case["x"], case["y"], alternative=alternative)
+        seconds, res = _best_of(call, 3)
+        rel = abs(res.pvalue - case["pvalue"]) / case["pvalue"]
+        rows.append(
+            (
+                f"{case['label']} ({case['alternative']})",
+                f"{res.details.get('algorithm', res.method)}; coin {case['coin_seconds']:.1f} s, "
+                f"ratio {case['coin_seconds'] / seconds:.0f}x, rel diff {rel:.1e}",
+                seconds,
+                res.pvalue,
+            )
+        )
+    for per_group, levels in [(1000, 11), (5000, 11), (5000, 100)]:
+        rng = np.random.default_rng(per_group + levels)
+        x = np.bincount(rng.integers(0, levels, per_group), minlength=levels)
+        y = np.bincount(rng.integers(0, levels, per_group), minlength=levels)
+        seconds, res = _best_of(partial(rank_sum_from_counts, np.arange(levels), x, y), 3)
+        rows.append(
+            (
+                f"rank_sum {per_group}+{per_group} scale 0-{levels - 1} (auto)",
+                f"{res.details.get('algorithm', res.method)}; coin: fails/overflows",
+                seconds,
+                res.pvalue,
+            )
+        )
+    return rows
+
+
 BENCHMARKS: list[Callable[[], list[Row]]] = [
+    bench_large_vs_coin,
     bench_rank_sum,
     bench_rank_sum_vs_coin,
     bench_signed_rank,
@@ -138,7 +201,7 @@ def main() -> None:
             if case.startswith("ratio"):
                 print(f"{case:<45} {seconds:9.1f} x   [{method}]")
                 continue
-            print(f"{case:<45} {seconds * 1000:9.1f} ms  p={pvalue:.6g}  [{method}]")
+            print(f"{case:<55} {seconds * 1000:9.1f} ms  p={pvalue:.6g}  [{method}]")
         print()
 
 

@@ -69,9 +69,11 @@ def test_one_sample_asymptotic_with_zeros_matches_r() -> None:
     assert res.details["n_zero"] == 9
 
 
-def test_exact_with_ties_is_refused() -> None:
-    with pytest.raises(StatisticsError, match="ties"):
-        hodges_lehmann([1, 2, 2], [3, 4], method="exact")
+def test_exact_with_ties_inverts_the_exact_conditional_test() -> None:
+    # ties used to be refused; the interval now inverts the exact conditional test
+    # (tests/stats/test_exact_intervals.py checks it against brute-force enumeration)
+    res = hodges_lehmann([1, 2, 2], [3, 4], method="exact")
+    assert "exact conditional interval" in res.method
 
 
 def test_all_zero_differences() -> None:

@@ -128,12 +128,13 @@ def test_table3_outcomes_and_table5_changes_match_their_summaries(
             # Table 3 shows outcomes as the study says (mean ± SD in the paper): the effect
             # follows that summary; Table 5's change scores are medians, so Hodges–Lehmann
             mean_sd = study.analysis.outcome_display_between == "mean_sd"
-            ref = ttest_ind(x, y, equal_var=True) if mean_sd else hodges_lehmann(x, y)
+            exact = hodges_lehmann(x, y, method="exact")  # the row's p-value is exact
+            ref = ttest_ind(x, y, equal_var=True) if mean_sd else exact
             _same(at3[(outcome.key, study.time(t).label)], ref.estimate, ref.ci_low, ref.ci_high)  # type: ignore[arg-type]
         for later, earlier in study.comparisons():
             if later in times and earlier in times:
                 x, y = (values[later][i] - values[earlier][i] for i in range(2))
-                ref = hodges_lehmann(x[~np.isnan(x)], y[~np.isnan(y)])
+                ref = hodges_lehmann(x[~np.isnan(x)], y[~np.isnan(y)], method="exact")
                 label = f"{study.time(later).label}–{study.time(earlier).label}"
                 _same(at5[(outcome.key, label)], ref.estimate, ref.ci_low, ref.ci_high)  # type: ignore[arg-type]
 
@@ -148,7 +149,7 @@ def test_table4_changes_match_paired_hodges_lehmann(
             for later, earlier in study.comparisons():
                 a = _by_group(patients, outcome_expr(outcome, later))[i]
                 b = _by_group(patients, outcome_expr(outcome, earlier))[i]
-                ref = hodges_lehmann(a, b, paired=True)
+                ref = hodges_lehmann(a, b, paired=True, method="exact")
                 label = f"{study.time(later).label} vs. {study.time(earlier).label}"
                 _same(cells[(outcome.key, label)], ref.estimate, ref.ci_low, ref.ci_high)  # type: ignore[arg-type]
 
@@ -185,7 +186,58 @@ R_REFERENCE = [
 ]
 
 
-@pytest.mark.parametrize(("key", "column", "row", "expected"), R_REFERENCE)
+# Tables 4 and 5 now show the interval that inverts the exact test (#13); R's default
+# (asymptotic, with ties) interval stays available as method="asymptotic" and is checked
+# against R here, from the same frequency tables the tables use.
+R_ASYMPTOTIC = {
+    ("table5", EFFECT, ("eq5d", "T1–T0")),
+    ("table4", "effect:Non-responder", ("pain", "T1 vs. T0")),
+    ("table4", "effect:Responder", ("coldness", "T4 vs. T0")),
+}
+
+
+@pytest.mark.parametrize(
+    ("key", "column", "row", "expected"),
+    [r for r in R_REFERENCE if (r[0], r[1], r[2]) in R_ASYMPTOTIC],
+)
+def test_asymptotic_intervals_against_r(
+    patients: pl.DataFrame,
+    result: StudyResult,
+    key: str,
+    column: str,
+    row: tuple[str, str | None],
+    expected: tuple[float, float, float],
+) -> None:
+    study = result.study
+    outcome = study.outcome(row[0])
+    later, earlier = (
+        next(t.key for t in study.time_points if t.label == label)
+        for label in (row[1] or "").replace(" vs. ", "–").split("–")
+    )
+    if key == "table5":
+        x, y = (
+            _by_group(patients, outcome_expr(outcome, later))[i]
+            - _by_group(patients, outcome_expr(outcome, earlier))[i]
+            for i in range(2)
+        )
+        got = shift_from_counts(
+            Distribution.from_values(x[~np.isnan(x)]), Distribution.from_values(y[~np.isnan(y)]),
+            method="asymptotic",
+        )  # fmt: skip
+    else:
+        i = GROUPS.index(column.split(":", 1)[1])
+        d = (
+            _by_group(patients, outcome_expr(outcome, later))[i]
+            - _by_group(patients, outcome_expr(outcome, earlier))[i]
+        )
+        got = pseudo_median_from_counts(Distribution.from_values(d), method="asymptotic")
+    assert (got.estimate, got.ci_low, got.ci_high) == pytest.approx(expected, abs=5e-6)
+
+
+@pytest.mark.parametrize(
+    ("key", "column", "row", "expected"),
+    [r for r in R_REFERENCE if (r[0], r[1], r[2]) not in R_ASYMPTOTIC],
+)
 def test_against_r(
     result: StudyResult,
     key: str,

@@ -169,3 +169,24 @@ def test_ordinal_trend_test_matches_coin() -> None:
     assert p["Block level"] == pytest.approx(0.293667417468877, rel=1e-9)
     assert p["Duration of pain (y)"] == pytest.approx(1.0, rel=1e-9)
     assert len(p) == 5  # every ordinal variable, and no nominal one
+
+
+def test_exact_intervals_agree_with_their_p_values() -> None:
+    """Tables 4–5: a two-sided exact P below 0.05 ⇔ the 95% interval excludes 0 (an open
+    end excludes its own value)."""
+    from painresponse.extended.cells import EstimateCI
+
+    result = analyze(default_cohort_path(), extended=True)
+    checked = 0
+    for key in ("table4", "table5"):
+        for row in result.tables[key].rows:
+            for column, cell in row.cells.items():
+                if not isinstance(cell, EstimateCI) or "exact" not in cell.what:
+                    continue
+                p_key = "p" if column == "effect" else f"p:{column.split(':', 1)[1]}"
+                p = row.cells[p_key].result.pvalue  # type: ignore[union-attr]
+                low_ok = cell.ci_low < 0 or (cell.ci_low == 0 and not cell.low_open)
+                high_ok = cell.ci_high > 0 or (cell.ci_high == 0 and not cell.high_open)
+                assert (p < 0.05) == (not (low_ok and high_ok)), (key, row.level, column)
+                checked += 1
+    assert checked == 27  # 9 rows in Table 5, 9 × 2 groups in Table 4

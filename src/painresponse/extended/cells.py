@@ -38,6 +38,9 @@ class EstimateCI:
         How the interval was computed, in words.
     n : int or None
         Patients (or observations) used.
+    low_open, high_open : bool
+        An end that does not belong to the interval (an exact interval of discrete data:
+        the test at that value rejects); rendered ``>low`` / ``<high``.
     """
 
     estimate: float
@@ -48,6 +51,8 @@ class EstimateCI:
     what: str = ""
     method: str = ""
     n: int | None = None
+    low_open: bool = False
+    high_open: bool = False
 
     @property
     def is_missing(self) -> bool:

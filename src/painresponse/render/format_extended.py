@@ -40,6 +40,8 @@ def format_extended_cell(cell: Any, options: FormatOptions = PLAIN) -> str | Non
             return est
         low = format_number(cell.ci_low, cell.digits, options)
         high = format_number(cell.ci_high, cell.digits, options)
+        low = f">{low}" if cell.low_open else low  # the end itself is not in the interval
+        high = f"<{high}" if cell.high_open else high
         return f"{est} ({low} to {high})"
     if isinstance(cell, Proportion):
         if cell.total == 0:

@@ -40,6 +40,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from painresponse.stats import _rank_tails
+
 __all__ = [
     "AUTO_EXACT_MAX_COST",
     "EXACT_MAX_CELLS",
@@ -269,11 +271,10 @@ FOURIER_AUTO_MAX_NODES = 200_000
 _LAMBDA_MIN_SD = 1.5
 
 _LD = np.longdouble
-_TWO_PI_LD = _LD(2) * np.arccos(_LD(-1))
 
 
-FOURIER_MAX_PERIOD = 1 << 22
-"""Largest Fourier grid period in either dimension (memory guard)."""
+FOURIER_MAX_PERIOD = 1 << 30
+"""Largest Fourier grid period in either dimension (keeps the integer phases in int64)."""
 FOURIER_MIN_N_AUTO = 400
 """Under ``method="auto"``, the Fourier method is tried from this many patients on (below
 it, when the programme is too costly, the normal approximation is instant and accurate)."""
@@ -400,6 +401,102 @@ def _log_gauss_tail_sum(mu: float, var: float, lam: float, u: float) -> float:
     return lam * (mu - u) + 0.5 * lam * lam * var + log_phi_c
 
 
+#: Up to this period the row bound |S(theta)| is evaluated at every theta node by one FFT;
+#: beyond, on a coarse grid with a Lipschitz bound (:func:`._rank_tails.coarse_row_bound`).
+_FULL_FFT_MAX_PERIOD = 1 << 17
+#: Memory guards: candidate theta rows, and rows x period_a pairs screened at once.
+_MAX_CANDIDATE_ROWS = 1 << 21
+_MAX_PAIRS = 1 << 25
+
+
+def _candidate_rows(
+    delta: NDArray[np.int64],
+    w: NDArray[np.float64],
+    big_w: float,
+    lam: float,
+    period_d: int,
+    log_thr: float,
+) -> tuple[NDArray[np.int64], NDArray[np.complex128], float]:
+    """Theta nodes that may matter, ``S`` at them, and the log-bound of the rows left out."""
+    half = period_d // 2 + 1
+    if period_d <= _FULL_FFT_MAX_PERIOD:
+        spikes = np.bincount(np.mod(delta, period_d), weights=w, minlength=period_d)
+        s_all = np.fft.ifft(spikes.astype(np.complex128))[:half] * period_d
+        return np.arange(half, dtype=np.int64), s_all, -math.inf
+    # A slack of W/4 nats costs a few more fine rows near theta = 0 and keeps the grid small.
+    size, cell_bound = _rank_tails.coarse_row_bound(delta, w, period_d, max(4.0, big_w / 4.0))
+    cells = np.arange(cell_bound.size)
+    theta_near = np.maximum(0.0, 2.0 * math.pi * (cells - 0.5) / size)
+    cell_log = -big_w + cell_bound - np.log(np.abs(1.0 - np.exp(-lam - 1j * theta_near)))
+    flagged = cell_log > log_thr
+    per_cell = period_d / size + 1.0
+    log_excluded = (
+        float(np.logaddexp.reduce(cell_log[~flagged] + math.log(2.0 * per_cell / period_d)))
+        if (~flagged).any()
+        else -math.inf
+    )
+    lo = np.ceil((cells[flagged] - 0.5) * period_d / size).astype(np.int64)
+    hi = np.ceil((cells[flagged] + 0.5) * period_d / size).astype(np.int64)
+    lo, hi = np.clip(lo, 0, half), np.clip(hi, 0, half)
+    lengths = hi - lo
+    if int(lengths.sum()) > _MAX_CANDIDATE_ROWS:  # memory guard: the grid is not sparse here
+        raise FourierNotCertified(f"{int(lengths.sum())} candidate Fourier rows")
+    starts = np.repeat(lo - (np.cumsum(lengths) - lengths), lengths)
+    nodes = starts + np.arange(int(lengths.sum()), dtype=np.int64)
+    s_theta = np.zeros(nodes.size, dtype=np.complex128)
+    d_mod = np.mod(delta, period_d)
+    step = max(1, (1 << 20) // max(1, delta.size))
+    for start in range(0, nodes.size, step):
+        block = nodes[start : start + step, None]
+        angle = 2.0 * math.pi * (np.mod(block * d_mod[None, :], period_d) / period_d)
+        s_theta[start : start + step] = (w[None, :] * np.exp(1j * angle)).sum(axis=1)
+    return nodes, s_theta, log_excluded
+
+
+def _tilted_sum(
+    s_nodes: NDArray[np.int64],
+    r_nodes: NDArray[np.int64],
+    period_d: int,
+    period_a: int,
+    delta: NDArray[np.int64],
+    totals: NDArray[np.int64],
+    logit_ld: NDArray[np.longdouble],
+    lam: float,
+    u_s: int,
+    m: int,
+    dtype: type[np.floating],  # type: ignore[type-arg]
+) -> tuple[np.longdouble, float, float]:
+    """The tilted tail sum over the kept nodes, ``sum |terms|`` and the rounding bound."""
+    eps = float(np.finfo(dtype).eps)
+    products, node_error = _rank_tails.fourier_terms(
+        s_nodes, r_nodes, period_d, period_a, delta, totals, logit_ld, dtype
+    )
+    two_pi = 2 * np.arccos(dtype(-1))
+    frac = ((s_nodes * (u_s % period_d)) % period_d).astype(dtype) / period_d + (
+        (r_nodes * (m % period_a)) % period_a
+    ).astype(dtype) / period_a
+    shift = (frac - np.round(frac)) * two_pi
+    theta = (s_nodes.astype(dtype) / period_d) * two_pi
+    kernel = 1 / (1 - np.exp(-dtype(lam)) * (np.cos(theta) - 1j * np.sin(theta)))
+    weight = np.where(s_nodes == 0, 1, 2).astype(dtype)
+    if period_d % 2 == 0:
+        weight[s_nodes == period_d // 2] = 1
+    terms = products * (np.cos(shift) - 1j * np.sin(shift)) * kernel * weight
+    scale = _LD(period_a) * _LD(period_d)
+    tilted = np.sum(terms.real.astype(_LD)) / scale
+    if not tilted > 0:
+        raise FourierNotCertified("the Fourier sum is not positive")
+    abs_terms = np.abs(terms).astype(np.float64)
+    abs_sum = float(np.sum(abs_terms) / float(scale))
+    # Per-node bound of the products, a few ulp for shift, kernel and weight, and the
+    # extended-precision sum (n terms, eps_ld each at most).
+    eps_sum = float(np.finfo(_LD).eps) * (s_nodes.size + 2)
+    rounding = (
+        float(np.sum(abs_terms * (node_error + 32.0 * eps))) / float(scale) + abs_sum * eps_sum
+    ) / float(tilted)
+    return tilted, abs_sum, rounding
+
+
 def _upper_tail_fourier(
     d_int: Sequence[int],
     totals_int: Sequence[int],
@@ -464,32 +561,29 @@ def _upper_tail_fourier(
         )
     )
     # |E_Q e^{i phi (A-m) + i theta (D'-u')}| <= exp(-W + |S(theta)| cos(phi + arg S(theta)))
-    # with S(theta) = sum_j w_j e^{i theta delta_j}: evaluated at every theta node by one FFT.
+    # with S(theta) = sum_j w_j e^{i theta delta_j}.
     if period_d > FOURIER_MAX_PERIOD or period_a > FOURIER_MAX_PERIOD:
         raise FourierNotCertified(
             f"the Fourier grid would need {period_a} x {period_d} points "
             f"(limit {FOURIER_MAX_PERIOD})"
         )
-    spikes = np.zeros(period_d, dtype=np.complex128)
-    np.add.at(spikes, [v % period_d for v in delta_int], w)
-    s_theta = np.fft.ifft(spikes)[: period_d // 2 + 1] * period_d
+    log_thr = math.log(_FOURIER_TARGET) + log_r_est
+    delta_arr = np.asarray(delta_int, dtype=np.int64)
+    nodes, s_theta, log_excluded = _candidate_rows(delta_arr, w, big_w, lam, period_d, log_thr)
     s_abs = np.abs(s_theta) + 1e-9 * big_w
     s_arg = np.angle(s_theta)
-    nodes = np.arange(period_d // 2 + 1)
     theta = 2.0 * math.pi * nodes / period_d
     log_kernel = -np.log(np.abs(1.0 - np.exp(-lam - 1j * theta)))
-    row_weight = np.full(nodes.size, 2.0)
-    row_weight[0] = 1.0
+    row_weight = np.where(nodes == 0, 1.0, 2.0)
     if period_d % 2 == 0:
-        row_weight[-1] = 1.0
+        row_weight[nodes == period_d // 2] = 1.0
     row_log_max = -big_w + s_abs + log_kernel
-    log_thr = math.log(_FOURIER_TARGET) + log_r_est
     rows = row_log_max > log_thr
-    log_excluded = (
-        float(np.logaddexp.reduce(np.log(row_weight[~rows] / period_d) + row_log_max[~rows]))
-        if (~rows).any()
-        else -math.inf
-    )
+    if (~rows).any():
+        dropped = np.log(row_weight[~rows] / period_d) + row_log_max[~rows]
+        log_excluded = float(np.logaddexp(log_excluded, np.logaddexp.reduce(dropped)))
+    if int(rows.sum()) * period_a > _MAX_PAIRS:
+        raise FourierNotCertified(f"{int(rows.sum())} x {period_a} Fourier pairs to screen")
     phi = 2.0 * math.pi * np.arange(period_a) / period_a
     pair_log = (
         -big_w
@@ -507,39 +601,29 @@ def _upper_tail_fourier(
     r_nodes = col_idx.astype(np.int64)
     if s_nodes.size > max_nodes:
         raise FourierNotCertified(f"{s_nodes.size} Fourier nodes needed")
-    # Exact integer phase reduction, then extended precision for the products.
-    phi_frac = (r_nodes % period_a).astype(_LD) / period_a
     # The tilt must enter the products and the normalisation identically: build it in
     # extended precision from the exact integer scores (a float64 logit would leave an
     # inconsistency of order m * 1e-16 in the exponent).
     logit_ld = _LD(rho_s) + _LD(lam) * np.asarray(delta_int, dtype=_LD)
-    p_ld = 1 / (1 + np.exp(-logit_ld))
-    q_ld = 1 / (1 + np.exp(logit_ld))
-    log_sum = np.zeros(s_nodes.size, dtype=np.clongdouble)
-    max_log = 0.0
-    for j, dj in enumerate(delta_int):
-        frac = ((s_nodes * (dj % period_d)) % period_d).astype(_LD) / period_d + phi_frac
-        angle = frac * _TWO_PI_LD
-        z = q_ld[j] + p_ld[j] * (np.cos(angle) + 1j * np.sin(angle))
-        log_z = np.log(z)
-        log_sum += _LD(int(totals_int[j])) * log_z
-        if log_z.size:
-            max_log = max(max_log, float(np.abs(log_z).max()))
-    shift = (
-        ((s_nodes * (u_s % period_d)) % period_d).astype(_LD) / period_d
-        + ((r_nodes * (m % period_a)) % period_a).astype(_LD) / period_a
-    ) * _TWO_PI_LD
-    theta_ld = (s_nodes.astype(_LD) / period_d) * _TWO_PI_LD
-    kernel = 1 / (1 - np.exp(-_LD(lam)) * (np.cos(theta_ld) - 1j * np.sin(theta_ld)))
-    weight = np.where(s_nodes == 0, 1, 2).astype(_LD)
-    if period_d % 2 == 0:
-        weight[s_nodes == period_d // 2] = 1
-    terms = np.exp(log_sum) * (np.cos(shift) - 1j * np.sin(shift)) * kernel * weight
-    scale = _LD(period_a) * _LD(period_d)
-    tilted = np.sum(terms.real) / scale
-    if not tilted > 0:
-        raise FourierNotCertified("the Fourier sum is not positive")
-    abs_sum = float(np.sum(np.abs(terms)) / scale)
+    totals_arr = np.asarray(totals_int, dtype=np.int64)
+    tilted, rounding = _LD(0), math.inf
+    # float64 first (fast); extended precision when its rounding bound is too large.
+    for dtype in (np.float64, np.longdouble):
+        tilted, _, rounding = _tilted_sum(
+            s_nodes,
+            r_nodes,
+            period_d,
+            period_a,
+            delta_arr,
+            totals_arr,
+            logit_ld,
+            lam,
+            u_s,
+            m,
+            dtype,
+        )
+        if rounding <= 0.5 * FOURIER_MAX_REL_ERROR:
+            break
     log_norm = (
         np.sum(totals.astype(_LD) * np.logaddexp(_LD(0), logit_ld))
         - _LD(rho_s) * m
@@ -548,8 +632,6 @@ def _upper_tail_fourier(
     )
     tail = float(np.exp(log_norm + np.log(tilted)))
     log_tilted = float(np.log(tilted))
-    eps = float(np.finfo(_LD).eps)
-    rounding = abs_sum / float(tilted) * eps * (float(totals.sum()) * (1.0 + max_log) + 50.0)
     rel_bound = (
         math.exp(log_alias - log_tilted)
         + math.exp(log_excluded - log_tilted)

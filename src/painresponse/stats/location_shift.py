@@ -13,6 +13,14 @@ The interval reproduces R ``wilcox.test(..., conf.int = TRUE)``:
   case R reports the root of the *uncorrected* standardised statistic as the estimate;
   we return the same number (so tables agree with R) and keep the median of the pairwise
   differences / Walsh averages in ``details``.
+
+With ties (or zero differences) R has no exact interval. ``method="exact"`` then gives the
+*exact conditional* interval: the shifts at which the exact conditional rank-sum test of
+``x - Δ`` against ``y`` (or the signed-rank test of ``d - Δ``, zeros dropped at each Δ) has
+two-sided ``p >= 1 - conf_level``, found by evaluating that test on the step function of Δ
+(see :func:`hodges_lehmann`, Notes). The interval then agrees with its test: it excludes 0
+exactly when the exact test of the data rejects. :func:`hodges_lehmann_from_counts` does the
+same from frequency tables.
 """
 
 from __future__ import annotations
@@ -28,9 +36,10 @@ from painresponse.errors import StatisticsError
 from painresponse.stats import _exact_ranks
 from painresponse.stats._distributions import norm_isf, norm_ppf
 from painresponse.stats._result import TestResult
+from painresponse.stats._shift_inversion import pseudo_median_interval, shift_interval
 from painresponse.stats.ranks import _as_float_array, _as_sample, rank_sum, signed_rank
 
-__all__ = ["hodges_lehmann"]
+__all__ = ["hodges_lehmann", "hodges_lehmann_from_counts"]
 
 #: R's ``wilcox.test(tol.root = 1e-4)``.
 _ROOT_TOL = 1e-4
@@ -209,6 +218,25 @@ def _asymptotic_interval(
     return ci_low, ci_high, estimate, conf_level, note
 
 
+def _as_table(
+    values: ArrayLike, counts: ArrayLike, name: str
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Distinct sorted values with their (merged, positive) counts."""
+    value_array = _as_float_array(values, f"values_{name}")
+    count_array = _as_float_array(counts, f"counts_{name}")
+    if value_array.shape != count_array.shape:
+        raise StatisticsError(f"values_{name} and counts_{name} must have the same length.")
+    if np.isnan(value_array).any():
+        raise StatisticsError(f"values_{name} must not contain missing values.")
+    bad = np.isnan(count_array) | (count_array < 0) | (count_array != np.round(count_array))
+    if bad.any():
+        raise StatisticsError(f"counts_{name} must hold non-negative whole numbers.")
+    keep = count_array > 0
+    distinct, inverse = np.unique(value_array[keep], return_inverse=True)
+    merged = np.bincount(inverse, weights=count_array[keep], minlength=distinct.size)
+    return distinct, merged.astype(np.int64)
+
+
 def hodges_lehmann(
     x: ArrayLike,
     y: ArrayLike | None = None,
@@ -231,7 +259,9 @@ def hodges_lehmann(
     method : {"auto", "exact", "asymptotic"}
         ``"auto"`` follows R's default: exact when there are no ties (and no zero
         differences) and every sample has fewer than 50 values, else asymptotic.
-        ``"exact"`` with ties or zeros raises :class:`StatisticsError` (R cannot either).
+        ``"exact"``: without ties (or zeros) R's exact interval; with them the exact
+        conditional interval, by inversion of the exact conditional test (Notes), which R
+        does not offer.
     paired : bool, keyword-only
         Treat ``x`` and ``y`` as paired (pseudo-median of ``x - y``).
 
@@ -247,6 +277,16 @@ def hodges_lehmann(
         signed-rank ``V`` with zeros dropped). ``details["median_of_differences"]`` is the
         median of all ``x_i - y_j`` (two samples) or of the Walsh averages.
 
+        The exact conditional interval (``method="exact"`` with ties or zeros) has
+        ``pvalue`` the exact conditional test at 0 (``rank_sum(x, y, method="exact")``,
+        ``signed_rank(d, zero_method="wilcox", method="exact")``), ``conf_level`` as
+        requested, and in ``details``: ``ci_low_included``/``ci_high_included`` (whether
+        the end itself is in the confidence set; None for an infinite end),
+        ``pvalue_at_ci_low``/``pvalue_at_ci_high`` (the test at each end), ``non_convex``
+        and ``excluded_inside`` (rejected parts inside the interval, each ``(c, c)`` for a
+        single shift or ``(a, b)`` for the open gap between two), ``search`` ("scan" or
+        "local"), ``evaluations`` (exact tests computed) and ``interval_rule``.
+
     Notes
     -----
     Two samples: :math:`\\hat\\Delta = \\mathrm{median}_{i,j}(x_i - y_j)`. One sample:
@@ -255,6 +295,70 @@ def hodges_lehmann(
     Wilcoxon null distribution (``q >= 1``). The asymptotic interval solves
     :math:`z(\\Delta) = \\pm z_{1-\\alpha/2}` for the continuity-corrected standardised
     statistic of ``x - Delta`` versus ``y``, with R's Brent iteration and tolerance 1e-4.
+
+    *Exact conditional interval.* Let :math:`p(\\Delta)` be the two-sided p-value of the
+    exact conditional rank-sum test of ``x - Δ`` against ``y``, or of the signed-rank test
+    of ``d - Δ`` with the zeros of ``d - Δ`` dropped (Wilcoxon's zero method at every Δ; a
+    zero difference ``d_i = 0`` is data like any other and is dropped only at Δ = 0,
+    whereas R's asymptotic interval drops it once, before inverting). The confidence set is
+    :math:`A = \\{\\Delta : p(\\Delta) \\ge \\alpha\\}`, ``alpha = 1 - conf_level``
+    (relative tolerance 1e-10, since exact p-values are rationals that can equal alpha).
+
+    *Where p is evaluated.* ``p`` is a step function of Δ: it changes only at the
+    candidates :math:`c_1 < \\dots < c_K`, the distinct pairwise differences ``x_i - y_j``
+    (Walsh averages ``(d_i + d_j)/2``, ``i <= j``). It is evaluated once on each open gap
+    :math:`(c_k, c_{k+1})` and at each candidate with the ties the candidate creates:
+    ``x_i - Δ`` tied with ``y_j`` when ``x_i - y_j = Δ``; ``d_i - Δ = 0`` dropped and
+    ``|d_i - Δ| = |d_j - Δ|`` tied when ``(d_i + d_j)/2 = Δ``. Order and ties are read off
+    the stored differences (Walsh averages), never off shifted values: two pairs tie at a
+    candidate when their computed differences are the same double. At Δ = 0 this is
+    exactly the tie structure of the data (``x_i - y_j == 0`` iff ``x_i == y_j``;
+    ``d_i + d_j == 0`` iff ``d_i == -d_j``), so ``p(0)`` is the library's test of the data.
+    Decimal data whose differences agree only in decimal arithmetic (``0.725 - 0.516`` and
+    ``0.812 - 0.603`` are different doubles) are distinct candidates, as R and the tests
+    see them; scale such data to integers (e.g. EQ-5D index x 1000) to tie them. On the
+    gaps only ties within a sample remain.
+
+    *Boundary rule.* ``ci_low = inf A`` and ``ci_high = sup A``; both are candidates. An
+    end belongs to the set only when the test at that shift itself accepts
+    (``details["ci_low_included"]``/``["ci_high_included"]``); otherwise the interval is
+    open there. Hence :math:`p(\\Delta) \\ge \\alpha` for every Δ strictly inside
+    (unless ``non_convex``), :math:`p < \\alpha` just outside, and at an end
+    :math:`p \\ge \\alpha` exactly when its flag is True. The interval agrees with its
+    test: a shift (0 in particular: ``pvalue < alpha``) is rejected exactly when it lies
+    outside ``[ci_low, ci_high]``, is an end whose flag is False, or lies in
+    ``excluded_inside``. Without ties ``[inf A, sup A]`` is R's (closed) exact interval:
+    R reports the closure of A, which differs from A only at its two ends.
+
+    *Non-convex sets.* With ties ``p`` need not be unimodal, so A can have holes. The
+    interval is then A's convex hull, ``details["non_convex"]`` is True,
+    ``excluded_inside`` lists the holes and ``note`` says so.
+
+    *Unreachable levels.* When even the outermost gaps (every ``x_i - Δ`` above every
+    ``y_j``) have ``p >= alpha`` (tiny samples), no shift is rejected: the ends are
+    infinite and ``note`` says why (R instead lowers the level, which it does without ties
+    and which is kept there). When no shift at all has ``p >= alpha`` the confidence set is
+    empty and :class:`StatisticsError` is raised: with a conf_level near 0, or with very
+    few distinct values (2-5 levels) in large samples, where every gap and every candidate
+    can be rejected. Large samples on a short scale can also give a single candidate
+    (``ci_low == ci_high``, both ends included): every non-integer shift is rejected.
+
+    *Search.* When (positions ``2K + 1``) x (cell updates of one exact test) is at most
+    5e6, every position is evaluated (``search="scan"``; holes are then found). Otherwise
+    (``"local"``) the accepted gaps and the accepted candidates are taken to form one run
+    each. The run of gaps is found from the centre, starting where the normal
+    approximation puts its ends (the tie- and continuity-corrected z, whose variance is
+    the same on every gap), by galloping and bisection; the candidate at each end of it is
+    tested, and, when accepted, the candidates beyond it until one is rejected (those
+    whose normal p is below alpha / 4 are taken as rejected without the exact test; the
+    exact p stayed below that normal p in every check). Candidates inside the run of gaps
+    are not tested and count as accepted. A local search costs about six exact tests
+    (``details["evaluations"]``); it gave the scan's interval, flags and holes on every
+    sample of the test suite. Each test is the exact conditional distribution of the
+    merged table of distinct values, as :func:`~painresponse.stats.ranks.rank_sum_from_counts`
+    and :func:`~painresponse.stats.ranks.signed_rank_from_counts` compute it (the same
+    dynamic programme, bit for bit, up to 2e7 cell updates; beyond, the certified Fourier
+    inversion or a pruned programme whose dropped mass bounds its error, ~1e-15).
 
     References
     ----------
@@ -270,6 +374,15 @@ def hodges_lehmann(
     ...                      [1.15, 0.88, 0.9, 0.74, 1.21])
     >>> round(res.estimate, 3), round(res.ci_low, 2), round(res.ci_high, 2)
     (0.305, -0.15, 0.76)
+
+    With ties the exact conditional interval agrees with the exact test: here the test
+    rejects a shift of 0 (p = 0.037), and 0 is the interval's lower end, excluded:
+
+    >>> res = hodges_lehmann([3, 4, 4, 5, 6, 6, 7], [1, 2, 2, 3, 4, 5], method="exact")
+    >>> res.estimate, res.ci_low, res.ci_high, round(res.pvalue, 4)
+    (2.0, 0.0, 4.0, 0.0373)
+    >>> res.details["ci_low_included"], res.details["ci_high_included"]
+    (False, True)
     """
     if method not in ("auto", "exact", "asymptotic"):
         raise StatisticsError(f"method must be 'auto', 'exact' or 'asymptotic', got {method!r}.")
@@ -300,6 +413,78 @@ def hodges_lehmann(
     return _one_sample(differences, missing, conf_level, method)
 
 
+def hodges_lehmann_from_counts(
+    values_x: ArrayLike,
+    counts_x: ArrayLike,
+    values_y: ArrayLike | None = None,
+    counts_y: ArrayLike | None = None,
+    conf_level: float = 0.95,
+) -> TestResult:
+    """Exact Hodges-Lehmann estimate and interval from frequency tables.
+
+    Parameters
+    ----------
+    values_x, counts_x : array_like
+        Values of the first sample (or of the paired differences when ``values_y`` is None)
+        and how many observations have each; any order, equal values are merged.
+    values_y, counts_y : array_like, optional
+        The second sample's values and counts (two-sample shift ``x - y``).
+    conf_level : float
+        Two-sided confidence level, in (0, 1).
+
+    Returns
+    -------
+    TestResult
+        As :func:`hodges_lehmann` with ``method="exact"`` on the expanded samples
+        (``n_missing`` zero): R's exact interval without ties, the exact conditional
+        interval with ties (or zero differences).
+
+    Raises
+    ------
+    StatisticsError
+        On an empty sample, counts that are not non-negative whole numbers, or an exact
+        test out of reach (see :func:`hodges_lehmann`).
+
+    Notes
+    -----
+    With ties nothing is expanded: the candidates are the distinct differences of the
+    distinct values (weighted by the products of their counts), and each exact test runs
+    on the table of distinct values, so the cost depends on the number of distinct values
+    and the number of patients, not on their product (see :func:`hodges_lehmann`, Notes,
+    for the interval and its boundary rule).
+
+    Examples
+    --------
+    Pain scores 0-10 as counts per score (the table of a cohort report):
+
+    >>> res = hodges_lehmann_from_counts([3, 4, 5, 6, 7], [1, 2, 1, 2, 1],
+    ...                                  [1, 2, 3, 4, 5], [1, 2, 1, 1, 1])
+    >>> res.estimate, res.ci_low, res.ci_high, res.details["ci_low_included"]
+    (2.0, 0.0, 4.0, False)
+    """
+    if not (isinstance(conf_level, float | int) and 0.0 < float(conf_level) < 1.0):
+        raise StatisticsError(f"conf_level must be a number between 0 and 1, got {conf_level!r}.")
+    conf_level = float(conf_level)
+    values, counts = _as_table(values_x, counts_x, "x")
+    if values_y is None or counts_y is None:
+        if values_y is not None or counts_y is not None:
+            raise StatisticsError("Give both values_y and counts_y, or neither.")
+        if values.size == 0:
+            raise StatisticsError("There is no difference to estimate from.")
+        magnitudes = np.abs(values[values != 0])
+        plain = (counts == 1).all() and np.unique(magnitudes).size == magnitudes.size
+        if plain and not (values == 0).any():
+            return _one_sample(values, 0, conf_level, "exact")
+        return pseudo_median_interval(values, counts, 0, conf_level)
+    other, other_counts = _as_table(values_y, counts_y, "y")
+    if values.size == 0 or other.size == 0:
+        raise StatisticsError("Each group needs at least one observation.")
+    plain = (counts == 1).all() and (other_counts == 1).all()
+    if plain and np.intersect1d(values, other).size == 0:
+        return _two_sample(values, other, (0, 0), conf_level, "exact")
+    return shift_interval(values, counts, other, other_counts, (0, 0), conf_level)
+
+
 def _two_sample(
     x: NDArray[np.float64],
     y: NDArray[np.float64],
@@ -311,7 +496,9 @@ def _two_sample(
     pooled = np.concatenate((x, y))
     ties = np.unique(pooled).size != pooled.size
     if method == "exact" and ties:
-        raise StatisticsError("An exact Hodges-Lehmann interval needs data without ties.")
+        values_x, counts_x = np.unique(x, return_counts=True)
+        values_y, counts_y = np.unique(y, return_counts=True)
+        return shift_interval(values_x, counts_x, values_y, counts_y, n_missing, conf_level)
     exact = method == "exact" or (method == "auto" and not ties and m < 50 and n < 50)
     diffs = np.sort(np.subtract.outer(x, y).ravel())
     median = float(np.median(diffs))
@@ -366,9 +553,8 @@ def _one_sample(
     n = x.size
     ties = np.unique(np.abs(x)).size != n
     if method == "exact" and (ties or zeros):
-        raise StatisticsError(
-            "An exact Hodges-Lehmann interval needs differences without ties or zeros."
-        )
+        values, counts = np.unique(differences, return_counts=True)
+        return pseudo_median_interval(values, counts, missing, conf_level)
     exact = method == "exact" or (method == "auto" and not ties and not zeros and n < 50)
     details: dict[str, Any] = {"n_zero": int(differences.size - n), "exact": exact, "ties": ties}
     base: dict[str, Any] = {

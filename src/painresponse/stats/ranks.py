@@ -41,17 +41,24 @@ __all__ = [
 _ALTERNATIVES = ("two-sided", "less", "greater")
 _METHODS = ("auto", "exact", "asymptotic", "sas", "r")
 
+#: The "auto" size rule of the rank-sum test: exact when each group has at most
+#: AUTO_EXACT_MAX_GROUP_TIED patients and the data take at most AUTO_EXACT_MAX_DISTINCT
+#: distinct values, or at most AUTO_EXACT_MAX_GROUP patients per group whatever the data.
+AUTO_EXACT_MAX_GROUP_TIED = 5_000
+AUTO_EXACT_MAX_DISTINCT = 100
+AUTO_EXACT_MAX_GROUP = 500
+#: Within the rule, the dynamic programme is used up to this many cell updates, above it
+#: the certified Fourier inversion (the programme again if Fourier cannot certify).
+AUTO_DP_MAX_COST = 2.0e7
+
 RANK_SUM_RULE = (
-    "exact by the dynamic programme over the 2 x c table of distinct values when it needs at most "
-    f"{_exact_ranks.AUTO_EXACT_MAX_COST:.0e} cell updates "
-    "(sum over categories of (count+1) x active rows x active columns); otherwise exact by "
-    "tilted Fourier inversion (tried for "
-    f"{_exact_ranks.FOURIER_MIN_N_AUTO}-{_exact_ranks.FOURIER_MAX_N_AUTO} patients within "
-    f"{_exact_ranks.FOURIER_AUTO_MAX_NODES:,} evaluations; up to "
-    f"{_exact_ranks.FOURIER_MAX_N:,} patients and within "
-    f'{_exact_ranks.FOURIER_MAX_NODES:,} with method="exact") when its certified relative '
-    "error bound is at most "
-    f"{_exact_ranks.FOURIER_MAX_REL_ERROR:.0e}; otherwise asymptotic"
+    f"exact when each group has at most {AUTO_EXACT_MAX_GROUP_TIED:,} patients and the data "
+    f"take at most {AUTO_EXACT_MAX_DISTINCT} distinct values, or at most {AUTO_EXACT_MAX_GROUP} "
+    "patients per group otherwise; normal approximation with tie-corrected variance (and "
+    "continuity correction when requested) beyond. Exact algorithm: dynamic programme over "
+    f"the 2 x c table when it needs at most {AUTO_DP_MAX_COST:.0e} cell updates, otherwise "
+    "certified tilted Fourier inversion (relative error bound at most "
+    f"{_exact_ranks.FOURIER_MAX_REL_ERROR:.0e}, in details['error_bound'])"
 )
 SIGNED_RANK_RULE = (
     "exact when the dynamic programme over the distinct |d| values needs at most "
@@ -306,11 +313,14 @@ def rank_sum_from_counts(
     otherwise (small samples, a statistic at the very edge of its support) the method is
     not used. Checked against exact rational enumeration (agreement ~1e-16).
 
-    *"auto" rule* (``details["method_rule"]``). The programme needs
-    ``cost = sum_j (t_j + 1) x rows_j x cols_j`` cell updates (``details["cost"]``).
-    ``"auto"`` uses it when ``cost <= 1e8``; otherwise the Fourier method when certified
-    (500 + 500 NRS scores: about 30 ms); otherwise asymptotic. ``"exact"`` follows the same
-    order and is refused only when neither exact algorithm applies. ``"r"`` and ``"sas"``
+    *"auto" rule* (``details["method_rule"]``, :data:`RANK_SUM_RULE`): a rule of sizes a
+    protocol can quote, not of computing cost — exact when each group has at most 5,000
+    patients and the data take at most 100 distinct values, or at most 500 patients per
+    group otherwise; the normal approximation (tie-corrected variance) beyond. Inside the
+    rule the programme runs when it needs at most 2e7 cell updates
+    (``cost = sum_j (t_j + 1) x rows_j x cols_j``, ``details["cost"]``) and the certified
+    Fourier inversion otherwise. ``"exact"`` uses the same engines at any size and is
+    refused only when neither applies. ``"r"`` and ``"sas"``
     follow their programs' rules instead (:func:`rank_sum`, Notes).
 
     Examples
@@ -347,33 +357,38 @@ def rank_sum_from_counts(
     requested, r_exact = method, _rank_presets.r_uses_exact_rank_sum(m, n, ties)
     if method == "r":
         method = "exact" if r_exact else "asymptotic"
-    # Beyond the Fourier method's range no exact algorithm is cheap: skip the cost count
-    # (itself linear in n) unless an exact answer was asked for.
-    if method == "auto" and n_total > _exact_ranks.FOURIER_MAX_N:
-        cost = math.inf
-    else:
-        cost = _exact_ranks.rank_sum_cost(scores2.tolist(), totals.tolist(), m)
-    use_exact = method == "exact" or (method == "auto" and cost <= _exact_ranks.AUTO_EXACT_MAX_COST)
+    distinct = int(totals.size)
+    within_rule = max(m, n) <= AUTO_EXACT_MAX_GROUP or (
+        max(m, n) <= AUTO_EXACT_MAX_GROUP_TIED and distinct <= AUTO_EXACT_MAX_DISTINCT
+    )
+    if method == "auto":
+        method = "exact" if within_rule else "asymptotic"
+    cost = (
+        _exact_ranks.rank_sum_cost(scores2.tolist(), totals.tolist(), m)
+        if method == "exact"
+        else math.nan
+    )
+    use_exact = method == "exact"
     fourier: tuple[float, dict[str, float]] | None = None
     fourier_failure = ""
-    if method == "exact":
-        try_fourier = n_total <= _exact_ranks.FOURIER_MAX_N
-    else:
-        low, high = _exact_ranks.FOURIER_MIN_N_AUTO, _exact_ranks.FOURIER_MAX_N_AUTO
-        try_fourier = low <= n_total <= high
-    if method != "asymptotic" and cost > _exact_ranks.AUTO_EXACT_MAX_COST and try_fourier:
+    dp_limit = AUTO_DP_MAX_COST if requested == "auto" else _exact_ranks.AUTO_EXACT_MAX_COST
+    try_fourier = n_total <= _exact_ranks.FOURIER_MAX_N or requested == "auto"
+    if use_exact and cost > dp_limit and try_fourier:
         try:
-            budget = (
-                _exact_ranks.FOURIER_MAX_NODES
-                if method == "exact"
-                else _exact_ranks.FOURIER_AUTO_MAX_NODES
-            )
             fourier = _exact_ranks.rank_sum_pvalue_fourier(
-                scores2.tolist(), totals.tolist(), m, w2, alternative, budget
+                scores2.tolist(), totals.tolist(), m, w2, alternative
             )
-            use_exact = True
         except _exact_ranks.FourierNotCertified as exc:
             fourier_failure = str(exc)
+    fallback_note = None
+    if use_exact and fourier is None and requested == "auto":
+        cells = _exact_ranks.rank_sum_cells(scores2.tolist(), totals.tolist(), m)
+        if cells > _exact_ranks.EXACT_MAX_CELLS:  # not met in tests; stated, never silent
+            use_exact = False
+            fallback_note = (
+                "Exact test not computable within memory limits (Fourier inversion: "
+                f"{fourier_failure}); normal approximation used."
+            )
     details: dict[str, Any] = {
         "U": statistic - m * (m + 1) / 2.0,
         "expectation": expectation,
@@ -382,8 +397,10 @@ def rank_sum_from_counts(
         "method_rule": _rank_presets.R_RANK_SUM_RULE if requested == "r" else RANK_SUM_RULE,
         "cost": cost,
         "method_requested": requested,
+        "distinct_values": distinct,
+        "within_exact_rule": within_rule,
     }
-    note = None
+    note = fallback_note
     if fourier is not None:
         pvalue, fourier_info = fourier
         method_text = "Wilcoxon rank-sum test, exact conditional distribution " + (

@@ -66,7 +66,9 @@ CONF_LEVEL = 0.95
 _MEAN = "difference in means"
 _MEAN_WELCH = "difference in means (Welch)"
 _SHIFT = "Hodges–Lehmann shift"
+_SHIFT_EXACT = "Hodges–Lehmann shift (exact interval)"
 _PSEUDO = "Hodges–Lehmann change"
+_PSEUDO_EXACT = "Hodges–Lehmann change (exact interval)"
 _RISK = "risk difference"
 
 
@@ -164,8 +166,13 @@ def _asymptotic_result(
     )
 
 
+def _check_method(method: str) -> None:
+    if method not in ("auto", "asymptotic", "exact"):
+        raise StatisticsError(f"method must be 'auto', 'asymptotic' or 'exact', got {method!r}.")
+
+
 def shift_from_counts(
-    x: Distribution, y: Distribution, conf_level: float = CONF_LEVEL
+    x: Distribution, y: Distribution, conf_level: float = CONF_LEVEL, method: str = "auto"
 ) -> TestResult:
     """Hodges–Lehmann shift ``x − y`` with R's interval, from frequency tables.
 
@@ -175,37 +182,51 @@ def shift_from_counts(
         The two samples.
     conf_level : float
         Two-sided confidence level.
+    method : {"auto", "asymptotic", "exact"}
+        ``"auto"`` (as before): R's default interval (exact without ties and with fewer
+        than 50 values per sample, otherwise asymptotic). ``"asymptotic"``: always R's
+        ``exact = FALSE`` interval. ``"exact"``: the exact conditional interval of
+        :func:`~painresponse.stats.location_shift.hodges_lehmann_from_counts` (R's exact
+        interval when there are no ties), which agrees with the exact rank-sum test.
 
     Returns
     -------
     TestResult
         ``estimate``, ``ci_low``, ``ci_high``, ``conf_level`` and ``method`` as
         :func:`~painresponse.stats.location_shift.hodges_lehmann` gives them on the
-        expanded samples; ``statistic`` and ``pvalue`` are left NaN (the row's own test
-        gives the p-value).
+        expanded samples. With ``"auto"``/``"asymptotic"`` ``statistic`` and ``pvalue``
+        are left NaN (the row's own test gives the p-value); with ``"exact"`` they are the
+        exact conditional rank-sum test at 0, and ``details`` says whether each end
+        belongs to the interval (``ci_low_included``/``ci_high_included``).
 
     Raises
     ------
     StatisticsError
-        When a sample is empty.
+        When a sample is empty or ``method`` is unknown.
 
     Notes
     -----
     Without ties and with fewer than 50 values per sample R uses the exact interval; the
     samples are then expanded and passed to ``hodges_lehmann``. Otherwise the
     continuity-corrected normal-approximation statistic is inverted, with midranks and the
-    tie correction taken from the counts.
+    tie correction taken from the counts. ``"exact"`` works on the counts as well: each
+    exact test runs on the table of distinct values.
 
     References
     ----------
     Hodges JL, Lehmann EL. *Ann Math Stat* 1963;34:598–611. Bauer DF. *J Am Stat Assoc*
     1972;67:687–690.
     """
+    _check_method(method)
     if x.n == 0 or y.n == 0:
         raise StatisticsError("Each group needs at least one non-missing value.")
+    if method == "exact":
+        from painresponse.stats.location_shift import hodges_lehmann_from_counts
+
+        return hodges_lehmann_from_counts(x.values, x.counts, y.values, y.counts, conf_level)
     common = np.intersect1d(x.values, y.values).size > 0
     ties = common or bool((x.counts > 1).any() or (y.counts > 1).any())
-    if not ties and x.n < 50 and y.n < 50:
+    if method == "auto" and not ties and x.n < 50 and y.n < 50:
         return hodges_lehmann(x.expand(), y.expand(), conf_level=conf_level)
     interval = _asymptotic_interval(
         _two_sample_z(x, y),
@@ -223,7 +244,7 @@ def shift_from_counts(
 
 
 def pseudo_median_from_counts(
-    differences: Distribution, conf_level: float = CONF_LEVEL
+    differences: Distribution, conf_level: float = CONF_LEVEL, method: str = "auto"
 ) -> TestResult:
     """Hodges–Lehmann pseudo-median of paired differences with R's interval, from counts.
 
@@ -233,27 +254,42 @@ def pseudo_median_from_counts(
         The paired differences (later − earlier).
     conf_level : float
         Two-sided confidence level.
+    method : {"auto", "asymptotic", "exact"}
+        As in :func:`shift_from_counts`; ``"exact"`` inverts the exact signed-rank test
+        with the zeros of ``d − θ`` dropped at each θ (zero differences count as data
+        elsewhere, unlike R's asymptotic interval, which drops them once).
 
     Returns
     -------
     TestResult
         As :func:`~painresponse.stats.location_shift.hodges_lehmann` on the expanded
-        differences (zeros dropped, as R does); ``statistic``/``pvalue`` NaN.
+        differences (``"auto"``/``"asymptotic"``: zeros dropped, as R does;
+        ``statistic``/``pvalue`` NaN). ``"exact"``: as
+        :func:`~painresponse.stats.location_shift.hodges_lehmann_from_counts`.
 
     Raises
     ------
     StatisticsError
-        When there is no difference.
+        When there is no difference or ``method`` is unknown.
     """
+    _check_method(method)
     if differences.n == 0:
         raise StatisticsError("There is no complete pair to estimate from.")
+    if method == "exact":
+        from painresponse.stats.location_shift import hodges_lehmann_from_counts
+
+        return hodges_lehmann_from_counts(
+            differences.values, differences.counts, conf_level=conf_level
+        )
     nonzero = differences.values != 0
     zeros = not bool(nonzero.all())
     magnitudes = np.abs(differences.values[nonzero])
     ties = np.unique(magnitudes).size != magnitudes.size or bool(
         (differences.counts[nonzero] > 1).any()
     )
-    if not nonzero.any() or (not ties and not zeros and differences.n < 50):
+    if not nonzero.any():
+        return hodges_lehmann(differences.expand(), conf_level=conf_level)
+    if method == "auto" and not ties and not zeros and differences.n < 50:
         return hodges_lehmann(differences.expand(), conf_level=conf_level)
     kept = differences.values[nonzero]
     interval = _asymptotic_interval(
@@ -279,6 +315,7 @@ def _cell(result: TestResult, digits: int, what: str, scale: float = 1.0) -> Est
     def f(v: float | None) -> float:
         return math.nan if v is None else scale * float(v)
 
+    details = result.details or {}
     return EstimateCI(
         f(result.estimate),
         f(result.ci_low),
@@ -288,7 +325,24 @@ def _cell(result: TestResult, digits: int, what: str, scale: float = 1.0) -> Est
         what=what,
         method=result.method,
         n=sum(result.n) if result.n else None,
+        low_open=details.get("ci_low_included") is False,
+        high_open=details.get("ci_high_included") is False,
     )
+
+
+EXACT_INTERVAL_PATIENTS = 400
+"""Up to this many patients (two samples) the Hodges–Lehmann interval inverts the exact
+conditional test, as the row's exact p-value does; above, the asymptotic inversion (an
+exact inversion at 400 + 400 takes seconds per interval)."""
+EXACT_INTERVAL_PAIRS = 1000
+"""Up to this many pairs the paired interval inverts the exact signed-rank test."""
+
+
+def _interval_method(study: Study | None, n: int, limit: int) -> str:
+    """``exact`` where the row's p-value is exact conditional and the size allows it."""
+    if study is None or study.tests.preset != "exact" or study.analysis.exact == "asymptotic":
+        return "auto"
+    return "exact" if n <= limit else "auto"
 
 
 def between_effect(
@@ -310,7 +364,9 @@ def between_effect(
 
     try:
         if display != "mean_sd":
-            return _cell(shift_from_counts(first, second), digits, _SHIFT)
+            method = _interval_method(study, first.n + second.n, EXACT_INTERVAL_PATIENTS)
+            shift = shift_from_counts(first, second, CONF_LEVEL, method=method)
+            return _cell(shift, digits, _SHIFT_EXACT if method == "exact" else _SHIFT)
         if first.n < 2 or second.n < 2:
             return Empty()
         choice = choose_test("continuous_normal", override=override,
@@ -327,10 +383,19 @@ def between_effect(
         return Empty()
 
 
-def paired_effect(differences: Distribution, digits: int) -> EstimateCI | Empty:
-    """Table 4's cell: Hodges–Lehmann pseudo-median of later − earlier."""
+def paired_effect(
+    differences: Distribution, digits: int, study: Study | None = None
+) -> EstimateCI | Empty:
+    """Table 4's cell: Hodges–Lehmann pseudo-median of later − earlier.
+
+    With the study's exact tests and at most :data:`EXACT_INTERVAL_PAIRS` pairs, the
+    interval inverts the exact signed-rank test (zeros dropped at each shift), so it
+    excludes 0 exactly when the row's exact p-value is below 0.05.
+    """
+    method = _interval_method(study, differences.n, EXACT_INTERVAL_PAIRS)
     try:
-        return _cell(pseudo_median_from_counts(differences), digits, _PSEUDO)
+        result = pseudo_median_from_counts(differences, CONF_LEVEL, method=method)
+        return _cell(result, digits, _PSEUDO_EXACT if method == "exact" else _PSEUDO)
     except StatisticsError:
         return Empty()
 
@@ -380,6 +445,16 @@ _EXPLAINED = {
         "Hodges–Lehmann pseudo-median of the paired differences (later − earlier) with the "
         "interval of R wilcox.test(paired = TRUE, conf.int = TRUE)"
     ),
+    _SHIFT_EXACT: (
+        "for rows shown as median (IQR), the Hodges–Lehmann shift (median of all "
+        "between-group differences) with the interval that inverts the exact conditional "
+        "rank-sum test, so it excludes 0 exactly when the row's P-value is below 0.05"
+    ),
+    _PSEUDO_EXACT: (
+        "Hodges–Lehmann pseudo-median of the paired differences (later − earlier) with the "
+        "interval that inverts the exact conditional signed-rank test (zeros dropped at each "
+        "shift), so it excludes 0 exactly when the row's P-value is below 0.05"
+    ),
 }
 
 
@@ -391,7 +466,7 @@ def effect_footnote(
     if not keys:
         return None
     seen: list[str] = []
-    asymptotic = degenerate = False
+    asymptotic = degenerate = open_end = False
     for row in rows:
         for key in keys:
             cell = row.cells.get(key)
@@ -400,6 +475,7 @@ def effect_footnote(
                     seen.append(cell.what)
                 asymptotic |= "asymptotic" in cell.method
                 degenerate |= cell.ci_low == cell.ci_high
+                open_end |= cell.low_open or cell.high_open
     if not seen:
         return None
     if EFFECT in keys:
@@ -412,6 +488,11 @@ def effect_footnote(
         text += (
             " With ties, the interval inverts the rank test's normal approximation with "
             "continuity correction (Bauer 1972), as R does."
+        )
+    if open_end:
+        text += (
+            " An end written <x or >x is open: the exact test rejects that value itself "
+            "(discrete data), though it accepts every value between it and the estimate."
         )
     if degenerate:
         text += (

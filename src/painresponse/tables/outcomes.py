@@ -124,7 +124,7 @@ def within_group_rows(aggregates: Aggregates, study: Study, effects: bool = Fals
                 test = within_group_paired(d, study)
                 cells[f"p:{g}"] = guard(test, study, outcome.key, (later, earlier))
                 if effects:
-                    cells[f"{EFFECT}:{g}"] = paired_effect(d, outcome.digits)
+                    cells[f"{EFFECT}:{g}"] = paired_effect(d, outcome.digits, study)
             cells = _n_shown(cells, aggregates, study)
             label = _label(study, later, earlier, " vs. ")
             rows.append(Row(outcome.key, outcome.label, label, "level", cells, pairs))
