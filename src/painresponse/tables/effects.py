@@ -434,7 +434,8 @@ _EXPLAINED = {
     _MEAN_WELCH: "for rows shown as mean ± SD, the difference in means with Welch's t interval",
     _SHIFT: (
         "for rows shown as median (IQR), the Hodges–Lehmann shift (median of all "
-        "between-group differences) with the interval of R wilcox.test(conf.int = TRUE)"
+        "between-group differences) with the interval that inverts the Wilcoxon rank-sum "
+        "test"
     ),
     _RISK: (
         "for two-level categorical variables, the risk difference of each level in "
@@ -443,7 +444,7 @@ _EXPLAINED = {
     ),
     _PSEUDO: (
         "Hodges–Lehmann pseudo-median of the paired differences (later − earlier) with the "
-        "interval of R wilcox.test(paired = TRUE, conf.int = TRUE)"
+        "interval that inverts the Wilcoxon signed-rank test"
     ),
     _SHIFT_EXACT: (
         "for rows shown as median (IQR), the Hodges–Lehmann shift (median of all "
@@ -487,7 +488,7 @@ def effect_footnote(
     if asymptotic:
         text += (
             " With ties, the interval inverts the rank test's normal approximation with "
-            "continuity correction (Bauer 1972), as R does."
+            "continuity correction (Bauer 1972), as R reports by default."
         )
     if open_end:
         text += (
