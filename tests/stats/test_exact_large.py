@@ -136,3 +136,21 @@ def test_auto_rule_boundary_untied() -> None:
     assert "exact" in res.method and res.details["within_exact_rule"]
     beyond = rank_sum(pool[:501], pool[501:1002])
     assert "normal approximation" in beyond.method
+
+
+def test_signed_rank_auto_is_a_rule_of_sizes() -> None:
+    """Exact up to 1,000 differences on at most 100 distinct |d|, or 400 otherwise."""
+    import numpy as np
+
+    from painresponse.stats.ranks import SIGNED_RANK_RULE, signed_rank
+
+    rng = np.random.default_rng(3)
+    scale = rng.integers(1, 11, 1000).astype(float) * rng.choice([-1.0, 1.0], 1000)
+    inside = signed_rank(scale, method="auto")
+    assert "exact" in inside.method and inside.details["within_exact_rule"]
+    assert inside.details["method_rule"] == SIGNED_RANK_RULE
+    beyond = signed_rank(np.append(scale, 5.0), method="auto")
+    assert "normal approximation" in beyond.method and not beyond.details["within_exact_rule"]
+    untied = rng.normal(0.3, 1.0, 401)
+    assert "normal approximation" in signed_rank(untied, method="auto").method
+    assert "exact" in signed_rank(untied[:400], method="auto").method

@@ -60,10 +60,15 @@ RANK_SUM_RULE = (
     "certified tilted Fourier inversion (relative error bound at most "
     f"{_exact_ranks.FOURIER_MAX_REL_ERROR:.0e}, in details['error_bound'])"
 )
+SIGNED_RANK_MAX_PAIRS_ON_SCALE = 1_000
+SIGNED_RANK_MAX_DISTINCT = 100
+SIGNED_RANK_MAX_PAIRS = 400
 SIGNED_RANK_RULE = (
-    "exact when the dynamic programme over the distinct |d| values needs at most "
-    f"{_exact_ranks.AUTO_EXACT_MAX_COST:.0e} cell updates "
-    "(sum over categories of (count+1) x current support width), otherwise asymptotic"
+    f"exact when at most {SIGNED_RANK_MAX_PAIRS_ON_SCALE:,} differences are ranked and they "
+    f"take at most {SIGNED_RANK_MAX_DISTINCT} distinct absolute values, or at most "
+    f"{SIGNED_RANK_MAX_PAIRS} differences otherwise; normal approximation with tie-corrected "
+    "variance (and continuity correction when requested) beyond. Exact algorithm: dynamic "
+    "programme over the distinct |d| values (at most about 0.1 s at the rule's limits)"
 )
 
 
@@ -607,10 +612,13 @@ def signed_rank_from_counts(
     ``Binomial(t_j, 1/2)``. A one-dimensional dynamic programme over the partial doubled
     ``V`` gives the exact distribution with non-negative weights only.
 
-    *"auto" rule.* ``cost = sum_j (t_j + 1) x (support width before category j)``
-    (``details["cost"]``); exact when ``cost <= 1e8``, otherwise asymptotic. 500 pairs of
-    NRS differences cost about 3e7 (about 10 ms). ``"r"`` and ``"sas"`` follow their
-    programs' rules instead (:func:`signed_rank`, Notes).
+    *"auto" rule* (``details["method_rule"]``, :data:`SIGNED_RANK_RULE`): a rule of sizes a
+    protocol can quote — exact when at most 1,000 differences are ranked and they take at
+    most 100 distinct absolute values, or at most 400 differences otherwise; asymptotic
+    beyond (``details["within_exact_rule"]``). The dynamic programme's work,
+    ``cost = sum_j (t_j + 1) x (support width before category j)``, stays below about 0.1 s
+    inside the rule (measured: 1,000 NRS differences 92 ms, 400 untied 81 ms). ``"r"`` and
+    ``"sas"`` follow their programs' rules instead (:func:`signed_rank`, Notes).
 
     Examples
     --------
@@ -691,9 +699,12 @@ def signed_rank_from_counts(
     r_exact = _rank_presets.r_uses_exact_signed_rank(n_nonzero, ties, n_zero)
     if method == "r":
         method = "exact" if r_exact else "asymptotic"
-    use_exact = method in ("exact", "sas") or (
-        method == "auto" and cost <= _exact_ranks.AUTO_EXACT_MAX_COST
+    ranked = int(totals.sum())
+    within = ranked <= SIGNED_RANK_MAX_PAIRS or (
+        ranked <= SIGNED_RANK_MAX_PAIRS_ON_SCALE and len(totals) <= SIGNED_RANK_MAX_DISTINCT
     )
+    details["within_exact_rule"] = within  # a rule of sizes a protocol can quote, not of cost
+    use_exact = method in ("exact", "sas") or (method == "auto" and within)
     zero_text = "Pratt zero handling" if zero_method == "pratt" else "zeros dropped"
     if use_exact:
         support, probs = _exact_ranks.signed_rank_distribution(scores2.tolist(), totals.tolist())

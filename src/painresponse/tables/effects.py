@@ -392,7 +392,11 @@ def paired_effect(
     interval inverts the exact signed-rank test (zeros dropped at each shift), so it
     excludes 0 exactly when the row's exact p-value is below 0.05.
     """
-    method = _interval_method(study, differences.n, EXACT_INTERVAL_PAIRS)
+    magnitudes = np.unique(np.abs(differences.values[differences.values != 0]))
+    # the same sizes as the signed-rank test's exact rule, so the interval is exact
+    # exactly where the row's p-value is
+    limit = EXACT_INTERVAL_PAIRS if magnitudes.size <= 100 else 400
+    method = _interval_method(study, differences.n, limit)
     try:
         result = pseudo_median_from_counts(differences, CONF_LEVEL, method=method)
         return _cell(result, digits, _PSEUDO_EXACT if method == "exact" else _PSEUDO)
