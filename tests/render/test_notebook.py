@@ -50,3 +50,26 @@ def test_to_great_tables(result: StudyResult) -> None:
     assert "Wilcoxon signed-rank test" in html  # footnotes as source notes
     assert "Responder (n\u00a0=\u00a041)" in html  # the header as the report writes it
     assert "3.0 (3.0–3.0) vs. 7.0 (6.0–7.0)" in html
+
+
+@pytest.mark.slow
+def test_example_notebook_executes() -> None:
+    """examples/notebook.ipynb runs top to bottom and shows the tables as HTML."""
+    from pathlib import Path
+
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    path = Path(__file__).resolve().parents[2] / "examples" / "notebook.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3").execute()
+    html = [
+        output["data"]["text/html"]
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if "text/html" in output.get("data", {})
+    ]
+    assert len(html) == 4
+    assert "87 patients assessed" in html[0] and '<table id="table3"' in html[1]
+    assert "TABLE 4 Clinical outcomes" in html[3]
