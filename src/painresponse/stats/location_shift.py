@@ -522,7 +522,8 @@ def _two_sample(
         )
         test = rank_sum(x, y, method="asymptotic", correction=True)
         method_text = (
-            "Hodges-Lehmann shift, asymptotic interval (R wilcox.test exact=FALSE, correct=TRUE)"
+            "Hodges-Lehmann shift, asymptotic interval with continuity correction "
+            "(as R reports by default)"
         )
     if level != conf_level and note is None:
         note = "The requested confidence level is not achievable; conf_level is reduced."
@@ -602,7 +603,7 @@ def _one_sample(
         test = signed_rank(differences, zero_method="wilcox", method="asymptotic", correction=True)
         method_text = (
             "Hodges-Lehmann pseudo-median, asymptotic interval "
-            "(R wilcox.test exact=FALSE, correct=TRUE)"
+            "with continuity correction (as R reports by default)"
         )
     details.update(test_method=test.method, conf_level_requested=conf_level)
     return TestResult(

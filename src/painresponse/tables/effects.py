@@ -237,7 +237,8 @@ def shift_from_counts(
     )
     return _asymptotic_result(
         "Hodges–Lehmann shift (x − y)",
-        "Hodges-Lehmann shift, asymptotic interval (R wilcox.test exact=FALSE, correct=TRUE)",
+        "Hodges-Lehmann shift, asymptotic interval with continuity correction "
+        "(as R reports by default)",
         (x.n, y.n),
         interval,
     )
@@ -302,7 +303,7 @@ def pseudo_median_from_counts(
     return _asymptotic_result(
         "Hodges–Lehmann pseudo-median",
         "Hodges-Lehmann pseudo-median, asymptotic interval "
-        "(R wilcox.test exact=FALSE, correct=TRUE)",
+        "with continuity correction (as R reports by default)",
         (differences.n,),
         interval,
     )
