@@ -655,7 +655,7 @@ def fisher_exact(
     kept, note = _drop_empty_margins(counts)
     if method not in ("exact", "monte-carlo"):
         raise StatisticsError(f"Unknown method {method!r}; use 'exact' or 'monte-carlo'.")
-    name = "Fisher's exact test" if kept.shape == (2, 2) else "Fisher-Freeman-Halton exact test"
+    name = "Fisher's exact test" if kept.shape == (2, 2) else "Fisher–Freeman–Halton exact test"
     if kept.shape[0] < 2 or kept.shape[1] < 2:
         return _degenerate("fisher_exact", name, kept, note, "P(observed table)")
     details: dict[str, Any] = {
