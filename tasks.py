@@ -5,7 +5,7 @@ Usage::
 
     python3 tasks.py demo    # create .venv, install, run the demo analysis
     python3 tasks.py test    # create .venv, install, run the tests
-    python3 tasks.py lint    # ruff check, ruff format --check, mypy
+    python3 tasks.py lint    # ruff check, ruff format --check, mypy, import contracts
 
 The virtual environment is (re)installed when ``pyproject.toml`` changes.
 """
@@ -63,6 +63,7 @@ def main(argv: list[str]) -> None:
         run([str(PY), "-m", "ruff", "check", "src", "tests", "benchmarks", "scripts", "tasks.py"])
         run([str(PY), "-m", "ruff", "format", "--check", "src", "tests", "benchmarks", "scripts"])
         run([str(PY), "-m", "mypy"])
+        run([str(BIN / "lint-imports")])  # the stages' import contracts (.importlinter)
     else:
         sys.exit(f"unknown task {task!r}: use demo, test or lint")
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from painresponse.flow import Flow
+from painresponse.tables.figure_data import FigureData, OutcomeSummary, Trajectories, Waterfall
 from painresponse.tables.model import Table
 
 if TYPE_CHECKING:
@@ -17,61 +16,6 @@ if TYPE_CHECKING:
     from painresponse.study import Study
 
 __all__ = ["FigureData", "OutcomeSummary", "StudyResult", "Trajectories", "Waterfall"]
-
-
-@dataclass(frozen=True)
-class OutcomeSummary:
-    """One outcome at one time point in one group (for the outcome-over-time figure)."""
-
-    outcome: str
-    outcome_label: str
-    group: str
-    time: str
-    time_label: str
-    n: int
-    mean: float
-    ci_low: float
-    ci_high: float
-    median: float
-    q1: float
-    q3: float
-
-
-@dataclass(frozen=True)
-class Trajectories:
-    """Each patient's values of one outcome over the time points (rows are patients).
-
-    No identifiers: row order is arbitrary; ``values`` has NaN where not recorded.
-    """
-
-    outcome: str
-    outcome_label: str
-    group: str
-    times: tuple[str, ...]
-    time_labels: tuple[str, ...]
-    values: np.ndarray
-
-
-@dataclass(frozen=True)
-class Waterfall:
-    """Percent change of the responder outcome per patient, sorted, with its group."""
-
-    outcome_label: str
-    time_label: str
-    percent_change: np.ndarray
-    group: tuple[str, ...]
-    threshold: float
-    rule: str
-
-
-@dataclass(frozen=True)
-class FigureData:
-    """Everything the figures draw; computed once, rendered by :mod:`painresponse.render`."""
-
-    group_order: tuple[str, ...]
-    summaries: tuple[OutcomeSummary, ...]
-    trajectories: tuple[Trajectories, ...]
-    waterfall: Waterfall | None
 
 
 @dataclass(frozen=True)

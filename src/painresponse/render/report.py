@@ -305,7 +305,7 @@ def _write_formats(
 
 
 def _write_manifest(report: Path, written: list[str]) -> None:
-    from painresponse import __version__
+    from painresponse._version import __version__
 
     manifest = {
         "written_by": "painresponse",

@@ -9,19 +9,75 @@ At most ``max_patients`` per group are kept, evenly spaced in sorted order.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
 from painresponse.cohort import GROUP
-from painresponse.result import FigureData, OutcomeSummary, Trajectories, Waterfall
 from painresponse.stats._distributions import t_ppf
 from painresponse.study import Study
 from painresponse.tables.aggregate import COUNT, Aggregates
 from painresponse.tables.frequencies import Distribution
 from painresponse.tables.outcomes import at_time
 
-__all__ = ["figure_data"]
+__all__ = ["FigureData", "OutcomeSummary", "Trajectories", "Waterfall", "figure_data"]
+
+
+@dataclass(frozen=True)
+class OutcomeSummary:
+    """One outcome at one time point in one group (for the outcome-over-time figure)."""
+
+    outcome: str
+    outcome_label: str
+    group: str
+    time: str
+    time_label: str
+    n: int
+    mean: float
+    ci_low: float
+    ci_high: float
+    median: float
+    q1: float
+    q3: float
+
+
+@dataclass(frozen=True)
+class Trajectories:
+    """Each patient's values of one outcome over the time points (rows are patients).
+
+    No identifiers: row order is arbitrary; ``values`` has NaN where not recorded.
+    """
+
+    outcome: str
+    outcome_label: str
+    group: str
+    times: tuple[str, ...]
+    time_labels: tuple[str, ...]
+    values: np.ndarray
+
+
+@dataclass(frozen=True)
+class Waterfall:
+    """Percent change of the responder outcome per patient, sorted, with its group."""
+
+    outcome_label: str
+    time_label: str
+    percent_change: np.ndarray
+    group: tuple[str, ...]
+    threshold: float
+    rule: str
+
+
+@dataclass(frozen=True)
+class FigureData:
+    """Everything the figures draw; computed once, rendered by :mod:`painresponse.render`."""
+
+    group_order: tuple[str, ...]
+    summaries: tuple[OutcomeSummary, ...]
+    trajectories: tuple[Trajectories, ...]
+    waterfall: Waterfall | None
+
 
 MAX_PATIENTS = 2000
 
