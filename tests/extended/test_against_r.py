@@ -20,8 +20,9 @@ from painresponse.extended.mixed import fit_mixed
 from painresponse.extended.predictors import _predictor, fit_logistic
 from painresponse.extended.responder_curves import wilson_interval
 from painresponse.extended.roc import roc_curve
+from painresponse.stats.k_sample import friedman
 from painresponse.stats.location_shift import hodges_lehmann
-from painresponse.stats.ranks import friedman, signed_rank
+from painresponse.stats.ranks import signed_rank
 
 REF = Path(__file__).resolve().parents[1] / "reference"
 

@@ -189,13 +189,13 @@ def _stat_p_df(r: Any, case: dict[str, Any]) -> dict[str, tuple[float, float]]:
 
 
 def _run_kruskal(case: dict[str, Any]) -> dict[str, tuple[float, float]]:
-    from painresponse.stats.ranks import kruskal
+    from painresponse.stats.k_sample import kruskal
 
     return _stat_p_df(kruskal(*[_arr(g) for g in case["groups"]]), case)
 
 
 def _run_friedman(case: dict[str, Any]) -> dict[str, tuple[float, float]]:
-    from painresponse.stats.ranks import friedman
+    from painresponse.stats.k_sample import friedman
 
     r = friedman(_arr(case["t0"]), _arr(case["t1"]), _arr(case["t4"]))
     return _stat_p_df(r, case)

@@ -12,8 +12,9 @@ from numpy.typing import NDArray
 from painresponse.errors import StatisticsError
 from painresponse.extended._data import Analysed
 from painresponse.extended._tables import estimate_cell, make_row, note_cell
+from painresponse.stats.k_sample import friedman
 from painresponse.stats.location_shift import hodges_lehmann
-from painresponse.stats.ranks import friedman, signed_rank
+from painresponse.stats.ranks import signed_rank
 from painresponse.tables.model import Column, Footnote, PValue, Row, Table
 
 __all__ = ["within_group_table"]

@@ -2,7 +2,8 @@
 
 One module per test family: :mod:`~painresponse.stats.contingency` (chi-square,
 Fisher–Freeman–Halton), :mod:`~painresponse.stats.means` (t-tests),
-:mod:`~painresponse.stats.ranks` (rank-sum, signed-rank, Kruskal–Wallis, Friedman),
+:mod:`~painresponse.stats.ranks` (rank-sum, signed-rank),
+:mod:`~painresponse.stats.k_sample` (Kruskal–Wallis, Friedman),
 :mod:`~painresponse.stats.trend` (linear-by-linear association, ordinal trend),
 :mod:`~painresponse.stats.location_shift`, :mod:`~painresponse.stats.effects`,
 :mod:`~painresponse.stats.multiplicity`, and the default-choice rule and registry in
@@ -20,9 +21,9 @@ _WHERE = {
     "chi2_test": "painresponse.stats.contingency",
     "choose_test": "painresponse.stats.choice",
     "fisher_exact": "painresponse.stats.contingency",
-    "friedman": "painresponse.stats.ranks",
+    "friedman": "painresponse.stats.k_sample",
     "hodges_lehmann": "painresponse.stats.location_shift",
-    "kruskal": "painresponse.stats.ranks",
+    "kruskal": "painresponse.stats.k_sample",
     "mean_difference": "painresponse.stats.effects",
     "odds_ratio": "painresponse.stats.effects",
     "probability_of_superiority": "painresponse.stats.effects",
@@ -52,12 +53,11 @@ if TYPE_CHECKING:
         risk_difference,
         standardized_mean_difference,
     )
+    from painresponse.stats.k_sample import friedman, kruskal
     from painresponse.stats.location_shift import hodges_lehmann
     from painresponse.stats.means import ttest_ind, ttest_ind_from_stats, ttest_rel
     from painresponse.stats.multiplicity import adjust_pvalues
     from painresponse.stats.ranks import (
-        friedman,
-        kruskal,
         rank_sum,
         rank_sum_from_counts,
         signed_rank,

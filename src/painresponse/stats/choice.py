@@ -75,13 +75,13 @@ def _signed_rank(x: ArrayLike, y: ArrayLike | None = None, **kwargs: Any) -> Tes
 
 
 def _kruskal(*groups: ArrayLike) -> TestResult:
-    from painresponse.stats.ranks import kruskal
+    from painresponse.stats.k_sample import kruskal
 
     return kruskal(*groups)
 
 
 def _friedman(*time_points: ArrayLike) -> TestResult:
-    from painresponse.stats.ranks import friedman
+    from painresponse.stats.k_sample import friedman
 
     return friedman(*time_points)
 
