@@ -14,13 +14,13 @@ from painresponse.render.figures import (
     OKABE_ITO,
     RenderedFigure,
     figure_captions,
-    flow_figure,
     outcome_figure,
     render_figures,
     trajectory_figure,
     waterfall_figure,
     write_figures,
 )
+from painresponse.render.flow_diagram import flow_figure
 from painresponse.result import StudyResult, Trajectories
 
 

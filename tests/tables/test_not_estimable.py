@@ -14,7 +14,7 @@ import pytest
 
 from painresponse import analyze
 from painresponse.render.csv import flow_to_frame, table_to_frame
-from painresponse.render.figures import flow_figure
+from painresponse.render.flow_diagram import flow_figure
 from painresponse.render.markdown import table_to_markdown
 from painresponse.synth import load_default_cohort
 
