@@ -216,9 +216,8 @@ def _print_summary(console: Any, result: Any, verbosity: str) -> None:
         f"{flow.analysed} analysed; {groups}",
         markup=False,
     )
-    for aside in flow.set_aside:
-        rows = _row_list(aside.rows, aside.count)
-        console.print(f"not a patient row ({aside.reason}): {rows}", markup=False)
+    for line in _set_aside_lines(flow.set_aside):
+        console.print(line, markup=False)
     if verbosity == "verbose":
         from painresponse.render.terminal import table_to_rich
 
@@ -375,7 +374,9 @@ def validate(
         raise typer.Exit(1) from None
     flow = build_cohort(typed, definition).flow
     console.print(f"{raw.source}: {flow.assessed} patient rows, no problems found.", markup=False)
-    for line in _set_aside_lines(raw.skipped):
+    from painresponse.flow import set_aside_lines
+
+    for line in _set_aside_lines(set_aside_lines(raw.skipped)):
         console.print(f"  {line}", markup=False)
     for e in flow.exclusions:
         console.print(
@@ -393,14 +394,9 @@ def _row_list(rows: tuple[int, ...], count: int, shown: int = 20) -> str:
     return f"row{'s' if count > 1 else ''} {listed}" + (f" and {more:,} more" if more else "")
 
 
-def _set_aside_lines(skipped: Any) -> list[str]:
-    """One line per kind of non-patient line: how many, and which rows."""
-    from painresponse.flow import set_aside_lines
-
-    return [
-        f"not a patient row ({s.reason}): {_row_list(s.rows, s.count)}"
-        for s in set_aside_lines((k.row, k.reason) for k in skipped)
-    ]
+def _set_aside_lines(asides: Any) -> list[str]:
+    """One line per kind of non-patient line (``Flow.set_aside``): which rows."""
+    return [f"not a patient row ({s.reason}): {_row_list(s.rows, s.count)}" for s in asides]
 
 
 def _print_reading(console: Any, source: str, notes: tuple[str, ...]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 __all__ = ["Exclusion", "Flow", "SetAside", "set_aside_lines"]
 
@@ -99,9 +99,19 @@ class Flow:
         return rows
 
 
-def set_aside_lines(lines: Iterable[tuple[int, str]]) -> tuple[SetAside, ...]:
-    """Group ``(row, reason)`` pairs by reason, in order of first appearance."""
+class _Line(Protocol):
+    """A line of the input that is not a patient row (``io``'s ``Skipped``)."""
+
+    @property
+    def row(self) -> int: ...
+
+    @property
+    def reason(self) -> str: ...
+
+
+def set_aside_lines(lines: Iterable[_Line]) -> tuple[SetAside, ...]:
+    """Group the lines set aside by reason, in order of first appearance."""
     by_reason: dict[str, list[int]] = {}
-    for row, reason in lines:
-        by_reason.setdefault(reason, []).append(row)
+    for line in lines:
+        by_reason.setdefault(line.reason, []).append(line.row)
     return tuple(SetAside(reason, tuple(sorted(rows))) for reason, rows in by_reason.items())

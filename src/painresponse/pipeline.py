@@ -100,7 +100,7 @@ def analyze(
     typed = validate(raw, study)
     report("Applying eligibility and the responder rule", 2, 5)
     cohort = build_cohort(typed, study, streaming=raw.streaming)
-    flow = replace(cohort.flow, set_aside=set_aside_lines((s.row, s.reason) for s in raw.skipped))
+    flow = replace(cohort.flow, set_aside=set_aside_lines(raw.skipped))
     report("Counting", 3, 5)
     aggregates = aggregate(
         cohort.analysed,
