@@ -17,9 +17,8 @@ from scipy import stats as sps
 
 from painresponse.errors import StatisticsError
 from painresponse.stats._exact_ranks import rank_sum_distribution, signed_rank_distribution
+from painresponse.stats.k_sample import friedman, kruskal
 from painresponse.stats.ranks import (
-    friedman,
-    kruskal,
     rank_sum,
     rank_sum_from_counts,
     signed_rank,
