@@ -118,7 +118,7 @@ def analyze(
     analysed = None if raw.streaming else cohort.collect()
     ext = None
     if run_extended:
-        from painresponse.extended import build_extended
+        from painresponse.tables.supplementary import build_extended
 
         ext = build_extended(cohort.collect() if analysed is None else analysed, study)
         built = {**built, **ext.tables}

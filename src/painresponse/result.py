@@ -12,7 +12,7 @@ from painresponse.tables.model import Table
 if TYPE_CHECKING:
     import polars as pl
 
-    from painresponse.extended import ExtendedResult
+    from painresponse.tables.supplementary import ExtendedResult
     from painresponse.study import Study
 
 __all__ = ["FigureData", "OutcomeSummary", "StudyResult", "Trajectories", "Waterfall"]

@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from painresponse.extended.cells import EstimateCI
+from painresponse.tables.model import EstimateCI
 from painresponse.render._layout import cell_parts, header_text, row_label
 from painresponse.render.docx import CELL_PAD_CM, _lines, plan_table, write_docx
 from painresponse.render.figures import RenderedFigure

@@ -17,7 +17,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl.utils import get_column_letter
 
-from painresponse.extended.cells import EstimateCI
+from painresponse.tables.model import EstimateCI
 from painresponse.render.docx import CELL_PAD_CM, _longest_word, plan_table, write_docx
 from painresponse.render.figures import RenderedFigure
 from painresponse.render.xlsx import RESULT_COLUMNS, write_xlsx

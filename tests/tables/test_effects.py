@@ -15,7 +15,6 @@ import polars as pl
 import pytest
 
 from painresponse import StudyResult, analyze
-from painresponse.extended.cells import EstimateCI
 from painresponse.render.csv import table_to_frame
 from painresponse.render.markdown import table_to_markdown
 from painresponse.stats.effects import risk_difference
@@ -28,6 +27,7 @@ from painresponse.tables.effects import (
     shift_from_counts,
 )
 from painresponse.tables.frequencies import Distribution
+from painresponse.tables.model import EstimateCI
 from painresponse.tables.outcomes_expr import outcome_expr
 
 GROUPS = ("Responder", "Non-responder")

@@ -90,7 +90,7 @@ def test_missing_policy(tmp_path: Path, policy: str) -> None:
 def test_every_estimate_lies_inside_its_interval(tmp_path: Path) -> None:
     import math
 
-    from painresponse.extended.cells import EstimateCI
+    from painresponse.tables.model import EstimateCI
 
     frame = COHORT.with_columns(
         pl.when(pl.int_range(pl.len()) % 7 == 0).then(None).otherwise(pl.col("eq5d_mo_t4"))

@@ -174,7 +174,7 @@ def test_ordinal_trend_test_matches_coin() -> None:
 def test_exact_intervals_agree_with_their_p_values() -> None:
     """Tables 4–5: a two-sided exact P below 0.05 ⇔ the 95% interval excludes 0 (an open
     end excludes its own value)."""
-    from painresponse.extended.cells import EstimateCI
+    from painresponse.tables.model import EstimateCI
 
     result = analyze(default_cohort_path(), extended=True)
     checked = 0

@@ -11,6 +11,13 @@ Examples
 '-2.0 (-3.0 to -1.0)'
 >>> format_pvalue(0.0004), format_pvalue(0.9996), format_pvalue(0.0456)
 ('< 0.001', '> 0.999', '0.046')
+>>> from painresponse.tables.model import EstimateCI, Number, Proportion
+>>> format_cell(EstimateCI(-2.0, -3.04, -1.5, digits=1))
+'-2.0 (-3.0 to -1.5)'
+>>> format_cell(Proportion(41, 84, 41 / 84, 0.3848, 0.5937))
+'41/84 (48.8%; 38.5–59.4%)'
+>>> format_cell(Number(12, 0))
+'12'
 """
 
 from __future__ import annotations
@@ -25,8 +32,11 @@ from painresponse.tables.model import (
     Comparison,
     CountPercent,
     Empty,
+    EstimateCI,
     MeanSD,
     MedianIQR,
+    Number,
+    Proportion,
     PValue,
     Text,
 )
@@ -136,11 +146,12 @@ def format_pvalue(p: float, options: FormatOptions = PLAIN, style: str = "defaul
 
 def format_cell(cell: Cell, options: FormatOptions = PLAIN) -> str:
     """Format one table cell as text (the extended analyses' cells included)."""
-    from painresponse.render.format_extended import format_extended_cell
-
-    extended = format_extended_cell(cell, options)
-    if extended is not None:
-        return extended
+    if isinstance(cell, EstimateCI):
+        return _estimate_ci(cell, options)
+    if isinstance(cell, Proportion):
+        return _proportion(cell, options)
+    if isinstance(cell, Number):
+        return format_number(float(cell.value), cell.digits, options)
     if isinstance(cell, CountPercent):
         pct = format_number(cell.percent, cell.digits, options)
         return f"{cell.count} ({pct}%)"
@@ -173,6 +184,30 @@ def format_cell(cell: Cell, options: FormatOptions = PLAIN) -> str:
     if isinstance(cell, Empty):
         return ""
     raise TypeError(f"unknown cell type {type(cell).__name__}")  # pragma: no cover
+
+
+def _estimate_ci(cell: EstimateCI, options: FormatOptions) -> str:
+    """``estimate (low to high)``; ``to`` keeps negative bounds readable; open ends as ``<x``."""
+    if cell.is_missing:
+        return "—"
+    est = format_number(cell.estimate, cell.digits, options)
+    if math.isnan(cell.ci_low) or math.isnan(cell.ci_high):
+        return est
+    low = format_number(cell.ci_low, cell.digits, options)
+    high = format_number(cell.ci_high, cell.digits, options)
+    low = f">{low}" if cell.low_open else low  # the end itself is not in the interval
+    high = f"<{high}" if cell.high_open else high
+    return f"{est} ({low} to {high})"
+
+
+def _proportion(cell: Proportion, options: FormatOptions) -> str:
+    """``count/total (percent%; low–high%)``."""
+    if cell.total == 0:
+        return "—"
+    pct = format_number(cell.percent, cell.digits, options)
+    low = format_number(100 * cell.ci_low, cell.digits, options)
+    high = format_number(100 * cell.ci_high, cell.digits, options)
+    return f"{cell.count}/{cell.total} ({pct}%; {low}{options.range_dash}{high}%)"
 
 
 def _n_of(cell: MeanSD | MedianIQR) -> str:

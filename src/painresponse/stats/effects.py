@@ -19,6 +19,7 @@ from painresponse.errors import StatisticsError
 from painresponse.stats._result import TestResult
 from painresponse.stats.contingency import _as_count_table
 from painresponse.stats.means import _clean, ttest_ind
+from painresponse.stats.proportions import wilson_interval
 
 __all__ = [
     "mean_difference",
@@ -213,14 +214,6 @@ def standardized_mean_difference(
     )
 
 
-def _wilson(events: int, total: int, z: float) -> tuple[float, float]:
-    """Wilson score interval for a proportion (no continuity correction)."""
-    p = events / total
-    centre = (p + z**2 / (2 * total)) / (1 + z**2 / total)
-    half = z * math.sqrt(p * (1 - p) / total + z**2 / (4 * total**2)) / (1 + z**2 / total)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
 def risk_difference(table2x2: ArrayLike, conf_level: float = 0.95) -> TestResult:
     """Difference of two proportions with Newcombe's hybrid score (Wilson-based) interval.
 
@@ -263,10 +256,9 @@ def risk_difference(table2x2: ArrayLike, conf_level: float = 0.95) -> TestResult
     n1, n2 = int(counts[0].sum()), int(counts[1].sum())
     if n1 == 0 or n2 == 0:
         raise StatisticsError("Each group (row) of the table needs at least one patient.")
-    z = float(stats.norm.ppf(0.5 + conf_level / 2))
     p1, p2 = counts[0, 0] / n1, counts[1, 0] / n2
-    l1, u1 = _wilson(int(counts[0, 0]), n1, z)
-    l2, u2 = _wilson(int(counts[1, 0]), n2, z)
+    l1, u1 = wilson_interval(int(counts[0, 0]), n1, conf_level)
+    l2, u2 = wilson_interval(int(counts[1, 0]), n2, conf_level)
     delta = float(p1 - p2)
     low = delta - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
     high = delta + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)

@@ -39,12 +39,11 @@ from collections.abc import Callable, Iterable
 import numpy as np
 
 from painresponse.errors import StatisticsError
-from painresponse.extended.cells import EstimateCI
 from painresponse.stats._result import TestResult
 from painresponse.stats.location_shift import _asymptotic_interval, hodges_lehmann
 from painresponse.study import Study
 from painresponse.tables.frequencies import Distribution
-from painresponse.tables.model import Column, Empty, Footnote, Row
+from painresponse.tables.model import Column, Empty, EstimateCI, Footnote, Row
 
 __all__ = [
     "EFFECT",

@@ -16,12 +16,11 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import stats as sps
 
-from painresponse.extended._data import Analysed
-from painresponse.extended._tables import make_row, note_cell
-from painresponse.extended.cells import EstimateCI
 from painresponse.stats._result import TestResult
 from painresponse.study import Outcome
-from painresponse.tables.model import Column, Footnote, PValue, Row, Table
+from painresponse.tables.model import Column, EstimateCI, Footnote, PValue, Row, Table
+from painresponse.tables.supplementary._data import Analysed
+from painresponse.tables.supplementary._rows import make_row, note_cell
 
 __all__ = ["ASSUMPTIONS", "MixedFit", "fit_mixed", "mixed_model_table"]
 

@@ -8,20 +8,27 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats as sps
 
-from painresponse.extended._data import Analysed
-from painresponse.extended._tables import make_row, note_cell
-from painresponse.extended.cells import EstimateCI, Number, Proportion
-from painresponse.tables.model import Column, CountPercent, Footnote, Row, Table
+from painresponse.stats.diagnostic import cohen_kappa
+from painresponse.stats.proportions import wilson_interval
+from painresponse.tables.model import (
+    Column,
+    CountPercent,
+    EstimateCI,
+    Footnote,
+    Number,
+    Proportion,
+    Row,
+    Table,
+)
+from painresponse.tables.supplementary._data import Analysed
+from painresponse.tables.supplementary._rows import make_row, note_cell
 
 __all__ = [
     "Agreement",
     "ResponderCurve",
-    "cohen_kappa",
     "responder_curves",
     "responder_rates_table",
-    "wilson_interval",
 ]
 
 KEY = "table7_responder_rates"
@@ -67,75 +74,6 @@ class Agreement:
     kappa: float
     kappa_se: float
     kappa_ci: tuple[float, float]
-
-
-def wilson_interval(count: int, total: int, conf_level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval of a proportion (R ``prop.test(x, n, correct = FALSE)``).
-
-    Notes
-    -----
-    .. math:: \\frac{x + z^2/2}{n + z^2} \\pm \\frac{z}{n + z^2}\\sqrt{\\frac{x(n-x)}{n}
-              + \\frac{z^2}{4}}
-
-    References
-    ----------
-    Wilson EB. Probable inference, the law of succession, and statistical inference.
-    *J Am Stat Assoc* 1927;22:209-212.
-
-    Examples
-    --------
-    >>> [round(v, 6) for v in wilson_interval(41, 84)]
-    [0.384084, 0.593148]
-    """
-    if total <= 0:
-        return math.nan, math.nan
-    z = float(sps.norm.ppf(0.5 + conf_level / 2))
-    centre = (count + z * z / 2) / (total + z * z)
-    half = z / (total + z * z) * math.sqrt(count * (total - count) / total + z * z / 4)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def cohen_kappa(
-    table: NDArray[np.float64], conf_level: float = 0.95
-) -> tuple[float, float, tuple[float, float]]:
-    """Cohen's kappa of a square agreement table, its large-sample SE and Wald interval.
-
-    Notes
-    -----
-    SE from Fleiss, Cohen & Everitt (1969), not assuming kappa = 0:
-    :math:`\\mathrm{Var} = [\\sum_i p_{ii}(1 - (p_{i\\cdot} + p_{\\cdot i})(1-\\kappa))^2
-    + (1-\\kappa)^2 \\sum_{i \\ne j} p_{ij}(p_{\\cdot i} + p_{j\\cdot})^2
-    - (\\kappa - p_e(1-\\kappa))^2] / (n (1 - p_e)^2)`.
-
-    References
-    ----------
-    Fleiss JL, Cohen J, Everitt BS. Large sample standard errors of kappa and weighted
-    kappa. *Psychol Bull* 1969;72:323-327.
-
-    Examples
-    --------
-    >>> k, se, ci = cohen_kappa(np.array([[20.0, 5.0], [10.0, 15.0]]))
-    >>> round(k, 4), round(se, 4)
-    (0.4, 0.127)
-    """
-    n = float(table.sum())
-    if n == 0:
-        return math.nan, math.nan, (math.nan, math.nan)
-    p = table / n
-    rows, cols = p.sum(axis=1), p.sum(axis=0)
-    po, pe = float(np.trace(p)), float(rows @ cols)
-    if pe >= 1.0:
-        return math.nan, math.nan, (math.nan, math.nan)
-    kappa = (po - pe) / (1 - pe)
-    k = table.shape[0]
-    term1 = sum(p[i, i] * (1 - (rows[i] + cols[i]) * (1 - kappa)) ** 2 for i in range(k))
-    term2 = (1 - kappa) ** 2 * sum(
-        p[i, j] * (cols[i] + rows[j]) ** 2 for i in range(k) for j in range(k) if i != j
-    )
-    var = (term1 + term2 - (kappa - pe * (1 - kappa)) ** 2) / (n * (1 - pe) ** 2)
-    se = math.sqrt(max(var, 0.0))
-    z = float(sps.norm.ppf(0.5 + conf_level / 2))
-    return kappa, se, (kappa - z * se, kappa + z * se)
 
 
 def _reductions(data: Analysed, time: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

@@ -6,10 +6,9 @@ import numpy as np
 
 from painresponse._words import counted
 from painresponse.eq5d import VALUE_SETS, available_value_sets, incomplete_states
-from painresponse.extended._data import Analysed, is_eq5d
-from painresponse.extended._tables import make_row
-from painresponse.extended.cells import Number
-from painresponse.tables.model import Column, Footnote, MeanSD, Row, Table
+from painresponse.tables.model import Column, Footnote, MeanSD, Number, Row, Table
+from painresponse.tables.supplementary._data import Analysed, is_eq5d
+from painresponse.tables.supplementary._rows import make_row
 
 __all__ = ["eq5d_index_table"]
 

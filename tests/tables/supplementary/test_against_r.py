@@ -13,18 +13,18 @@ from typing import Any
 import numpy as np
 import pytest
 
-from painresponse.extended import ExtendedOptions
-from painresponse.extended._data import Analysed
-from painresponse.extended._demo import demo_frame
-from painresponse.extended.mixed import fit_mixed
-from painresponse.extended.predictors import _predictor, fit_logistic
-from painresponse.extended.responder_curves import wilson_interval
-from painresponse.extended.roc import roc_curve
+from painresponse.stats.diagnostic import roc_curve
 from painresponse.stats.k_sample import friedman
 from painresponse.stats.location_shift import hodges_lehmann
+from painresponse.stats.proportions import wilson_interval
 from painresponse.stats.ranks import signed_rank
+from painresponse.study import ExtendedOptions
+from painresponse.tables.supplementary._data import Analysed
+from painresponse.tables.supplementary._demo import demo_frame
+from painresponse.tables.supplementary.mixed_model import fit_mixed
+from painresponse.tables.supplementary.predictors import _predictor, fit_logistic
 
-REF = Path(__file__).resolve().parents[1] / "reference"
+REF = Path(__file__).resolve().parents[2] / "reference"
 
 
 def _load(name: str) -> dict[str, Any]:

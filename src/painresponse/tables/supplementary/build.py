@@ -9,11 +9,11 @@
 * predictors of response (logistic regression).
 
 Everything is computed once into frozen objects holding raw numbers; rendering lives in
-:mod:`painresponse.render.format_extended` and :mod:`painresponse.render.extended_figures`.
+:mod:`painresponse.render.format` and :mod:`painresponse.render.extended_figures`.
 
 Examples
 --------
->>> from painresponse.extended._demo import demo_frame
+>>> from painresponse.tables.supplementary._demo import demo_frame
 >>> frame, study = demo_frame()
 >>> ext = build_extended(frame, study)
 >>> sorted(ext.tables)[:3]
@@ -26,21 +26,23 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from painresponse.extended._data import Analysed
-from painresponse.extended.effects import between_group_effects
-from painresponse.extended.eq5d_table import eq5d_index_table
-from painresponse.extended.friedman import within_group_table
-from painresponse.extended.mixed import MixedFit, mixed_model_table
-from painresponse.extended.options import ExtendedOptions
-from painresponse.extended.predictors import ForestRow, predictors_table
-from painresponse.extended.responder_curves import Agreement, ResponderCurve, responder_rates_table
-from painresponse.extended.roc import RocResult, roc_table
-from painresponse.study import Study
+from painresponse.study import ExtendedOptions, Study
 from painresponse.tables.model import Table
+from painresponse.tables.supplementary._data import Analysed
+from painresponse.tables.supplementary.between_group_effects import between_group_effects
+from painresponse.tables.supplementary.eq5d_index import eq5d_index_table
+from painresponse.tables.supplementary.friedman import within_group_table
+from painresponse.tables.supplementary.mixed_model import MixedFit, mixed_model_table
+from painresponse.tables.supplementary.predictors import ForestRow, predictors_table
+from painresponse.tables.supplementary.responder_rates import (
+    Agreement,
+    ResponderCurve,
+    responder_rates_table,
+)
+from painresponse.tables.supplementary.roc import RocResult, roc_table
 
 __all__ = [
     "ExtendedFigureData",
-    "ExtendedOptions",
     "ExtendedResult",
     "build_extended",
 ]

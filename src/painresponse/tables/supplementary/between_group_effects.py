@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 
 from painresponse.errors import StatisticsError
-from painresponse.extended._data import Analysed
-from painresponse.extended._tables import estimate_cell, make_row, note_cell
 from painresponse.stats.location_shift import hodges_lehmann
 from painresponse.tables.model import Column, Footnote, PValue, Row, Table
+from painresponse.tables.supplementary._data import Analysed
+from painresponse.tables.supplementary._rows import estimate_cell, make_row, note_cell
 
 __all__ = ["between_group_effects"]
 

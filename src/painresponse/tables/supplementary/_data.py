@@ -10,8 +10,7 @@ from numpy.typing import NDArray
 
 from painresponse.cohort import GROUP
 from painresponse.eq5d import eq5d_index, level_sum
-from painresponse.extended.options import ExtendedOptions
-from painresponse.study import Outcome, Study
+from painresponse.study import ExtendedOptions, Outcome, Study
 
 __all__ = ["Analysed", "is_eq5d"]
 

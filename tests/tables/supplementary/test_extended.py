@@ -9,13 +9,13 @@ import polars as pl
 import pytest
 
 from painresponse.errors import StudyDefinitionError
-from painresponse.extended import ExtendedOptions, build_extended
-from painresponse.extended._demo import demo_frame
-from painresponse.extended.cells import EstimateCI, Number, Proportion
-from painresponse.extended.predictors import fit_logistic
 from painresponse.render.format import PLAIN
-from painresponse.render.format_extended import format_extended_cell
-from painresponse.tables.model import Text
+from painresponse.render.format import format_cell as format_extended_cell
+from painresponse.study import ExtendedOptions
+from painresponse.tables.model import EstimateCI, Number, Proportion, Text
+from painresponse.tables.supplementary import build_extended
+from painresponse.tables.supplementary._demo import demo_frame
+from painresponse.tables.supplementary.predictors import fit_logistic
 
 KEYS = {
     "table6_mixed_model",

@@ -6,9 +6,8 @@ import math
 from collections.abc import Mapping
 from typing import Any, cast
 
-from painresponse.extended.cells import EstimateCI
 from painresponse.stats._result import TestResult
-from painresponse.tables.model import Cell, Row, Text
+from painresponse.tables.model import Cell, EstimateCI, Row, Text
 
 __all__ = ["estimate_cell", "make_row", "note_cell"]
 

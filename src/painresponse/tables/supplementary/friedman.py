@@ -10,12 +10,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from painresponse.errors import StatisticsError
-from painresponse.extended._data import Analysed
-from painresponse.extended._tables import estimate_cell, make_row, note_cell
 from painresponse.stats.k_sample import friedman
 from painresponse.stats.location_shift import hodges_lehmann
 from painresponse.stats.ranks import signed_rank
 from painresponse.tables.model import Column, Footnote, PValue, Row, Table
+from painresponse.tables.supplementary._data import Analysed
+from painresponse.tables.supplementary._rows import estimate_cell, make_row, note_cell
 
 __all__ = ["within_group_table"]
 

@@ -21,12 +21,11 @@ import polars as pl
 from numpy.typing import NDArray
 from scipy import stats as sps
 
-from painresponse.extended._data import Analysed
-from painresponse.extended._tables import make_row, note_cell
-from painresponse.extended.cells import EstimateCI, Number
-from painresponse.extended.options import DEFAULT_MULTIVARIABLE
 from painresponse.stats._result import TestResult
-from painresponse.tables.model import Column, Footnote, PValue, Row, Table, Text
+from painresponse.study import DEFAULT_MULTIVARIABLE
+from painresponse.tables.model import Column, EstimateCI, Footnote, Number, PValue, Row, Table, Text
+from painresponse.tables.supplementary._data import Analysed
+from painresponse.tables.supplementary._rows import make_row, note_cell
 
 __all__ = ["ForestRow", "LogisticFit", "Predictor", "fit_logistic", "predictors_table"]
 
