@@ -16,13 +16,14 @@ import pytest
 from painresponse.stats.diagnostic import roc_curve
 from painresponse.stats.k_sample import friedman
 from painresponse.stats.location_shift import hodges_lehmann
+from painresponse.stats.models import fit_logistic
 from painresponse.stats.proportions import wilson_interval
 from painresponse.stats.ranks import signed_rank
 from painresponse.study import ExtendedOptions
 from painresponse.tables.supplementary._data import Analysed
 from painresponse.tables.supplementary._demo import demo_frame
 from painresponse.tables.supplementary.mixed_model import fit_mixed
-from painresponse.tables.supplementary.predictors import _predictor, fit_logistic
+from painresponse.tables.supplementary.predictors import _predictor
 
 REF = Path(__file__).resolve().parents[2] / "reference"
 

@@ -11,11 +11,11 @@ import pytest
 from painresponse.errors import StudyDefinitionError
 from painresponse.render.format import PLAIN
 from painresponse.render.format import format_cell as format_extended_cell
+from painresponse.stats.models import fit_logistic
 from painresponse.study import ExtendedOptions
 from painresponse.tables.model import EstimateCI, Number, Proportion, Text
 from painresponse.tables.supplementary import build_extended
 from painresponse.tables.supplementary._demo import demo_frame
-from painresponse.tables.supplementary.predictors import fit_logistic
 
 KEYS = {
     "table6_mixed_model",

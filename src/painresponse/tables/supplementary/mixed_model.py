@@ -9,7 +9,6 @@ REML fit, ``[extended] mixed_test = "wald"``).
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,6 +16,7 @@ from numpy.typing import NDArray
 from scipy import stats as sps
 
 from painresponse.stats._result import TestResult
+from painresponse.stats.models import fit_random_intercept
 from painresponse.study import Outcome
 from painresponse.tables.model import Column, EstimateCI, Footnote, PValue, Row, Table
 from painresponse.tables.supplementary._data import Analysed
@@ -98,32 +98,6 @@ def _long(
     return np.array(ys), np.array(rows), np.array(ids), terms
 
 
-def _fit(
-    y: NDArray[np.float64], x: NDArray[np.float64], ids: NDArray[np.int64], reml: bool
-) -> tuple[object, list[str]]:
-    from statsmodels.regression.mixed_linear_model import MixedLM
-
-    caught: list[str] = []
-    model = MixedLM(y, x, groups=ids, exog_re=np.ones((y.size, 1)))
-    result: object = None
-    error: Exception | None = None
-    # BFGS first (statsmodels' default); derivative-free fall-backs when it fails.
-    for method in ("bfgs", "powell", "nm"):
-        with warnings.catch_warnings(record=True) as record:
-            warnings.simplefilter("always")
-            try:
-                result = model.fit(reml=reml, method=method)
-            except (np.linalg.LinAlgError, ValueError) as exc:
-                error = exc
-                continue
-        caught = [str(w.message).splitlines()[0] for w in record]
-        if bool(getattr(result, "converged", False)):
-            return result, caught
-    if result is None:
-        raise np.linalg.LinAlgError(str(error))
-    return result, caught
-
-
 def fit_mixed(data: Analysed, outcome: Outcome) -> MixedFit:
     """Fit the outcome's mixed model (REML for estimates; ML for the likelihood-ratio test).
 
@@ -152,13 +126,8 @@ def fit_mixed(data: Analysed, outcome: Outcome) -> MixedFit:
     times = outcome.time_keys()
     k = len(times) - 1
     yes, no = data.labels
-    messages: list[str] = []
-    reml, caught = _fit(y, x, ids, reml=True)
-    messages += caught
-    beta = np.asarray(reml.fe_params, dtype=np.float64)  # type: ignore[attr-defined]
-    cov = np.asarray(reml.cov_params(), dtype=np.float64)[: beta.size, : beta.size]  # type: ignore[attr-defined]
-    se = np.sqrt(np.diag(cov))
-    converged = bool(getattr(reml, "converged", True))
+    raw = fit_random_intercept(y, x, ids, n_main=2 + k, test=data.options.mixed_test)
+    beta, cov = raw.estimate, raw.covariance
     changes: dict[tuple[str, str], tuple[float, float]] = {}
     for j, t in enumerate(times[1:], start=1):
         for group in (no, yes):
@@ -170,53 +139,21 @@ def fit_mixed(data: Analysed, outcome: Outcome) -> MixedFit:
                 float(contrast @ beta),
                 float(math.sqrt(contrast @ cov @ contrast)),
             )
-    interaction_idx = list(range(2 + k, 2 + 2 * k))
-    if data.options.mixed_test == "lrt":
-        full, c1 = _fit(y, x, ids, reml=False)
-        reduced, c2 = _fit(y, x[:, : 2 + k], ids, reml=False)
-        messages += c1 + c2
-        converged = (
-            converged
-            and bool(getattr(full, "converged", True))
-            and bool(getattr(reduced, "converged", True))
-        )
-        stat = 2.0 * (float(full.llf) - float(reduced.llf))  # type: ignore[attr-defined]
-        stat = max(stat, 0.0)
-        interaction = TestResult(
-            test="mixed_lrt",
-            method="Likelihood-ratio test of group × time in a linear mixed model (ML fits)",
-            statistic=stat,
-            pvalue=float(sps.chi2.sf(stat, k)),
-            n=(int(y.size),),
-            statistic_name="Chi-squared",
-            df=float(k),
-        )
-    else:
-        b = beta[interaction_idx]
-        v = cov[np.ix_(interaction_idx, interaction_idx)]
-        stat = float(b @ np.linalg.solve(v, b))
-        interaction = TestResult(
-            test="mixed_wald",
-            method="Wald test of group × time in a linear mixed model (REML fit)",
-            statistic=stat,
-            pvalue=float(sps.chi2.sf(stat, k)),
-            n=(int(y.size),),
-            statistic_name="Chi-squared",
-            df=float(k),
-        )
+    converged = raw.converged
+    messages = list(raw.messages)
     if not converged:
         messages.append(f"{outcome.label}: the mixed model did not converge; estimates withheld.")
     return MixedFit(
         outcome=outcome.key,
         terms=tuple(terms),
         estimate=beta,
-        se=se,
+        se=raw.se,
         changes=changes,
-        interaction=interaction,
-        n_obs=int(y.size),
-        n_patients=int(np.unique(ids).size),
-        sd_patient=float(math.sqrt(max(float(np.asarray(reml.cov_re)[0, 0]), 0.0))),  # type: ignore[attr-defined]
-        sd_residual=float(math.sqrt(float(reml.scale))),  # type: ignore[attr-defined]
+        interaction=raw.interaction,
+        n_obs=raw.n_obs,
+        n_patients=raw.n_groups,
+        sd_patient=raw.sd_group,
+        sd_residual=raw.sd_residual,
         converged=converged,
         messages=tuple(dict.fromkeys(messages)),
     )

@@ -13,7 +13,6 @@ events per variable earns a warning.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,12 +21,13 @@ from numpy.typing import NDArray
 from scipy import stats as sps
 
 from painresponse.stats._result import TestResult
+from painresponse.stats.models import LogisticFit, fit_logistic
 from painresponse.study import DEFAULT_MULTIVARIABLE
 from painresponse.tables.model import Column, EstimateCI, Footnote, Number, PValue, Row, Table, Text
 from painresponse.tables.supplementary._data import Analysed
 from painresponse.tables.supplementary._rows import make_row, note_cell
 
-__all__ = ["ForestRow", "LogisticFit", "Predictor", "fit_logistic", "predictors_table"]
+__all__ = ["ForestRow", "Predictor", "predictors_table"]
 
 KEY = "table8_predictors"
 EPV_MIN = 10
@@ -52,20 +52,6 @@ class Predictor:
     columns: dict[str, NDArray[np.float64]]
     reference: str | None
     unit: str = ""
-
-
-@dataclass(frozen=True)
-class LogisticFit:
-    """A logistic regression: coefficients, SEs, problems in words."""
-
-    terms: tuple[str, ...]
-    estimate: NDArray[np.float64]
-    se: NDArray[np.float64]
-    n: int
-    events: int
-    converged: bool
-    separated: tuple[str, ...]
-    message: str | None
 
 
 @dataclass(frozen=True)
@@ -113,115 +99,6 @@ def _predictor(data: Analysed, key: str) -> Predictor | None:
         col[missing] = np.nan
         columns[label] = col
     return Predictor(key, var.label, columns, present[0][0])
-
-
-def fit_logistic(y: NDArray[np.float64], columns: dict[str, NDArray[np.float64]]) -> LogisticFit:
-    """Maximum-likelihood logistic regression with separation and convergence checks.
-
-    Parameters
-    ----------
-    y : numpy.ndarray
-        1 = responder, 0 = not.
-    columns : dict
-        Term name -> values (NaN = missing; such patients are left out).
-
-    Returns
-    -------
-    LogisticFit
-        ``separated`` names the terms that separate the outcome (an indicator whose
-        patients are all responders or all non-responders, or fitted probabilities of
-        0 or 1); ``message`` says what went wrong in words, or None.
-
-    Examples
-    --------
-    >>> y = np.array([1.0, 1, 0, 0, 1, 0, 1, 0])
-    >>> fit = fit_logistic(y, {"x": np.array([1.0, 1, 1, 0, 0, 0, 0, 0])})
-    >>> [round(float(v), 4) for v in fit.estimate]
-    [-0.4055, 1.0986]
-    >>> fit_logistic(y, {"x": y.copy()}).message.startswith("separation")
-    True
-    """
-    import statsmodels.api as sm
-
-    names = list(columns)
-    x = (
-        np.column_stack([np.ones(y.size), *[columns[k] for k in names]])
-        if names
-        else np.ones((y.size, 1))
-    )
-    ok = ~np.isnan(x).any(axis=1) & ~np.isnan(y)
-    x, yy = x[ok], y[ok]
-    n, events = int(yy.size), int(yy.sum())
-    terms = ("(Intercept)", *names)
-    nan = np.full(len(terms), np.nan)
-    if events == 0 or events == n:
-        return LogisticFit(terms, nan, nan, n, events, False, (), "every patient is in one group")
-    separated = []
-    for j, name in enumerate(names, start=1):
-        col = x[:, j]
-        if set(np.unique(col)) <= {0.0, 1.0}:
-            on = col == 1
-            if on.sum() == 0 or yy[on].min() == yy[on].max() or yy[~on].min() == yy[~on].max():
-                separated.append(name)
-    if np.linalg.matrix_rank(x) < x.shape[1]:
-        return LogisticFit(
-            terms,
-            nan,
-            nan,
-            n,
-            events,
-            False,
-            tuple(separated),
-            "the characteristics are collinear (a level is empty or duplicated)",
-        )
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            result = sm.GLM(yy, x, family=sm.families.Binomial()).fit(maxiter=100)
-        except Exception as exc:  # statsmodels raises several error types on separation
-            return LogisticFit(
-                terms,
-                nan,
-                nan,
-                n,
-                events,
-                False,
-                tuple(separated),
-                f"the model could not be fitted ({type(exc).__name__})",
-            )
-    converged = bool(result.converged)
-    fitted = np.asarray(result.fittedvalues)
-    extreme = bool(((fitted < 1e-8) | (fitted > 1 - 1e-8)).any())
-    warned = any("separation" in str(w.message).lower() for w in caught)
-    if (warned or extreme) and not separated:
-        separated = ["(complete separation)"]
-    message = None
-    if separated:
-        levels = [s for s in separated if not s.startswith("(")]
-        if levels:
-            which = ", ".join(repr(s) for s in levels)
-            verb = "predicts" if len(levels) == 1 else "predict"
-            noun = "level" if len(levels) == 1 else "levels"
-            message = (
-                f"separation: {noun} {which} {verb} response perfectly; odds ratio not estimable"
-            )
-        else:
-            message = (
-                "separation (complete): the model predicts response perfectly; "
-                "odds ratio not estimable"
-            )
-    elif not converged:
-        message = "the model did not converge"
-    return LogisticFit(
-        terms,
-        np.asarray(result.params, dtype=float),
-        np.asarray(result.bse, dtype=float),
-        n,
-        events,
-        converged,
-        tuple(separated),
-        message,
-    )
 
 
 def _wald(b: float, se: float, n: int) -> TestResult:
