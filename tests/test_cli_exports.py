@@ -183,7 +183,7 @@ def test_version_and_supplementary_tables(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.glob("table*.csv")) == [
         "table1.csv",
-        "table13_missing_data.csv",
+        "tableS8_missing_data.csv",
     ]
     bad = runner.invoke(app, ["report", str(data), "--tables", "S99", "--out", str(out / "x")])
     assert bad.exit_code == 2 and "there is no table S99" in bad.output

@@ -7,7 +7,10 @@ from numpy.typing import ArrayLike, NDArray
 
 from painresponse.errors import StatisticsError
 
-__all__ = ["adjust_pvalues"]
+__all__ = ["ADJUSTMENT_NAMES", "adjust_pvalues"]
+
+#: Each adjustment's name in words (tables, footnotes and the methods paragraph).
+ADJUSTMENT_NAMES = {"holm": "Holm", "bonferroni": "Bonferroni", "bh": "Benjamini–Hochberg"}
 
 _METHODS = {"holm": "holm", "bonferroni": "bonferroni", "bh": "bh", "fdr_bh": "bh"}
 

@@ -7,6 +7,7 @@ import string
 
 import numpy as np
 
+from painresponse.stats.multiplicity import ADJUSTMENT_NAMES
 from painresponse.study import Study
 from painresponse.tables.aggregate import Aggregates
 from painresponse.tables.characteristics import variable_rows
@@ -26,18 +27,11 @@ from painresponse.tables.model import (
     Table,
 )
 from painresponse.tables.outcomes import between_time_rows, change_rows, within_group_rows
+from painresponse.tables.registry import table_spec
 
 __all__ = ["ADJUSTMENTS", "build_tables"]
 
-ADJUSTMENTS = {"holm": "Holm", "bonferroni": "Bonferroni", "bh": "Benjamini–Hochberg"}
-
-_DEFAULT_TITLES = {
-    "table1": "Demographic and clinical characteristics of the patients.",
-    "table2": "Surgical characteristics of the patients.",
-    "table3": "Procedure data and clinical outcomes over time.",
-    "table4": "Clinical outcomes over time within each group.",
-    "table5": "Clinical outcomes over time between the groups.",
-}
+ADJUSTMENTS = ADJUSTMENT_NAMES
 
 
 def _between_columns(aggregates: Aggregates, study: Study, effects: bool) -> tuple[Column, ...]:
@@ -171,7 +165,7 @@ def _table(
     if effect_note is not None:
         footnotes.append(effect_note)
     footnotes += notes
-    title = study.table_titles.get(key, _DEFAULT_TITLES[key])
+    title = study.table_titles.get(key, table_spec(key).title)
     return Table(key, number, title, columns, tuple(rows), tuple(footnotes))
 
 

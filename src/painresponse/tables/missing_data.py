@@ -10,7 +10,7 @@ Examples
 >>> from painresponse import analyze
 >>> from painresponse.synth import default_cohort_path
 >>> result = analyze(default_cohort_path(), extended=True)
->>> table = result.tables["table13_missing_data"]
+>>> table = result.tables["tableS8_missing_data"]
 >>> table.number, table.rows[0].label
 ('S8', 'Age (years)')
 """
@@ -23,11 +23,13 @@ from painresponse.cohort import GROUP
 from painresponse.study import Study
 from painresponse.tables.aggregate import COUNT, Aggregates
 from painresponse.tables.model import Column, Footnote, Row, Table
+from painresponse.tables.registry import table_spec
 from painresponse.tables.summaries import count_percent
 
 __all__ = ["MISSING_DATA_KEY", "missing_data_table"]
 
-MISSING_DATA_KEY = "table13_missing_data"
+SPEC = table_spec("S8")
+MISSING_DATA_KEY = SPEC.key
 
 
 def _missing(counts: pl.DataFrame, value: str, groups: tuple[str, ...]) -> dict[str, int]:
@@ -83,5 +85,5 @@ def missing_data_table(aggregates: Aggregates, study: Study) -> Table:
         "Values are the number (percentage) of analysed patients with the value not "
         "recorded; for a score made of several items, any item not recorded."
     )
-    return Table(MISSING_DATA_KEY, "S8", "Missing data by variable and group.",
+    return Table(MISSING_DATA_KEY, SPEC.number, SPEC.title,
                  tuple(columns), tuple(rows), (Footnote("", note),))  # fmt: skip

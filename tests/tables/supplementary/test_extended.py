@@ -18,13 +18,13 @@ from painresponse.tables.supplementary import build_extended
 from painresponse.tables.supplementary._demo import demo_frame
 
 KEYS = {
-    "table6_mixed_model",
-    "table7_responder_rates",
-    "table8_predictors",
-    "table9_friedman",
-    "table10_eq5d_index",
-    "table11_roc",
-    "table12_between_group_effects",
+    "tableS1_mixed_model",
+    "tableS2_responder_rates",
+    "tableS3_predictors",
+    "tableS4_friedman",
+    "tableS5_eq5d_index",
+    "tableS6_roc",
+    "tableS7_between_group_effects",
 }
 
 
@@ -47,7 +47,7 @@ def test_every_table_is_built(ext) -> None:  # type: ignore[no-untyped-def]
 def test_separation_is_marked_not_a_number(ext) -> None:  # type: ignore[no-untyped-def]
     rows = [
         r
-        for r in ext.tables["table8_predictors"].rows
+        for r in ext.tables["tableS3_predictors"].rows
         if r.variable == "surgery_range" and r.level == "3"
     ]
     assert isinstance(rows[0].cell("or_uni"), Text)
@@ -56,7 +56,7 @@ def test_separation_is_marked_not_a_number(ext) -> None:  # type: ignore[no-unty
 
 
 def test_mixed_model_states_assumptions(ext) -> None:  # type: ignore[no-untyped-def]
-    notes = " ".join(f.text for f in ext.tables["table6_mixed_model"].footnotes)
+    notes = " ".join(f.text for f in ext.tables["tableS1_mixed_model"].footnotes)
     assert (
         "random intercept" in notes and "missing at random" in notes and "likelihood-ratio" in notes
     )
@@ -80,14 +80,14 @@ def test_index_summary_and_missing_dimensions() -> None:
     assert any("3 patients have a dimension missing" in m for m in ext.messages)
     incomplete = [
         r
-        for r in ext.tables["table10_eq5d_index"].rows
+        for r in ext.tables["tableS5_eq5d_index"].rows
         if r.variable == "eq5d:incomplete" and r.level == "T1"
     ]
     assert (
         isinstance(incomplete[0].cell("overall"), Number)
         and incomplete[0].cell("overall").value == 3
     )  # type: ignore[union-attr]
-    assert "index" in ext.tables["table6_mixed_model"].rows[3].label
+    assert "index" in ext.tables["tableS1_mixed_model"].rows[3].label
 
 
 def test_epv_warning_and_index_anchor_fallback() -> None:
@@ -144,7 +144,7 @@ def test_figures_are_written(ext, tmp_path: Path) -> None:  # type: ignore[no-un
 
 
 def test_roc_rows_name_their_quantity(ext) -> None:  # type: ignore[no-untyped-def]
-    rows = ext.tables["table11_roc"].rows
+    rows = ext.tables["tableS6_roc"].rows
     assert all(r.kind == "single" and r.level is None for r in rows)
     labels = [r.label for r in rows]
     assert labels[:5] == [
@@ -170,7 +170,7 @@ def test_every_level_row_follows_its_header(ext) -> None:  # type: ignore[no-unt
 
 
 def test_agreement_counts_sit_in_one_column(ext) -> None:  # type: ignore[no-untyped-def]
-    table = ext.tables["table7_responder_rates"]
+    table = ext.tables["tableS2_responder_rates"]
     assert table.columns[-1].key == "agreement" and table.columns[-1].n == 84
     block = [r for r in table.rows if r.variable == "agreement" and r.kind == "level"]
     counts = [r.cell("agreement") for r in block[:4]]

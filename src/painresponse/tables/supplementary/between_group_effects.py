@@ -11,12 +11,14 @@ import numpy as np
 from painresponse.errors import StatisticsError
 from painresponse.stats.location_shift import hodges_lehmann
 from painresponse.tables.model import Column, Footnote, PValue, Row, Table
+from painresponse.tables.registry import table_spec
 from painresponse.tables.supplementary._data import Analysed
 from painresponse.tables.supplementary._rows import estimate_cell, make_row, note_cell
 
 __all__ = ["between_group_effects"]
 
-KEY = "table12_between_group_effects"
+SPEC = table_spec("S7")
+KEY = SPEC.key
 
 
 def between_group_effects(data: Analysed) -> Table:
@@ -30,7 +32,7 @@ def between_group_effects(data: Analysed) -> Table:
     Returns
     -------
     Table
-        Key ``"table12_between_group_effects"``; one block per outcome: a row per time
+        Key ``"tableS7_between_group_effects"``; one block per outcome: a row per time
         point and per change score (later − earlier). Columns: the shift and its interval
         (``"shift"``) and the rank-sum p-value that goes with it (``"p"``).
 
@@ -88,8 +90,8 @@ def between_group_effects(data: Analysed) -> Table:
     )
     return Table(
         KEY,
-        "S7",
-        "Between-group effect estimates with confidence intervals.",
+        SPEC.number,
+        SPEC.title,
         columns,
         tuple(rows),
         notes,

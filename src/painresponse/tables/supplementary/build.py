@@ -16,8 +16,8 @@ Examples
 >>> from painresponse.tables.supplementary._demo import demo_frame
 >>> frame, study = demo_frame()
 >>> ext = build_extended(frame, study)
->>> sorted(ext.tables)[:3]
-['table10_eq5d_index', 'table11_roc', 'table12_between_group_effects']
+>>> [table.number for table in ext.tables.values()]
+['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7']
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ class ExtendedResult:
     Attributes
     ----------
     tables : dict of str to Table
-        ``"table6_mixed_model"`` … ``"table12_between_group_effects"`` in display order
+        ``"tableS1_mixed_model"`` … ``"tableS7_between_group_effects"`` in display order
         (numbers ``"S1"`` … ``"S7"``).
     figures : ExtendedFigureData
         Data of the extended figures.

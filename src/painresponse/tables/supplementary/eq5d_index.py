@@ -7,12 +7,14 @@ import numpy as np
 from painresponse._words import counted
 from painresponse.eq5d import VALUE_SETS, available_value_sets, incomplete_states
 from painresponse.tables.model import Column, Footnote, MeanSD, Number, Row, Table
+from painresponse.tables.registry import table_spec
 from painresponse.tables.supplementary._data import Analysed, is_eq5d
 from painresponse.tables.supplementary._rows import make_row
 
 __all__ = ["eq5d_index_table"]
 
-KEY = "table10_eq5d_index"
+SPEC = table_spec("S5")
+KEY = SPEC.key
 
 
 def _mean_sd(values: np.ndarray, digits: int) -> MeanSD:
@@ -39,7 +41,7 @@ def eq5d_index_table(data: Analysed) -> tuple[Table | None, list[str]]:
     Returns
     -------
     table : Table or None
-        Key ``"table10_eq5d_index"`` (None when the study has no EQ-5D-5L outcome). One
+        Key ``"tableS5_eq5d_index"`` (None when the study has no EQ-5D-5L outcome). One
         block per summary (level sum, then each value set), one row per time point, a
         column per group and overall; a last block counts incomplete states (a dimension
         missing → no index) per time point.
@@ -90,6 +92,4 @@ def eq5d_index_table(data: Analysed) -> tuple[Table | None, list[str]]:
         ),
         Footnote("", f"Value sets: {refs}"),
     )
-    return Table(
-        KEY, "S5", "EQ-5D-5L index values by value set.", tuple(columns), tuple(rows), notes
-    ), messages
+    return Table(KEY, SPEC.number, SPEC.title, tuple(columns), tuple(rows), notes), messages

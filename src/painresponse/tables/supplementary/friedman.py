@@ -12,15 +12,17 @@ from numpy.typing import NDArray
 from painresponse.errors import StatisticsError
 from painresponse.stats.k_sample import friedman
 from painresponse.stats.location_shift import hodges_lehmann
+from painresponse.stats.multiplicity import ADJUSTMENT_NAMES
 from painresponse.stats.ranks import signed_rank
 from painresponse.tables.model import Column, Footnote, PValue, Row, Table
+from painresponse.tables.registry import table_spec
 from painresponse.tables.supplementary._data import Analysed
 from painresponse.tables.supplementary._rows import estimate_cell, make_row, note_cell
 
 __all__ = ["within_group_table"]
 
-KEY = "table9_friedman"
-_ADJUST_NAME = {"holm": "Holm", "bonferroni": "Bonferroni", "bh": "Benjamini–Hochberg"}
+SPEC = table_spec("S4")
+KEY = SPEC.key
 
 
 def _adjuster() -> Callable[..., NDArray[np.float64]] | None:
@@ -43,7 +45,7 @@ def within_group_table(data: Analysed) -> tuple[Table, list[str]]:
     Returns
     -------
     table : Table
-        Key ``"table9_friedman"``. Per outcome a header row with each group's Friedman
+        Key ``"tableS4_friedman"``. Per outcome a header row with each group's Friedman
         p-value (``"p:<group>"``), then one row per comparison (later vs. earlier) with the
         paired Hodges–Lehmann pseudo-median of the change (``"hl:<group>"``) and the
         signed-rank p-value adjusted within the outcome and group (``"p:<group>"``,
@@ -112,7 +114,7 @@ def within_group_table(data: Analysed) -> tuple[Table, list[str]]:
                 if pvalue is not None:
                     pair_cells[(later, earlier)][f"p:{group}"] = (
                         dataclasses.replace(
-                            pvalue, adjusted=float(adj), adjustment=_ADJUST_NAME[method]
+                            pvalue, adjusted=float(adj), adjustment=ADJUSTMENT_NAMES[method]
                         )
                         if method != "none"
                         else pvalue
@@ -126,7 +128,7 @@ def within_group_table(data: Analysed) -> tuple[Table, list[str]]:
         n = int(data.group_mask(group).sum())
         columns.append(Column(f"hl:{group}", f"{group}: change, paired HL ({level:.0%} CI)", n))
         columns.append(Column(f"p:{group}", f"{group}: P-value", kind="pvalue"))
-    adjust = _ADJUST_NAME.get(method, "no")
+    adjust = ADJUSTMENT_NAMES.get(method, "no")
     notes = (
         Footnote(
             "",
@@ -139,8 +141,8 @@ def within_group_table(data: Analysed) -> tuple[Table, list[str]]:
     )
     table = Table(
         KEY,
-        "S4",
-        "Change over time within each group: Friedman test and pairwise comparisons.",
+        SPEC.number,
+        SPEC.title,
         tuple(columns),
         tuple(rows),
         notes,

@@ -19,12 +19,14 @@ from painresponse.stats._result import TestResult
 from painresponse.stats.models import fit_random_intercept
 from painresponse.study import Outcome
 from painresponse.tables.model import Column, EstimateCI, Footnote, PValue, Row, Table
+from painresponse.tables.registry import table_spec
 from painresponse.tables.supplementary._data import Analysed
 from painresponse.tables.supplementary._rows import make_row, note_cell
 
 __all__ = ["ASSUMPTIONS", "MixedFit", "fit_mixed", "mixed_model_table"]
 
-KEY = "table6_mixed_model"
+SPEC = table_spec("S1")
+KEY = SPEC.key
 
 ASSUMPTIONS = (
     "Linear mixed model per outcome: score = time (categorical) × group + a random intercept "
@@ -165,7 +167,7 @@ def mixed_model_table(data: Analysed) -> tuple[Table, list[MixedFit], list[str]]
     Returns
     -------
     table : Table
-        Key ``"table6_mixed_model"``. Per outcome a header row holding the interaction test
+        Key ``"tableS1_mixed_model"``. Per outcome a header row holding the interaction test
         (``"p"``), then one row per follow-up time with each group's change from baseline
         (``"change:<group>"``) and the difference in change (``"difference"``), all
         :class:`EstimateCI` with Wald (normal) intervals.
@@ -255,7 +257,5 @@ def mixed_model_table(data: Analysed) -> tuple[Table, list[MixedFit], list[str]]
             f"time P-value is a {test}. Every recorded observation is used.",
         ),
     )
-    table = Table(
-        KEY, "S1", "Linear mixed model: change from baseline by group.", columns, tuple(rows), notes
-    )
+    table = Table(KEY, SPEC.number, SPEC.title, columns, tuple(rows), notes)
     return table, fits, messages

@@ -24,12 +24,14 @@ from painresponse.stats._result import TestResult
 from painresponse.stats.models import LogisticFit, fit_logistic
 from painresponse.study import DEFAULT_MULTIVARIABLE
 from painresponse.tables.model import Column, EstimateCI, Footnote, Number, PValue, Row, Table, Text
+from painresponse.tables.registry import table_spec
 from painresponse.tables.supplementary._data import Analysed
 from painresponse.tables.supplementary._rows import make_row, note_cell
 
 __all__ = ["ForestRow", "Predictor", "predictors_table"]
 
-KEY = "table8_predictors"
+SPEC = table_spec("S3")
+KEY = SPEC.key
 EPV_MIN = 10
 #: Short enough for a number column; the footnote ``SEPARATION_NOTE`` explains it.
 NOT_ESTIMABLE = "not estimable (separation)"
@@ -144,7 +146,7 @@ def predictors_table(data: Analysed) -> tuple[Table, list[ForestRow], list[str]]
     Returns
     -------
     table : Table
-        Key ``"table8_predictors"``; columns ``or_uni``/``p_uni`` and ``or_multi``/``p_multi``
+        Key ``"tableS3_predictors"``; columns ``or_uni``/``p_uni`` and ``or_multi``/``p_multi``
         (odds ratio with Wald CI, Wald p-value); a row per number-valued characteristic,
         a header row plus one row per level (the first level is the reference) for a
         categorical one. Rows that cannot be estimated say why in words.
@@ -269,8 +271,8 @@ def predictors_table(data: Analysed) -> tuple[Table, list[ForestRow], list[str]]
     notes += [Footnote("", m) for m in messages if "events per variable" in m]
     table = Table(
         KEY,
-        "S3",
-        "Predictors of response: logistic regression.",
+        SPEC.number,
+        SPEC.title,
         columns,
         tuple(rows),
         tuple(notes),

@@ -21,6 +21,7 @@ from painresponse.tables.model import (
     Row,
     Table,
 )
+from painresponse.tables.registry import table_spec
 from painresponse.tables.supplementary._data import Analysed
 from painresponse.tables.supplementary._rows import make_row, note_cell
 
@@ -31,7 +32,8 @@ __all__ = [
     "responder_rates_table",
 ]
 
-KEY = "table7_responder_rates"
+SPEC = table_spec("S2")
+KEY = SPEC.key
 #: Key of the column that holds the agreement block (the two times together).
 AGREEMENT_COLUMN = "agreement"
 
@@ -196,7 +198,7 @@ def responder_rates_table(
     Returns
     -------
     table : Table
-        Key ``"table7_responder_rates"``: under a header row, one row per definition
+        Key ``"tableS2_responder_rates"``: under a header row, one row per definition
         (≥ 30%, ≥ 50%, ≥ 2 points by default), one :class:`Proportion` column per
         follow-up time; then the agreement block between the responder rule's follow-up
         and the last time point, in a column of its own (``"agreement"``, both times
@@ -218,7 +220,7 @@ def responder_rates_table(
         )
         table = Table(
             KEY,
-            "S2",
+            SPEC.number,
             "Responder rates.",
             (Column("note", "Note"),),
             (make_row("responder", "Responder rates", None, "single", {"note": note_cell(msg)}),),
@@ -279,8 +281,8 @@ def responder_rates_table(
     )
     table = Table(
         KEY,
-        "S2",
-        "Responder rates under several definitions, and agreement of response over time.",
+        SPEC.number,
+        SPEC.title,
         columns,
         tuple(rows),
         notes,

@@ -14,12 +14,14 @@ import numpy as np
 from painresponse._words import counted
 from painresponse.stats.diagnostic import RocResult, roc_curve
 from painresponse.tables.model import Column, EstimateCI, Footnote, Number, Row, Table, Text
+from painresponse.tables.registry import table_spec
 from painresponse.tables.supplementary._data import Analysed, is_eq5d
 from painresponse.tables.supplementary._rows import make_row, note_cell
 
 __all__ = ["roc_table"]
 
-KEY = "table11_roc"
+SPEC = table_spec("S6")
+KEY = SPEC.key
 
 
 def roc_table(data: Analysed) -> tuple[Table, RocResult | None, list[str]]:
@@ -28,7 +30,7 @@ def roc_table(data: Analysed) -> tuple[Table, RocResult | None, list[str]]:
     Returns
     -------
     table : Table
-        Key ``"table11_roc"``: rows for the anchor, the numbers of patients, the AUC and
+        Key ``"tableS6_roc"``: rows for the anchor, the numbers of patients, the AUC and
         each Youden-optimal cut-off with its sensitivity and specificity.
     roc : RocResult or None
         For the figure (None when it cannot be computed; ``messages`` says why).
@@ -45,7 +47,11 @@ def roc_table(data: Analysed) -> tuple[Table, RocResult | None, list[str]]:
 
     def fail(msg: str) -> tuple[Table, None, list[str]]:
         row = make_row("roc", "ROC analysis", None, "single", {"value": note_cell(msg)})
-        return Table(KEY, "S6", "ROC analysis.", (Column("value", "Value"),), (row,)), None, [msg]
+        return (
+            Table(KEY, SPEC.number, "ROC analysis.", (Column("value", "Value"),), (row,)),
+            None,
+            [msg],
+        )
 
     if eq5d is None:
         return fail(
@@ -134,8 +140,8 @@ def roc_table(data: Analysed) -> tuple[Table, RocResult | None, list[str]]:
     )
     table = Table(
         KEY,
-        "S6",
-        "Pain reduction as a marker of improved quality of life (ROC analysis).",
+        SPEC.number,
+        SPEC.title,
         (Column("value", "Value"),),
         tuple(rows),
         notes,
