@@ -16,7 +16,13 @@ import polars as pl
 
 from painresponse.study import Study
 
-__all__ = ["BASELINE_ZERO_REASON", "classify", "classify_expr", "responder_change_expr"]
+__all__ = [
+    "BASELINE_ZERO_REASON",
+    "classify",
+    "classify_expr",
+    "percent_reduction",
+    "responder_change_expr",
+]
 
 BASELINE_ZERO_REASON = "baseline score of 0: percent change undefined"
 
@@ -34,11 +40,26 @@ def responder_change_expr(study: Study) -> pl.Expr:
     base = pl.col(outcome.raw_columns(rule.baseline)[0])
     follow = pl.col(outcome.raw_columns(rule.follow_up)[0])
     if rule.rule == "percent_reduction":
-        return pl.when(base > 0).then((base - follow) / base * 100.0).otherwise(None)
+        return percent_reduction(base, follow)
     if rule.rule == "absolute_reduction":
         return base - follow
     assert rule.relief_column is not None
     return pl.col(rule.relief_column)
+
+
+def percent_reduction(base: pl.Expr, follow: pl.Expr) -> pl.Expr:
+    """(baseline − follow-up) / baseline × 100, null when the baseline is 0 (or missing).
+
+    The one definition of percent change used by the responder rule, the waterfall plot
+    (which shows its negative, the percent change) and the responder curves.
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"t0": [8.0, 0.0, 5.0], "t1": [2.0, 1.0, None]})
+    >>> frame.select(percent_reduction(pl.col("t0"), pl.col("t1"))).to_series().to_list()
+    [75.0, None, None]
+    """
+    return pl.when(base > 0).then((base - follow) / base * 100.0).otherwise(None)
 
 
 def classify(frame: pl.DataFrame, study: Study) -> pl.Series:

@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 
 from painresponse.cohort import GROUP
+from painresponse.responders import percent_reduction
 from painresponse.stats._distributions import t_ppf
 from painresponse.study import Study
 from painresponse.tables.aggregate import COUNT, Aggregates
@@ -169,7 +170,7 @@ def _waterfall(aggregates: Aggregates, study: Study, limit: int) -> Waterfall | 
     joint = aggregates.outcomes[outcome.key]
     base, follow = pl.col(rule.baseline), pl.col(rule.follow_up)
     pct = joint.filter((base > 0) & follow.is_not_null()).select(
-        GROUP, ((follow - base) / base * 100.0).alias("pct"), COUNT
+        GROUP, (-percent_reduction(base, follow)).alias("pct"), COUNT
     )
     changes, labels = [], []
     for g in study.group_labels():
