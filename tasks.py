@@ -60,8 +60,8 @@ def main(argv: list[str]) -> None:
     elif task == "test":
         run([str(PY), "-m", "pytest", *argv[1:]])
     elif task == "lint":
-        run([str(PY), "-m", "ruff", "check", "src", "tests", "benchmarks", "scripts", "tasks.py"])
-        run([str(PY), "-m", "ruff", "format", "--check", "src", "tests", "benchmarks", "scripts"])
+        run([str(PY), "-m", "ruff", "check", "src", "tests", "benchmarks", "scripts", "tools", "tasks.py"])
+        run([str(PY), "-m", "ruff", "format", "--check", "src", "tests", "benchmarks", "scripts", "tools"])
         run([str(PY), "-m", "mypy"])
         run([str(BIN / "lint-imports")])  # the stages' import contracts (.importlinter)
     else:

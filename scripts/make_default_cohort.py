@@ -8,6 +8,8 @@ Usage::
 
 Writes ``src/painresponse/data/lsgb_fbss_cohort.csv`` (``calibrated_cohort()``, UTF-8)
 and ``docs/calibration.md`` (every published figure of Tables 1–5 against the cohort).
+The calibration lives in ``tools/synth_calibration/``; the paper's figures it aims at in
+``tools/data/lsgb_fbss_published.toml``.
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from painresponse.synth import calibrated_cohort, default_cohort_path
-from painresponse.synth._write import write_csv_text
-from painresponse.synth.calibration import calibration_report
-
 ROOT = Path(__file__).resolve().parent.parent
+# tools/ is not installed with the package: import it from this checkout, wherever we run
+sys.path.insert(0, str(ROOT))
+
+from painresponse.synth import default_cohort_path  # noqa: E402
+from painresponse.synth._write import write_csv_text  # noqa: E402
+from tools.synth_calibration import calibrated_cohort, calibration_report  # noqa: E402
+
 REPORT = ROOT / "docs" / "calibration.md"
 
 
@@ -32,7 +37,7 @@ def expected_files() -> dict[Path, str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Write the files, or with ``--check`` compare them; return the exit code."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the committed files differ")
     args = parser.parse_args(argv)
     stale = []

@@ -65,7 +65,9 @@ SCHEMA: dict[str, type[pl.DataType]] = {
     for c in COLUMNS
 }
 
-#: Category labels exactly as the study file expects them, in display order.
+#: Classes of each categorical characteristic, in the order of COLUMNS and, within a column,
+#: the paper's: labels of the text columns exactly as the study file expects them, and the
+#: classes the paper prints for three integer columns (block distance pools 2 and more).
 CATEGORY_LABELS: dict[str, tuple[str, ...]] = {
     "sex": ("Male", "Female"),
     "diagnosis": ("Spinal stenosis", "HNP"),
@@ -74,5 +76,8 @@ CATEGORY_LABELS: dict[str, tuple[str, ...]] = {
     "lesion_severity": ("Mild", "Moderate", "Severe"),
     "surgery_type": ("PLIF", "Laminectomy", "Discectomy"),
     "time_since_surgery": ("<=2", ">2"),
+    "surgery_range": ("1", "2", "3", "4"),
+    "block_levels": ("1", "2", "3"),
     "block_side": ("Left", "Right", "Both"),
+    "block_distance": ("0", "1", ">=2"),
 }

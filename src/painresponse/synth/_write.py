@@ -54,9 +54,15 @@ def check_destination(path: str | Path, n: int) -> Path:
     return target
 
 
-def write_csv_text(frame: pl.DataFrame) -> str:
-    """The cohort as CSV text: UTF-8, ``\\n`` line ends, empty cells for missing values."""
-    return frame.write_csv(null_value="", float_precision=1, line_terminator="\n")
+def write_csv_text(frame: pl.DataFrame, *, include_header: bool = True) -> str:
+    """The cohort as CSV text: ``\\n`` line ends, empty cells for missing values, BMI to 0.1.
+
+    The one CSV format of cohorts: :func:`write_cohort` writes it block by block (UTF-8),
+    and the bundled default cohort is stored in it.
+    """
+    return frame.write_csv(
+        null_value="", float_precision=1, line_terminator="\n", include_header=include_header
+    )
 
 
 def _arrow_schema() -> pa.Schema:
@@ -67,11 +73,7 @@ def _arrow_schema() -> pa.Schema:
 def _write_csv(blocks: Iterable[pl.DataFrame], tmp: Path, on_block: Callable[[int], None]) -> None:
     with tmp.open("wb") as handle:
         for k, frame in enumerate(blocks):
-            handle.write(
-                frame.write_csv(
-                    null_value="", float_precision=1, line_terminator="\n", include_header=k == 0
-                ).encode("utf-8")
-            )
+            handle.write(write_csv_text(frame, include_header=k == 0).encode("utf-8"))
             on_block(frame.height)
 
 

@@ -1,16 +1,19 @@
 """Synthetic cohorts of any size, generated in blocks of rows with vectorised numpy.
 
-Each patient is first put in a group: no follow-up with probability 3/87; otherwise a
-responder with probability 41/84. Within a group:
+Every parameter comes from the bundled default cohort, which carries the published
+study's structure (``docs/calibration.md``). Each patient is first put in a group: no
+follow-up with the bundled share 3/87; otherwise a responder with the bundled share 41/84.
+Within a group:
 
-* categorical variables follow the published counts of Tables 1–3 as probabilities
-  (patients without follow-up use the pooled counts);
-* age and BMI are normal with the group's published mean and SD (age rounded and kept
-  within the study's 32–86 years, BMI to one decimal); the number of surgeries follows
-  the calibrated default cohort's distribution in that group;
+* categorical variables follow the group's counts as probabilities; these equal the
+  published counts of Tables 1–3 (patients without follow-up use the two groups pooled);
+* age and BMI are normal with the group's mean and SD to one decimal, as Table 1 prints
+  them (they equal the published ones); age is rounded and kept within the bundled range
+  (the study's 32–86 years), BMI to one decimal within 16.5–38.0; the number of surgeries
+  is drawn from the group's values;
 * the outcome profile (pain, EQ-5D-5L, coldness at T0, T1, T4) is a whole row drawn with
-  replacement from the same group of the bundled calibrated cohort, so every patient
-  obeys the responder rule and the group distributions of Tables 3–5 carry over.
+  replacement from the same group, so every patient obeys the responder rule and the
+  group distributions of Tables 3–5 carry over.
 
 Rows are made in blocks of :data:`BLOCK_ROWS`; block ``b`` draws from
 ``numpy.random.default_rng([seed, b])``, so a block never depends on the blocks before
@@ -20,26 +23,52 @@ it and a cohort can be written in bounded memory, block by block.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from painresponse.synth._schema import COLUMNS, FOLLOW_UP_COLUMNS, SCHEMA
-from painresponse.synth.targets import CATEGORICAL, CONTINUOUS, GROUP_N, N_ASSESSED, N_EXCLUDED
+from painresponse.synth._bundled import load_default_cohort
+from painresponse.synth._schema import CATEGORY_LABELS, COLUMNS, FOLLOW_UP_COLUMNS, SCHEMA
 
 __all__ = ["BLOCK_ROWS", "cohort_blocks", "id_width"]
 
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
 #: Rows per block of random draws (and per Parquet row group).
 BLOCK_ROWS = 1_000_000
-P_NO_FOLLOW_UP = N_EXCLUDED / N_ASSESSED
-P_RESPONDER = GROUP_N["responder"] / GROUP_N["all"]
-_GROUPS = ("responder", "non_responder", "excluded")
 _OUTCOME_COLUMNS = tuple(
     c for c in COLUMNS if c.startswith(("pain_t", "eq5d_", "coldness_")) and c[-3:-1] == "_t"
 )
+#: A block distance of "2 levels or more" is 2, 3 or 4 levels.
 _DISTANCE_GE2 = np.array([2, 2, 2, 2, 3, 3, 4])
+_BMI_TENTHS = (165, 380)  # a plausible clinical range, in tenths of kg/m²
+
+
+@dataclass(frozen=True)
+class _Pool:
+    """What a patient of one group is drawn from."""
+
+    #: column -> probability of each class of CATEGORY_LABELS[column]
+    classes: dict[str, FloatArray]
+    age: tuple[float, float]
+    bmi: tuple[float, float]
+    n_surgeries: IntArray
+    outcomes: IntArray
+
+
+@dataclass(frozen=True)
+class _Template:
+    """The bundled cohort's shares and the pools of its three groups."""
+
+    p_no_follow_up: float
+    p_responder: float
+    age_range: tuple[int, int]
+    #: responders, non-responders, patients without follow-up (drawn from both groups)
+    pools: tuple[_Pool, _Pool, _Pool]
 
 
 def id_width(n: int) -> int:
@@ -53,71 +82,97 @@ def id_width(n: int) -> int:
     return max(4, len(str(n)))
 
 
-@lru_cache(maxsize=1)
-def _template() -> dict[str, dict[str, npt.NDArray[np.int64]]]:
-    """Outcome profiles and surgery counts of each group of the bundled default cohort."""
-    from painresponse.synth import load_default_cohort
+def _classes(frame: pl.DataFrame, column: str) -> pl.Series:
+    """The column's values as the classes of CATEGORY_LABELS (block distance ≥ 2 pooled)."""
+    if column == "block_distance":
+        return frame.select(
+            pl.when(pl.col(column) >= 2)
+            .then(pl.lit(">=2"))
+            .otherwise(pl.col(column).cast(pl.String))
+        ).to_series()
+    return frame[column].cast(pl.String)
 
+
+def _moments(values: pl.Series) -> tuple[float, float]:
+    """Mean and SD (n − 1) to one decimal, as Table 1 prints them."""
+    mean, sd = values.mean(), values.std()
+    assert isinstance(mean, float) and isinstance(sd, float)
+    return round(mean, 1), round(sd, 1)
+
+
+def _pool(frame: pl.DataFrame) -> _Pool:
+    classes = {}
+    for column, labels in CATEGORY_LABELS.items():
+        values = _classes(frame, column)
+        counts = np.array([int((values == label).sum()) for label in labels], dtype=float)
+        classes[column] = counts / counts.sum()
+    return _Pool(
+        classes=classes,
+        age=_moments(frame["age"]),
+        bmi=_moments(frame["bmi"]),
+        n_surgeries=frame["n_surgeries"].to_numpy().astype(np.int64),
+        outcomes=frame.select(_OUTCOME_COLUMNS).to_numpy().astype(np.int64),
+    )
+
+
+@lru_cache(maxsize=1)
+def _template() -> _Template:
+    """Shares and group pools of the bundled default cohort."""
     cohort = load_default_cohort()
     followed = pl.col("pain_t1").is_not_null()
     responder = followed & (2 * pl.col("pain_t1") <= pl.col("pain_t0"))
-    parts = {
-        "responder": cohort.filter(responder),
-        "non_responder": cohort.filter(followed & ~responder),
-        "excluded": cohort.filter(~followed),
-    }
-    out: dict[str, dict[str, npt.NDArray[np.int64]]] = {}
-    for group, frame in parts.items():
-        out[group] = {
-            "outcomes": frame.select(_OUTCOME_COLUMNS).fill_null(-1).to_numpy().astype(np.int64),
-            "n_surgeries": frame["n_surgeries"].to_numpy().astype(np.int64),
-        }
-    out["excluded"]["outcomes"] = np.concatenate(
-        [out["responder"]["outcomes"], out["non_responder"]["outcomes"]]
+    responders = cohort.filter(responder)
+    non_responders = cohort.filter(followed & ~responder)
+    analysed = pl.concat([responders, non_responders])
+    youngest, oldest = cohort["age"].min(), cohort["age"].max()
+    assert isinstance(youngest, int) and isinstance(oldest, int)
+    return _Template(
+        p_no_follow_up=(cohort.height - analysed.height) / cohort.height,
+        p_responder=responders.height / analysed.height,
+        age_range=(youngest, oldest),
+        pools=(_pool(responders), _pool(non_responders), _pool(analysed)),
     )
-    out["excluded"]["n_surgeries"] = np.concatenate(
-        [out["responder"]["n_surgeries"], out["non_responder"]["n_surgeries"]]
-    )
-    return out
-
-
-def _probabilities(column: str, group: str) -> npt.NDArray[np.float64]:
-    _, _, rows = CATEGORICAL[column]
-    if group == "excluded":
-        counts = np.array([r.responder[0] + r.non_responder[0] for r in rows], dtype=float)
-    else:
-        counts = np.array([getattr(r, group)[0] for r in rows], dtype=float)
-    return counts / counts.sum()
 
 
 def _draw_codes(
-    rng: np.random.Generator, column: str, group_code: npt.NDArray[np.int8]
-) -> npt.NDArray[np.int64]:
-    """Category codes of one column, each patient drawing from their group's distribution."""
+    rng: np.random.Generator,
+    column: str,
+    group_code: npt.NDArray[np.int8],
+    pools: tuple[_Pool, ...],
+) -> IntArray:
+    """Class codes of one column, each patient drawing from their group's distribution."""
     u = rng.random(len(group_code))
     codes = np.empty(len(group_code), dtype=np.int64)
-    for code, group in enumerate(_GROUPS):
-        cumulative = np.cumsum(_probabilities(column, group))
+    for code, pool in enumerate(pools):
+        cumulative = np.cumsum(pool.classes[column])
         cumulative[-1] = 1.0
         rows = group_code == code
         codes[rows] = np.searchsorted(cumulative, u[rows], side="left")
     return codes
 
 
+def _normal(
+    rng: np.random.Generator, moments: list[tuple[float, float]], group_code: npt.NDArray[np.int8]
+) -> FloatArray:
+    """One normal draw per patient with their group's mean and SD."""
+    means, sds = (np.array(m) for m in zip(*moments, strict=True))
+    return rng.normal(means[group_code], sds[group_code])
+
+
 def _block(start: int, size: int, seed: int, index: int, width: int) -> pl.DataFrame:
     """Rows ``start`` … ``start + size − 1`` of the cohort (block ``index``)."""
     rng = np.random.default_rng([seed, index])
     template = _template()
-    missing = rng.random(size) < P_NO_FOLLOW_UP
-    responder = rng.random(size) < P_RESPONDER
+    pools = template.pools
+    missing = rng.random(size) < template.p_no_follow_up
+    responder = rng.random(size) < template.p_responder
     group_code = np.where(missing, 2, np.where(responder, 0, 1)).astype(np.int8)
 
     columns: dict[str, pl.Series | npt.NDArray[np.generic]] = {}
     labelled: dict[str, pl.Series] = {}
-    for column, (_, _, rows) in CATEGORICAL.items():
-        codes = _draw_codes(rng, column, group_code)
-        labels = pl.Series([r.label for r in rows], dtype=pl.String)
-        labelled[column] = labels.gather(codes)
+    for column, labels in CATEGORY_LABELS.items():
+        codes = _draw_codes(rng, column, group_code, pools)
+        labelled[column] = pl.Series(labels, dtype=pl.String).gather(codes)
     columns.update(labelled)
     for column in ("surgery_range", "block_levels"):
         columns[column] = labelled[column].cast(pl.Int64)
@@ -127,28 +182,17 @@ def _block(start: int, size: int, seed: int, index: int, width: int) -> pl.DataF
         (distance == ">=2").to_numpy(), ge2, (distance == "1").to_numpy().astype(np.int64)
     )
 
-    _, _, age = CONTINUOUS["age"]
-    _, _, bmi = CONTINUOUS["bmi"]
-    means = np.array([age[g][0] for g in ("responder", "non_responder", "all")])
-    sds = np.array([age[g][1] for g in ("responder", "non_responder", "all")])
-    columns["age"] = np.clip(
-        np.rint(rng.normal(means[group_code], sds[group_code])), 32, 86
-    ).astype(np.int64)
-    means = np.array([bmi[g][0] for g in ("responder", "non_responder", "all")])
-    sds = np.array([bmi[g][1] for g in ("responder", "non_responder", "all")])
-    columns["bmi"] = (
-        np.clip(np.rint(10 * rng.normal(means[group_code], sds[group_code])), 165, 380) / 10
-    )
+    age = _normal(rng, [pool.age for pool in pools], group_code)
+    columns["age"] = np.clip(np.rint(age), *template.age_range).astype(np.int64)
+    bmi = _normal(rng, [pool.bmi for pool in pools], group_code)
+    columns["bmi"] = np.clip(np.rint(10 * bmi), *_BMI_TENTHS) / 10
 
     surgeries = np.empty(size, dtype=np.int64)
     outcomes = np.empty((size, len(_OUTCOME_COLUMNS)), dtype=np.int64, order="F")
-    for code, group in enumerate(_GROUPS):
+    for code, pool in enumerate(pools):
         rows_in = np.flatnonzero(group_code == code)
-        pool = template[group]
-        surgeries[rows_in] = pool["n_surgeries"][
-            rng.integers(0, len(pool["n_surgeries"]), len(rows_in))
-        ]
-        outcomes[rows_in] = pool["outcomes"][rng.integers(0, len(pool["outcomes"]), len(rows_in))]
+        surgeries[rows_in] = pool.n_surgeries[rng.integers(0, len(pool.n_surgeries), len(rows_in))]
+        outcomes[rows_in] = pool.outcomes[rng.integers(0, len(pool.outcomes), len(rows_in))]
     columns["n_surgeries"] = surgeries
     for k, column in enumerate(_OUTCOME_COLUMNS):
         columns[column] = outcomes[:, k]

@@ -39,7 +39,7 @@ def _between_columns(aggregates: Aggregates, study: Study, effects: bool) -> tup
     for g in study.group_labels():
         cols.append(Column(f"group:{g}", g, aggregates.group_sizes[g]))
     if effects:
-        cols.append(effect_column())
+        cols.append(effect_column(study))
     cols.append(Column("p", "P-value", None, "pvalue"))
     return tuple(cols)
 
@@ -50,7 +50,7 @@ def _within_columns(aggregates: Aggregates, study: Study, effects: bool) -> tupl
         cols.append(Column(f"group:{g}", g, aggregates.group_sizes[g]))
         cols.append(Column(f"p:{g}", "P-value", None, "pvalue"))
         if effects:
-            cols.append(within_effect_column(g))
+            cols.append(within_effect_column(g, study))
     return tuple(cols)
 
 

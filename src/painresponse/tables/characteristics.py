@@ -8,7 +8,7 @@ import polars as pl
 from painresponse.cohort import GROUP
 from painresponse.study import Study, Variable
 from painresponse.tables.aggregate import COUNT, Aggregates
-from painresponse.tables.effects import EFFECT, between_effect, level_effects
+from painresponse.tables.effects import EFFECT, between_effect, conf_level, level_effects
 from painresponse.tables.frequencies import distributions_by_group
 from painresponse.tables.missingness import missing_row
 from painresponse.tables.model import Cell, Row
@@ -36,7 +36,7 @@ def _categorical_rows(
     recorded = {"overall": int(totals.sum())}
     recorded |= {f"group:{g}": int(totals[j]) for j, g in enumerate(groups)}
     rows = [Row(var.key, var.label, None, "header", {"p": pvalue}, recorded)]
-    differences = level_effects(table, var.digits) if effects else []
+    differences = level_effects(table, var.digits, conf_level(study)) if effects else []
     for i, (label, _) in enumerate(levels):
         if overall[i] == 0 and not var.show_empty_levels:
             continue

@@ -62,14 +62,25 @@ _PSEUDO_EXACT = "Hodges–Lehmann change (exact interval)"
 _RISK = "risk difference"
 
 
-def effect_column() -> Column:
+def conf_level(study: Study | None) -> float:
+    """The study's one confidence level (``[extended] conf_level``; 0.95 without a study)."""
+    return CONF_LEVEL if study is None else float(study.extended.conf_level)
+
+
+def _ci(level: float) -> str:
+    """``95% CI``."""
+    return f"{level:.0%} CI"
+
+
+def effect_column(study: Study | None = None) -> Column:
     """The between-group column, placed after the group columns."""
-    return Column(EFFECT, "Difference (95% CI)", None, "summary")
+    return Column(EFFECT, f"Difference ({_ci(conf_level(study))})", None, "summary")
 
 
-def within_effect_column(group: str) -> Column:
+def within_effect_column(group: str, study: Study | None = None) -> Column:
     """Table 4's paired-change column of ``group`` (labels differ per group: CSV needs it)."""
-    return Column(f"{EFFECT}:{group}", f"{group}: change (95% CI)", None, "summary")
+    label = f"{group}: change ({_ci(conf_level(study))})"
+    return Column(f"{EFFECT}:{group}", label, None, "summary")
 
 
 # ---- Hodges–Lehmann from counts -------------------------------------------------------------
@@ -129,7 +140,7 @@ def between_effect(
     try:
         if display != "mean_sd":
             method = _interval_method(study, first.n + second.n, EXACT_INTERVAL_PATIENTS)
-            shift = shift_from_counts(first, second, CONF_LEVEL, method=method)
+            shift = shift_from_counts(first, second, conf_level(study), method=method)
             return _cell(shift, digits, _SHIFT_EXACT if method == "exact" else _SHIFT)
         if first.n < 2 or second.n < 2:
             return Empty()
@@ -140,7 +151,7 @@ def between_effect(
         )
         res = ttest_ind_from_stats(
             first.mean(), first.sd(), first.n, second.mean(), second.sd(), second.n,
-            equal_var=not welch, conf_level=CONF_LEVEL,
+            equal_var=not welch, conf_level=conf_level(study),
         )  # fmt: skip
         return _cell(res, digits, _MEAN_WELCH if welch else _MEAN)
     except StatisticsError:
@@ -162,13 +173,15 @@ def paired_effect(
     limit = EXACT_INTERVAL_PAIRS if magnitudes.size <= 100 else 400
     method = _interval_method(study, differences.n, limit)
     try:
-        result = pseudo_median_from_counts(differences, CONF_LEVEL, method=method)
+        result = pseudo_median_from_counts(differences, conf_level(study), method=method)
         return _cell(result, digits, _PSEUDO_EXACT if method == "exact" else _PSEUDO)
     except StatisticsError:
         return Empty()
 
 
-def level_effects(table: np.ndarray, digits: int) -> list[EstimateCI | Empty]:
+def level_effects(
+    table: np.ndarray, digits: int, level: float = CONF_LEVEL
+) -> list[EstimateCI | Empty]:
     """Risk difference (percentage points) of each level, first − second group.
 
     ``table`` is levels × groups (two groups). Only a variable with exactly two levels
@@ -186,7 +199,7 @@ def level_effects(table: np.ndarray, digits: int) -> list[EstimateCI | Empty]:
         try:
             res = risk_difference(
                 [[events[0], totals[0] - events[0]], [events[1], totals[1] - events[1]]],
-                conf_level=CONF_LEVEL,
+                conf_level=level,
             )
         except StatisticsError:
             out.append(Empty())
@@ -249,10 +262,11 @@ def effect_footnote(
         return None
     if EFFECT in keys:
         first, second = study.group_labels()
-        lead = f"Difference (95% CI), {first} − {second}"
+        lead = f"Difference ({_ci(conf_level(study))}), {first} − {second}"
     else:
-        lead = "Change (95% CI)"
-    text = f"{lead}: " + "; ".join(_EXPLAINED[w] for w in seen) + "."
+        lead = f"Change ({_ci(conf_level(study))})"
+    alpha = f"{1 - conf_level(study):.2g}"
+    text = f"{lead}: " + "; ".join(_EXPLAINED[w].replace("0.05", alpha) for w in seen) + "."
     if asymptotic:
         text += (
             " With ties, the interval inverts the rank test's normal approximation with "

@@ -5,7 +5,7 @@ Construction, all driven by one seed:
 1. Groups: 41 responders, 43 non-responders and 3 patients without follow-up.
 2. Categorical variables: per group, exactly the published counts of Tables 1–3, each
    column shuffled independently; the 3 patients without follow-up draw plausible values
-   from the pooled published distribution.
+   from the two groups' counts pooled.
 3. Age, BMI and number of surgeries: drawn, then annealed until each group's mean and SD
    (and the pooled ones) round to the published values.
 4. Outcomes: pain, the EQ-5D-5L sum and coldness are annealed per block against every
@@ -22,28 +22,25 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from painresponse.synth._anneal import Objective, anneal
-from painresponse.synth._outcomes import BlockSummary, block_objective, pd_level
 from painresponse.synth._schema import COLUMNS, EQ5D_DIMENSIONS, SCHEMA, TIMES
-from painresponse.synth.targets import (
-    CATEGORICAL,
-    CONTINUOUS,
-    GROUP_N,
-    N_ANALYSED,
-    N_ASSESSED,
-    N_EXCLUDED,
-)
+from tools.synth_calibration.anneal import Objective, anneal
+from tools.synth_calibration.outcomes import BlockSummary, block_objective, pd_level
+from tools.synth_calibration.published import published_tables
 
-__all__ = ["DEFAULT_SEED", "build_calibrated_cohort", "split_eq5d"]
+__all__ = ["DEFAULT_SEED", "calibrated_cohort", "split_eq5d"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 #: Seed of the bundled default cohort.
 DEFAULT_SEED = 20230112
-N_R = GROUP_N["responder"]
-N_N = GROUP_N["non_responder"]
-_AGE_RANGE = (32, 86)  # "The enrolled patients ranged in age from 32 to 86 years old."
+PAPER = published_tables()
+N_R = PAPER.group_n["responder"]
+N_N = PAPER.group_n["non_responder"]
+N_ANALYSED = PAPER.n_analysed
+N_ASSESSED = PAPER.n_assessed
+N_EXCLUDED = PAPER.n_without_follow_up
+_AGE_RANGE = PAPER.age_range
 _BMI_RANGE = (165, 380)  # tenths of kg/m², a plausible clinical range
 _T_START = 0.1
 _ITERATIONS = {"pain": 30000, "eq5d": 12000, "coldness": 30000}
@@ -52,16 +49,13 @@ _ITERATIONS = {"pain": 30000, "eq5d": 12000, "coldness": 30000}
 def _categorical(rng: np.random.Generator) -> dict[str, list[str]]:
     """Labels of each categorical column: responders, non-responders, then the excluded."""
     columns: dict[str, list[str]] = {}
-    for column, (_, _, rows) in CATEGORICAL.items():
+    for column, rows in PAPER.categorical.items():
         values: list[str] = []
         for group in ("responder", "non_responder"):
-            labels = [row.label for row in rows for _ in range(getattr(row, group)[0])]
+            labels = [row.label for row in rows for _ in range(getattr(row, group))]
             values += [labels[k] for k in rng.permutation(len(labels))]
-        pooled = np.array([row.all[0] for row in rows], dtype=float)
-        if column == "block_distance":  # the printed totals are swapped; use group sums
-            pooled = np.array(
-                [row.responder[0] + row.non_responder[0] for row in rows], dtype=float
-            )
+        # the group sums, not the printed totals: block distance's totals are misprinted
+        pooled = np.array([row.responder + row.non_responder for row in rows], dtype=float)
         picks = rng.choice(len(rows), N_EXCLUDED, p=pooled / pooled.sum())
         values += [rows[int(k)].label for k in picks]
         columns[column] = values
@@ -70,7 +64,7 @@ def _categorical(rng: np.random.Generator) -> dict[str, list[str]]:
 
 def _moments_objective(column: str, unit: float) -> Objective:
     """Group and pooled mean and SD targets of a baseline variable, in units of ``unit``."""
-    _, _, values = CONTINUOUS[column]
+    values = PAPER.mean_sd[column]
     target = []
     for group in ("responder", "non_responder", "all"):
         target += [values[group][0] / unit, values[group][1] / unit]
@@ -99,7 +93,7 @@ def _fit_moments(
     fixed: dict[int, int] | None = None,
 ) -> IntArray:
     """Integer values (in ``unit``) of the 84 analysed patients matching Table 1/2 moments."""
-    _, _, values = CONTINUOUS[column]
+    values = PAPER.mean_sd[column]
     start = np.concatenate(
         [
             rng.normal(values["responder"][0], values["responder"][1], N_R),
@@ -245,8 +239,34 @@ def _nullable(values: IntArray, missing: npt.NDArray[np.bool_]) -> list[object]:
 
 
 @lru_cache(maxsize=4)
-def build_calibrated_cohort(seed: int) -> pl.DataFrame:
-    """Build the 87-patient calibrated cohort for ``seed`` (cached; see ``calibrated_cohort``)."""
+def calibrated_cohort(seed: int = DEFAULT_SEED) -> pl.DataFrame:
+    """The 87-patient cohort calibrated to Tables 1–5 of the published study.
+
+    Parameters
+    ----------
+    seed : int, default DEFAULT_SEED
+        Seed of every random choice; the default gives the bundled cohort.
+
+    Returns
+    -------
+    polars.DataFrame
+        87 rows, the canonical columns in order (integers as Int64, BMI as Float64 with
+        one decimal, categories and ``adverse_event`` as String). Three patients have no
+        T1/T4 scores; of the other 84, 41 are responders (``pain_t1 ≤ pain_t0 / 2``).
+
+    Notes
+    -----
+    Categorical counts equal the published counts per group exactly. Age, BMI and the
+    number of surgeries are annealed until their group means and SDs round to the
+    published ones. Outcomes are annealed against every figure of Tables 3–5 under the
+    responder rule; ``docs/calibration.md`` lists each figure with the synthetic value
+    and, where the rule or a misprint makes a match impossible, the reason. The result is
+    cached per seed; the default seed takes about a minute.
+
+    References
+    ----------
+    The LSGB–FBSS study (retrospective, 87 patients, SAS 9.4), Tables 1–5.
+    """
     rng = np.random.default_rng(seed)
     categorical = _categorical(rng)
 

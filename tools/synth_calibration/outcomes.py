@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from painresponse.synth._anneal import Objective, sas_quartile_index
-from painresponse.synth.targets import TABLE3, TABLE4, TABLE5, TIMES
+from tools.synth_calibration.anneal import Objective, sas_quartile_index
+from tools.synth_calibration.published import TIMES, published_tables
 
 __all__ = ["PAIRS", "BlockSummary", "block_objective", "pd_level"]
 
@@ -114,36 +114,27 @@ def block_objective(outcome: str) -> Objective:
     Objective
         Targets, weights, tolerances and scales of the summary vector.
 
+    Notes
+    -----
+    Means and SDs come from Table 3, the quartiles of each time from Table 4 (which has
+    no pooled column, so the pooled quartiles of each time are not targets), the quartiles
+    of the changes from Table 5. Table 4 prints each time more than once; the first
+    printing that is not a misprint is the target (responder pain T4 is printed with Q3
+    7.0 and 6.0: 6.0 is used).
+
     Examples
     --------
     >>> objective = block_objective("pain")
     >>> objective.target[:3].tolist()
     [7.2, 4.9, 5.4]
     """
+    paper = published_tables()
     target, weight, tolerance, scale = [], [], [], []
-    quartile = {"q1": 1, "median": 0, "q3": 2}
     for group, kind, stat, when in LAYOUT:
-        value: float | None = None
-        if kind == "level" and stat in ("mean", "sd"):
-            mean, sd = TABLE3[outcome][when][group]
-            value = mean if stat == "mean" else sd
-        elif kind == "level" and group != "all":
-            # Table 4 prints each time twice; the first printing that is complete wins
-            # (responder pain T4 is printed with Q3 7.0 and 6.0: 6.0 is used).
-            printed = [
-                q
-                for first, q_first, second, q_second in TABLE4[outcome][group]
-                for t, q in ((first, q_first), (second, q_second))
-                if t == when and q[quartile[stat]] is not None
-            ]
-            if outcome == "pain" and group == "responder" and when == "t4":
-                printed = printed[::-1]
-            value = printed[0][quartile[stat]] if printed else None
-        elif kind == "change":
-            later, earlier = when.split("-")
-            value = TABLE5[outcome][(later, earlier)][group][quartile[stat]]
+        times = (when,) if kind == "level" else tuple(when.split("-"))
+        value = paper.target(outcome, group, stat, times)
         is_moment = stat in ("mean", "sd")
-        target.append(np.nan if value is None else float(value))
+        target.append(np.nan if value is None else value)
         w = 0.0 if value is None else 1.0
         if rule_limited(outcome, group, kind, when):
             # pooled change quartiles stay reachable in part: keep them above the rest
