@@ -120,7 +120,7 @@ def analyze(
     if run_extended:
         from painresponse.tables.supplementary import build_extended
 
-        ext = build_extended(cohort.collect() if analysed is None else analysed, study)
+        ext = build_extended(cohort.collect() if analysed is None else analysed, study, paper=built)
         built = {**built, **ext.tables}
         built[MISSING_DATA_KEY] = missing_data_table(aggregates, study)
     report("Done", 5, 5)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -11,6 +12,7 @@ from numpy.typing import NDArray
 from painresponse.cohort import GROUP
 from painresponse.eq5d import eq5d_index, level_sum
 from painresponse.study import ExtendedOptions, Outcome, Study
+from painresponse.tables.model import Row, Table
 
 __all__ = ["Analysed", "is_eq5d"]
 
@@ -29,6 +31,9 @@ class Analysed:
     frame: pl.DataFrame
     study: Study
     options: ExtendedOptions
+    paper: Mapping[str, Table] = field(default_factory=dict)
+    """The paper's tables already built (key → Table), so supplementary tables reuse their
+    results instead of computing them again."""
 
     @property
     def labels(self) -> tuple[str, str]:
@@ -87,6 +92,34 @@ class Analysed:
         if choice.startswith("index:"):
             return f"{outcome.label} index ({choice.split(':', 1)[1]} value set)"
         return f"{outcome.label} level sum (5–25)"
+
+    def same_as_paper(self, outcome: Outcome) -> bool:
+        """True when this outcome's scores are those of the paper's tables.
+
+        Not so only for an EQ-5D level-sum outcome that the supplementary tables summarise
+        by an index value set (``[extended] eq5d_summary = "index:…"``).
+        """
+        return not (
+            is_eq5d(outcome)
+            and outcome.summary == "level_sum"
+            and self.options.eq5d_summary.startswith("index:")
+        )
+
+    def paper_row(self, key: str, outcome: Outcome, level: str) -> Row | None:
+        """The row of paper table ``key`` for ``outcome`` at ``level`` (e.g. ``"T1 vs. T0"``).
+
+        None when that table was not built, the row is not in it, the outcome's scores differ
+        from the paper's (:meth:`same_as_paper`) or the confidence level differs.
+        """
+        table = self.paper.get(key)
+        if table is None or not self.same_as_paper(outcome):
+            return None
+        if self.options.conf_level != self.study.extended.conf_level:
+            return None
+        for row in table.rows:
+            if row.variable == outcome.key and row.level == level and row.kind == "level":
+                return row
+        return None
 
     def time_label(self, key: str) -> str:
         """The display label of time point ``key``."""

@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -98,7 +99,10 @@ class ExtendedResult:
 
 
 def build_extended(
-    analysed: pl.DataFrame, study: Study, options: ExtendedOptions | None = None
+    analysed: pl.DataFrame,
+    study: Study,
+    options: ExtendedOptions | None = None,
+    paper: Mapping[str, Table] | None = None,
 ) -> ExtendedResult:
     """Run every extended analysis on the analysed patients.
 
@@ -109,7 +113,9 @@ def build_extended(
     study : Study
         The study definition.
     options : ExtendedOptions, optional
-        Defaults to ``ExtendedOptions()`` (the lead will read it from ``study.extended``).
+        Defaults to the study file's ``[extended]`` options.
+    paper : mapping of str to Table, optional
+        The paper's tables already built; S4 and S7 reuse their tests and estimates.
 
     Returns
     -------
@@ -126,7 +132,7 @@ def build_extended(
     opts = options or getattr(study, "extended", None) or ExtendedOptions()
     for code in filter(None, (opts.summary_value_set, opts.eq5d_value_set)):
         value_set_coefficients(code)  # raises StudyDefinitionError listing the available sets
-    data = Analysed(analysed, study, opts)
+    data = Analysed(analysed, study, opts, dict(paper or {}))
     messages: list[str] = []
     tables: dict[str, Table] = {}
     mixed, fits, msgs = mixed_model_table(data)
