@@ -24,7 +24,7 @@ from painresponse.render.xlsx import RESULT_COLUMNS, write_xlsx
 from painresponse.result import StudyResult
 from painresponse.tables.model import Cell, Column, CountPercent, Footnote, Row, Table
 
-_NUMERIC_RESULTS = ("statistic", "df", "pvalue", "estimate", "ci_low", "ci_high", "conf_level")
+_NUMERIC_RESULTS = ("statistic", "df", "p_value", "estimate", "ci_low", "ci_high", "conf_level")
 _NUMERIC_FIGURE_DATA = ("n", "mean", "ci_low", "ci_high", "median", "q1", "q3")
 
 

@@ -62,9 +62,9 @@ def test_results_sheet_holds_unrounded_numbers(result: StudyResult, workbook_pat
     n_cells = sum(len(t.pvalue_cells()) for t in result.tables.values())
     assert len(records) == n_cells
     age = records[0]
-    assert age["pvalue"] == 0.2961 and isinstance(age["pvalue"], float)
+    assert age["p_value"] == 0.2961 and isinstance(age["p_value"], float)
     assert age["statistic"] == 1.2345678 and age["df"] == 80.2
-    assert any(r["pvalue"] is None for r in records)  # NaN p-value -> empty cell
+    assert any(r["p_value"] is None for r in records)  # NaN p-value -> empty cell
 
 
 def test_flow_and_figure_data(result: StudyResult, workbook_path: Path) -> None:
@@ -74,3 +74,27 @@ def test_flow_and_figure_data(result: StudyResult, workbook_path: Path) -> None:
     data = list(workbook["Figure data"].iter_rows(values_only=True))
     assert len(data) == 1 + len(result.figures.summaries)
     assert data[1][6] == result.figures.summaries[0].mean
+
+
+def test_one_results_schema_in_csv_json_and_excel(result: StudyResult, tmp_path: Path) -> None:
+    """results.csv, results.json and the Excel Results sheet share names, order and values."""
+    import json
+
+    from painresponse.render._tabular import write_csv_outputs
+    from painresponse.render.results import RESULT_FIELDS
+
+    write_csv_outputs(result, tmp_path)
+    write_xlsx(result, tmp_path / "tables.xlsx")
+    csv_header = (tmp_path / "results.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert tuple(csv_header.split(",")) == RESULT_FIELDS
+    records = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["results"]
+    assert all(tuple(r)[: len(RESULT_FIELDS)] == RESULT_FIELDS for r in records)
+    sheet = openpyxl.load_workbook(tmp_path / "tables.xlsx")["Results"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == RESULT_FIELDS
+    for excel, js in zip(rows[1:], records, strict=True):
+        excel_record = dict(zip(RESULT_FIELDS, excel, strict=True))
+        assert excel_record["variable"] == js["variable"]
+        assert excel_record["variable_key"] == js["variable_key"]
+        assert excel_record["n"] == ";".join(str(n) for n in js["n"])
+        assert excel_record["p_value"] == js["p_value"]

@@ -17,8 +17,8 @@ from typing import Any
 import polars as pl
 
 from painresponse.flow import Flow
-from painresponse.render._layout import result_records
 from painresponse.render.format import PLAIN, FormatOptions, column_header, format_cell
+from painresponse.render.results import RESULT_FIELDS, flat_record, result_records
 from painresponse.tables.model import AdjustedP, Column, PValue, Table
 
 __all__ = ["flow_to_frame", "results_frame", "table_to_frame", "write_flow_csv", "write_table_csv"]
@@ -108,40 +108,18 @@ def flow_to_frame(flow: Flow) -> pl.DataFrame:
 
 
 def results_frame(tables: dict[str, Table]) -> pl.DataFrame:
-    """Every test result, unrounded, with its provenance (one row per p-value cell)."""
-    records = [
-        {
-            "table": r["table"],
-            "variable": r["label"],
-            "level": r["level"],
-            "group": r["group"],
-            "test": r["test"],
-            "method": r["method"],
-            "reason": r["reason"],
-            "statistic_name": r["statistic_name"],
-            "statistic": r["statistic"],
-            "df": r["df"],
-            "p_value": r["pvalue"],
-            "p_adjusted": r["adjusted_pvalue"],
-            "adjustment": r["adjustment"],
-            "defines_groups": r["defines_groups"],
-            "n": ";".join(str(n) for n in r["n"]),
-            "n_missing": ";".join(str(n) for n in r["n_missing"]),
-            "estimate": r["estimate"],
-            "ci_low": r["ci_low"],
-            "ci_high": r["ci_high"],
-            "note": r["note"],
-        }
-        for r in result_records(tables)
-    ]
+    """Every test result, unrounded, with its provenance (one row per p-value cell).
+
+    The columns are :data:`painresponse.render.results.RESULT_FIELDS`, shared with
+    ``results.json`` and the Excel ``Results`` sheet.
+    """
+    records = [flat_record(r) for r in result_records(tables)]
+    floats = {"statistic", "df", "p_value", "p_adjusted", "estimate", "ci_low", "ci_high",
+              "conf_level"}  # fmt: skip
     schema = {
-        "table": pl.String, "variable": pl.String, "level": pl.String, "group": pl.String,
-        "test": pl.String, "method": pl.String, "reason": pl.String,
-        "statistic_name": pl.String, "statistic": pl.Float64, "df": pl.Float64,
-        "p_value": pl.Float64, "p_adjusted": pl.Float64, "adjustment": pl.String,
-        "defines_groups": pl.Boolean,
-        "n": pl.String, "n_missing": pl.String, "estimate": pl.Float64,
-        "ci_low": pl.Float64, "ci_high": pl.Float64, "note": pl.String,
+        name: pl.Float64 if name in floats else pl.Boolean if name == "defines_groups"
+        else pl.String
+        for name in RESULT_FIELDS
     }  # fmt: skip
     return pl.DataFrame(records, schema=schema)
 

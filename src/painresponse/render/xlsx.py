@@ -23,12 +23,12 @@ from painresponse.render._layout import (
     PValueText,
     cell_parts,
     header_text,
-    result_records,
     row_label,
     table_caption,
 )
 from painresponse.render._reproducible import write_reproducible_zip
 from painresponse.render.format import TYPESET, FormatOptions
+from painresponse.render.results import RESULT_FIELDS, flat_record, result_records
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -38,13 +38,8 @@ if TYPE_CHECKING:
 
 __all__ = ["RESULT_COLUMNS", "write_xlsx"]
 
-#: Columns of the ``Results`` sheet, in order.
-RESULT_COLUMNS = (
-    "table", "variable", "level", "column", "test", "method", "reason", "statistic",
-    "statistic_name", "df", "pvalue", "adjusted_pvalue", "adjustment", "defines_groups",
-    "alternative", "n_per_group", "n_missing", "estimate", "estimate_name", "ci_low", "ci_high",
-    "conf_level", "note",
-)  # fmt: skip
+#: Columns of the ``Results`` sheet, in order: the one results schema.
+RESULT_COLUMNS = RESULT_FIELDS
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _FIGURE_COLUMNS = (
     "outcome", "outcome_label", "group", "time", "time_label", "n", "mean", "ci_low",
@@ -317,14 +312,7 @@ def _number(value: Any) -> Any:
 
 
 def _result_rows(result: StudyResult) -> list[dict[str, Any]]:
-    return [
-        {
-            **record,
-            "n_per_group": ", ".join(str(n) for n in record["n"]),
-            "n_missing": ", ".join(str(n) for n in record["n_missing"]),
-        }
-        for record in result_records(result.tables)
-    ]
+    return [flat_record(record) for record in result_records(result.tables)]
 
 
 def _records_sheet(
