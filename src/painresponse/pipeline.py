@@ -18,6 +18,7 @@ from painresponse.tables.build import build_tables
 from painresponse.tables.figure_data import figure_data
 from painresponse.tables.methods import methods_sentences, software_versions
 from painresponse.tables.missing_data import MISSING_DATA_KEY, missing_data_table
+from painresponse.tables.registry import in_display_order
 
 __all__ = ["Progress", "analyze"]
 
@@ -123,6 +124,7 @@ def analyze(
         ext = build_extended(cohort.collect() if analysed is None else analysed, study, paper=built)
         built = {**built, **ext.tables}
         built[MISSING_DATA_KEY] = missing_data_table(aggregates, study)
+        built = in_display_order(built)
     report("Done", 5, 5)
     return StudyResult(
         study=study,

@@ -348,6 +348,55 @@ class ExtendedOptions(BaseModel):
     predictors : list of str
         Candidates of the univariable models; empty means every Table 1–3 variable plus
         the baseline score of each outcome.
+    dropout_rule : {"completers", "nri", "bocf", "locf", "mbocf", "mi"}
+        The primary rule for eligible patients without follow-up (Table S9 and the methods):
+        ``"completers"`` (leave them out, as the published study did), non-responder
+        imputation, baseline or last observation carried forward, modified BOCF, or
+        multiple imputation. Table S9 shows every rule side by side.
+    imputations : int
+        Number of multiply imputed data sets (2–1000).
+    imputation_seed : int
+        Seed of the multiple imputation (stated in the table and the methods).
+    dropout_reason_column : str or None
+        Data column with the reason a patient left the study; needed by modified BOCF.
+    dropout_bocf_reasons : list of str
+        Values of ``dropout_reason_column`` (case and spaces ignored) meaning the patient
+        left for a treatment-related reason (default: adverse event, lack of efficacy):
+        modified BOCF carries the baseline forward for them and the last observation for
+        the others (Liu-Seifert et al. 2010; ``["adverse event"]`` alone gives their aeBOCF).
+    dropout_reference_rate : float or None
+        A responder rate (0–1) the study's conclusion is judged against (e.g. a performance
+        goal); the tipping point then says how many patients without follow-up would have
+        to respond for the 95% CI to change side. Without it the tipping point is judged
+        against the completers' 95% CI.
+    cpra_group : str or None
+        Grouping of the cumulative responder table and figure (tableS10): a categorical
+        variable key (a characteristic not defined by the pain change, e.g. ``"sex"``),
+        ``"responder"`` for the study's own groups (their comparison at the responder
+        rule's follow-up is circular and marked †), or None (default): all patients, with
+        the follow-up times compared on the same patients.
+    cpra_thresholds : list of float
+        Percent reductions of the CPRA table (IMMPACT: 10, 20, 30, 50, 70).
+    cpra_bootstrap : int
+        Bootstrap resamples of the pointwise bands of the responder curves (0: none).
+    bootstrap_seed : int
+        Seed of the numpy random generator of every bootstrap (CPRA bands, anchor CIs).
+    anchor : str or None
+        Anchor of the clinically important change (tableS11): a categorical variable key
+        (e.g. a patient global impression of change column) or ``"eq5d"`` (an EQ-5D
+        improvement as defined by ``roc_anchor``, ``roc_level_sum_mid``, ``roc_index_mid``,
+        as Table S6); None (default): no anchor table.
+    anchor_improved_levels : list of str
+        Levels of the anchor variable that count as improved (raw values or labels).
+    anchor_time : str or None
+        Follow-up time of the pain change judged by the anchor (default: the responder
+        rule's follow-up).
+    anchor_bootstrap : int
+        Stratified bootstrap resamples of the anchor-based estimates (0: no intervals).
+    baseline_strata : list of float
+        Lower bounds of the baseline-pain strata of the anchor table: ``[4, 7]`` gives
+        4 to below 7 (NRS 4–6) and 7 or more (7–10); patients below the first bound are in
+        no stratum. Empty: no strata.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -366,12 +415,43 @@ class ExtendedOptions(BaseModel):
     roc_index_mid: Annotated[float | None, Field(gt=0)] = None
     multivariable: list[str] = Field(default_factory=list)
     predictors: list[str] = Field(default_factory=list)
+    dropout_rule: Literal["completers", "nri", "bocf", "locf", "mbocf", "mi"] = "completers"
+    imputations: Annotated[int, Field(ge=2, le=1000)] = 20
+    imputation_seed: int = 20240615
+    dropout_reason_column: str | None = None
+    dropout_bocf_reasons: list[str] = Field(
+        default_factory=lambda: ["adverse event", "lack of efficacy"]
+    )
+    dropout_reference_rate: Annotated[float | None, Field(gt=0, lt=1)] = None
+    cpra_group: str | None = None
+    cpra_thresholds: list[float] = Field(default_factory=lambda: [10.0, 20.0, 30.0, 50.0, 70.0])
+    cpra_bootstrap: Annotated[int, Field(ge=0)] = 2000
+    bootstrap_seed: int = 20250115
+    anchor: str | None = None
+    anchor_improved_levels: list[str] = Field(default_factory=list)
+    anchor_time: str | None = None
+    anchor_bootstrap: Annotated[int, Field(ge=0)] = 2000
+    baseline_strata: list[float] = Field(default_factory=lambda: [4.0, 7.0])
 
     @field_validator("eq5d_summary")
     @classmethod
     def _summary_form(cls, value: str) -> str:
         if value != "level_sum" and not value.startswith("index:"):
             raise ValueError("eq5d_summary is 'level_sum' or 'index:<value set>' (e.g. 'index:KR')")
+        return value
+
+    @field_validator("cpra_thresholds", "baseline_strata")
+    @classmethod
+    def _increasing(cls, value: list[float]) -> list[float]:
+        if any(b <= a for a, b in zip(value, value[1:], strict=False)):
+            raise ValueError("list the values in increasing order, each once")
+        return value
+
+    @field_validator("cpra_thresholds")
+    @classmethod
+    def _percent_reductions(cls, value: list[float]) -> list[float]:
+        if any(not 0 < v <= 100 for v in value):
+            raise ValueError("percent reductions lie above 0 and at most 100")
         return value
 
     @property

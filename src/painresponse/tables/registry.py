@@ -15,10 +15,14 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TypeVar
 
-__all__ = ["TABLES", "TableSpec", "table_spec"]
+__all__ = ["TABLES", "TableSpec", "in_display_order", "table_spec"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -86,3 +90,9 @@ def table_spec(name: str) -> TableSpec:
         When no table has that key or number.
     """
     return _BY_NAME[name]
+
+
+def in_display_order(tables: Mapping[str, T]) -> dict[str, T]:
+    """``tables`` (key → anything) ordered as :data:`TABLES`; unknown keys last, as given."""
+    order = {t.key: i for i, t in enumerate(TABLES)}
+    return {k: tables[k] for k in sorted(tables, key=lambda k: order.get(k, len(order)))}

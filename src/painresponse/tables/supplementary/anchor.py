@@ -333,10 +333,11 @@ def anchor_table(data: Analysed) -> tuple[Table | None, AnchorResult | None, lis
     -------
     table : Table or None
         Key ``"tableS11_anchor_thresholds"``; None when the study names no anchor. Columns
-        ``"all"`` and ``"stratum:<label>"``; rows: patients improved and not improved,
-        then per change scale (points, percent) a header row and the Youden cut-off
-        (bootstrap CI), its sensitivity and specificity, the AUC (DeLong CI), the mean
-        change of the improved and the mean difference (bootstrap CIs). A column that
+        ``"all"`` and ``"stratum:<label>"``; rows: a header naming the anchor, patients
+        improved and not improved, then per change scale (points, percent) a header row
+        and the Youden cut-off (bootstrap CI), its sensitivity and specificity, the AUC
+        (DeLong CI), the mean change of the improved and the mean difference (bootstrap
+        CIs). A column that
         cannot be estimated holds a note on its header rows; an anchor that cannot be
         used gives a one-cell table saying why.
     result : AnchorResult or None
@@ -379,13 +380,6 @@ def anchor_table(data: Analysed) -> tuple[Table | None, AnchorResult | None, lis
             "left out."
         )
     strata = [(ALL, np.ones(base.size, dtype=bool)), *_strata(data, base)]
-    if opts.baseline_strata:
-        below = int((base < opts.baseline_strata[0]).sum())
-        if below:
-            messages.append(
-                f"Anchor: {counted(below, 'patient')} with baseline {pain.label} below "
-                f"{opts.baseline_strata[0]:g} in no baseline stratum (all-patients column only)."
-            )
     analyses: list[AnchorAnalysis] = []
     improved = anchor.improved == 1.0
     for kind, change in (("absolute", absolute), ("percent", percent)):
@@ -403,10 +397,15 @@ def anchor_table(data: Analysed) -> tuple[Table | None, AnchorResult | None, lis
             except StatisticsError as exc:
                 analyses.append(AnchorAnalysis(name, kind, None, str(exc)))  # type: ignore[arg-type]
                 messages.append(f"Anchor, {name}, reduction in {kind} terms: {exc}")
-    one = next((a.result for a in analyses if a.result is not None), None)
-    if one is None:
+    if all(a.result is None for a in analyses):
         # Every analysis failed the same way (e.g. nobody improved): one message says it.
         return _fail(analyses[0].note, [m for m in messages if not m.startswith("Anchor, ")])
+    below = int((base < opts.baseline_strata[0]).sum()) if opts.baseline_strata else 0
+    if below:
+        messages.append(
+            f"Anchor: {counted(below, 'patient')} with baseline {pain.label} below "
+            f"{opts.baseline_strata[0]:g} in no baseline stratum (all-patients column only)."
+        )
     return _assemble(data, anchor, time, strata, known, analyses, messages)
 
 
@@ -435,9 +434,11 @@ def _assemble(
         use = mask & known
         improved_row[key] = Number(float((anchor.improved[use] == 1.0).sum()), 0)
         other_row[key] = Number(float((anchor.improved[use] == 0.0).sum()), 0)
+    what = f"Patients by the anchor ({anchor.label})"
     rows = [
-        make_row("anchor", "Anchor", "Improved", "level", improved_row),
-        make_row("anchor", "Anchor", "Not improved", "level", other_row),
+        make_row("anchor", what, None, "header", {}),
+        make_row("anchor", what, "Improved", "level", improved_row),
+        make_row("anchor", what, "Not improved", "level", other_row),
     ]
     rows += _block(
         "absolute", f"{pain.label}: reduction in points, {base_l}→{time_l}", renamed, keys, level

@@ -30,7 +30,9 @@ import polars as pl
 from painresponse.study import ExtendedOptions, Study
 from painresponse.tables.model import Table
 from painresponse.tables.supplementary._data import Analysed
+from painresponse.tables.supplementary.anchor import AnchorResult, anchor_table
 from painresponse.tables.supplementary.between_group_effects import between_group_effects
+from painresponse.tables.supplementary.cpra import CpraFigureData, cpra_table
 from painresponse.tables.supplementary.eq5d_index import eq5d_index_table
 from painresponse.tables.supplementary.friedman import within_group_table
 from painresponse.tables.supplementary.mixed_model import MixedFit, mixed_model_table
@@ -61,11 +63,14 @@ class ExtendedFigureData:
         The ROC curve with its Youden point(s).
     forest : tuple of ForestRow
         Odds ratios (univariable and multivariable) for the forest plot.
+    cpra : CpraFigureData or None
+        Cumulative proportions of responders with bootstrap bands (Table S10's figure).
     """
 
     responder_curves: tuple[ResponderCurve, ...]
     roc: RocResult | None
     forest: tuple[ForestRow, ...]
+    cpra: CpraFigureData | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,8 @@ class ExtendedResult:
         Agreement of response between two follow-up times.
     options : ExtendedOptions
         The options used.
+    anchor : AnchorResult or None
+        The anchor-based thresholds (Table S11), when the study names an anchor.
     """
 
     tables: dict[str, Table]
@@ -96,6 +103,7 @@ class ExtendedResult:
     mixed_fits: tuple[MixedFit, ...] = ()
     agreement: Agreement | None = None
     options: ExtendedOptions = field(default_factory=ExtendedOptions)
+    anchor: AnchorResult | None = None
 
 
 def build_extended(
@@ -156,11 +164,19 @@ def build_extended(
     messages += msgs
     effects = between_group_effects(data)
     tables[effects.key] = effects
+    cpra, cpra_figure, msgs = cpra_table(data)
+    tables[cpra.key] = cpra
+    messages += msgs
+    anchor, anchor_result, msgs = anchor_table(data)
+    if anchor is not None:
+        tables[anchor.key] = anchor
+    messages += msgs
     return ExtendedResult(
         tables=tables,
-        figures=ExtendedFigureData(tuple(curves), roc_result, tuple(forest)),
+        figures=ExtendedFigureData(tuple(curves), roc_result, tuple(forest), cpra_figure),
         messages=tuple(dict.fromkeys(messages)),
         mixed_fits=tuple(fits),
         agreement=agreement,
         options=opts,
+        anchor=anchor_result,
     )
