@@ -4,7 +4,7 @@
 Usage::
 
     python3 tasks.py demo    # create .venv, install, run the demo analysis
-    python3 tasks.py test    # create .venv, install, run the tests
+    python3 tasks.py test    # create .venv, install, run every test (slow ones too)
     python3 tasks.py lint    # ruff check, ruff format --check, mypy, import contracts
 
 The virtual environment is (re)installed when ``pyproject.toml`` changes.
@@ -58,10 +58,12 @@ def main(argv: list[str]) -> None:
     if task == "demo":
         run([str(BIN / "painresponse"), "demo", "--out", "painresponse-output", "--overwrite"])
     elif task == "test":
-        run([str(PY), "-m", "pytest", *argv[1:]])
+        # every test, the slow ones included (a bare `pytest` skips those marked slow)
+        run([str(PY), "-m", "pytest", "-m", "", *argv[1:]])
     elif task == "lint":
-        run([str(PY), "-m", "ruff", "check", "src", "tests", "benchmarks", "scripts", "tools", "tasks.py"])
-        run([str(PY), "-m", "ruff", "format", "--check", "src", "tests", "benchmarks", "scripts", "tools"])
+        code = ["src", "tests", "benchmarks", "scripts", "tools"]
+        run([str(PY), "-m", "ruff", "check", *code, "tasks.py"])
+        run([str(PY), "-m", "ruff", "format", "--check", *code])
         run([str(PY), "-m", "mypy"])
         run([str(BIN / "lint-imports")])  # the stages' import contracts (.importlinter)
     else:

@@ -59,3 +59,16 @@ def write_csv(rows: list[dict[str, str]], path: Path, encoding: str = "utf-8") -
 @pytest.fixture
 def small_csv(tmp_path: Path) -> Path:
     return write_csv(make_rows(), tmp_path / "small.csv")
+
+
+@pytest.fixture(scope="session")
+def demo_result():  # type: ignore[no-untyped-def]
+    """The demo analysis (bundled cohort, published study, supplementary tables), run once.
+
+    Results are frozen, so every test module can share this one; a test that needs another
+    study or data set runs its own ``analyze``.
+    """
+    from painresponse.pipeline import analyze
+    from painresponse.synth import default_cohort_path
+
+    return analyze(default_cohort_path(), extended=True)

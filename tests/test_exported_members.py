@@ -23,3 +23,11 @@ def test_stats_exports() -> None:
     assert stats.__all__ == sorted(stats.__all__)
     for name in stats.__all__:
         assert callable(getattr(stats, name)) or name == "REGISTRY"
+
+
+def test_lazy_exports_and_all_agree() -> None:
+    """Every lazily exported name is in ``__all__`` and every name of ``__all__`` is exported."""
+    exports = painresponse._EXPORTS  # type: ignore[attr-defined]
+    assert set(exports) | {"__version__"} == set(painresponse.__all__)
+    for name, module in exports.items():
+        assert module.startswith("painresponse."), name

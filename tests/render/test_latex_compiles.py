@@ -11,15 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from painresponse import analyze
 from painresponse.render.latex import write_latex
-from painresponse.synth import default_cohort_path
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
-def test_tables_compile_without_overfull_boxes(tmp_path: Path) -> None:
-    result = analyze(default_cohort_path(), extended=True)
-    write_latex(result, tmp_path)
+def test_tables_compile_without_overfull_boxes(demo_result: object, tmp_path: Path) -> None:
+    write_latex(demo_result, tmp_path)  # type: ignore[arg-type]
     run = subprocess.run(
         ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "tables.tex"],
         cwd=tmp_path,

@@ -37,12 +37,12 @@ def test_result_display(result: StudyResult) -> None:
 def test_to_polars_and_pandas(result: StudyResult) -> None:
     frame = result.tables["table1"].to_polars()
     assert "n (Responder)" in frame.columns and frame["p_value"].dtype.is_float()
-    pandas = pytest.importorskip("pandas")
+    import pandas
+
     assert isinstance(result.tables["table1"].to_pandas(), pandas.DataFrame)
 
 
 def test_to_great_tables(result: StudyResult) -> None:
-    pytest.importorskip("great_tables")
     table = result.tables["table4"]
     gt = table.to_great_tables()
     html = gt.as_raw_html()
@@ -57,9 +57,10 @@ def test_example_notebook_executes() -> None:
     """examples/notebook.ipynb runs top to bottom and shows the tables as HTML."""
     from pathlib import Path
 
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    pytest.importorskip("ipykernel")
+    import ipykernel  # noqa: F401  (the kernel the notebook runs on)
+    import nbclient
+    import nbformat
+
     path = Path(__file__).resolve().parents[2] / "examples" / "notebook.ipynb"
     notebook = nbformat.read(path, as_version=4)
     nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3").execute()

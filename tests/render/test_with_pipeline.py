@@ -1,30 +1,17 @@
-"""Every format from a real ``analyze()`` of the bundled cohort (skipped until it runs)."""
+"""Every format from a real ``analyze()`` of the bundled cohort (the session's demo run)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from docx import Document
 
 from painresponse.render.format import TYPESET, format_cell
 from painresponse.render.report import write_report
 
 
-def _analysed_cohort() -> object:
-    from painresponse.errors import InputError
-
-    try:
-        from painresponse.pipeline import analyze
-        from painresponse.synth import default_cohort_path  # type: ignore[attr-defined]
-
-        return analyze(default_cohort_path())
-    except (ImportError, AttributeError, InputError) as missing:  # pipeline still in progress
-        pytest.skip(f"analyze() on the bundled cohort is not available yet: {missing}")
-
-
-def test_all_formats_from_analyze(tmp_path: Path) -> None:
-    result = _analysed_cohort()
+def test_all_formats_from_analyze(demo_result: object, tmp_path: Path) -> None:
+    result = demo_result
     paths = write_report(result, tmp_path / "out")  # type: ignore[arg-type]
     docx = next(p for p in paths if p.suffix == ".docx")
     document = Document(str(docx))

@@ -34,8 +34,8 @@ GROUPS = ("Responder", "Non-responder")
 
 
 @pytest.fixture(scope="module")
-def result() -> StudyResult:
-    return analyze(default_cohort_path(), extended=True)
+def result(demo_result: StudyResult) -> StudyResult:
+    return demo_result
 
 
 @pytest.fixture(scope="module")
