@@ -10,9 +10,9 @@ import polars as pl
 from numpy.typing import NDArray
 
 from painresponse.cohort import GROUP
-from painresponse.eq5d import eq5d_index, level_sum
 from painresponse.study import ExtendedOptions, Outcome, Study
 from painresponse.tables.model import Row, Table
+from painresponse.tables.outcomes_expr import outcome_expr
 
 __all__ = ["Analysed", "is_eq5d"]
 
@@ -63,21 +63,22 @@ class Analysed:
 
         ``summary`` overrides the EQ-5D choice: ``"level_sum"`` or ``"index:<code>"``.
         """
-        if outcome.summary == "value":
-            column = outcome.raw_columns(time)[0]
-            return np.asarray(
-                self.frame[column].cast(pl.Float64).fill_null(np.nan).to_numpy(), dtype=float
-            )
-        levels = self.dimensions(outcome, time)
         default = (
             f"index:{outcome.value_set}"
             if outcome.summary == "index"
             else self.options.eq5d_summary
         )
         choice = summary or default
+        scored = outcome
         if is_eq5d(outcome) and choice.startswith("index:"):
-            return eq5d_index(levels, choice.split(":", 1)[1])
-        return level_sum(levels) if is_eq5d(outcome) else np.asarray(levels.sum(axis=1))
+            scored = outcome.model_copy(
+                update={"summary": "index", "value_set": choice.split(":", 1)[1]}
+            )
+        elif is_eq5d(outcome):
+            scored = outcome.model_copy(update={"summary": "level_sum"})
+        # the same expression as the paper's tables (painresponse.tables.outcomes_expr)
+        score = self.frame.select(outcome_expr(scored, time)).to_series()
+        return np.asarray(score.cast(pl.Float64).fill_null(np.nan).to_numpy(), dtype=float)
 
     def outcome_label(self, outcome: Outcome, summary: str | None = None) -> str:
         """The outcome's label, naming the EQ-5D summary used."""
