@@ -11,11 +11,13 @@ from collections.abc import Iterator
 from html import escape
 from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from painresponse.audit._model import AuditResult, Check
-from painresponse.audit._table import PublishedTable
 from painresponse.errors import OutputError
+
+if TYPE_CHECKING:  # annotations only: _model imports this module to write a result
+    from painresponse.audit._model import AuditResult, Check
+    from painresponse.audit._table import PublishedTable
 
 __all__ = ["FILES", "audit_html", "audit_markdown", "terminal_summary", "write_audit"]
 
