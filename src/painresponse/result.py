@@ -70,6 +70,4 @@ class StudyResult:
 
     def table_frame(self, key: str) -> Any:
         """Table ``key`` as a polars DataFrame of display text (the CSV contract's columns)."""
-        from painresponse.render.csv import table_to_frame
-
-        return table_to_frame(self.tables[key])
+        return self.tables[key].to_polars()
