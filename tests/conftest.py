@@ -72,3 +72,12 @@ def demo_result():  # type: ignore[no-untyped-def]
     from painresponse.synth import default_cohort_path
 
     return analyze(default_cohort_path(), extended=True)
+
+
+@pytest.fixture(scope="session")
+def paper_result():  # type: ignore[no-untyped-def]
+    """The bundled cohort under the published study, Tables 1–5 only, run once."""
+    from painresponse.pipeline import analyze
+    from painresponse.synth import default_cohort_path
+
+    return analyze(default_cohort_path())

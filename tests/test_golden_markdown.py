@@ -12,16 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from painresponse import StudyResult, analyze
+from painresponse import StudyResult
 from painresponse.render.markdown import table_to_markdown
-from painresponse.synth import default_cohort_path
 
 GOLDEN = Path(__file__).parent / "golden"
 
 
 @pytest.fixture(scope="module")
-def result() -> StudyResult:
-    return analyze(default_cohort_path())
+def result(paper_result: StudyResult) -> StudyResult:
+    return paper_result
 
 
 @pytest.mark.parametrize("key", ["table1", "table2", "table3", "table4", "table5"])

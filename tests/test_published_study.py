@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from painresponse import analyze
 from painresponse.render.format import format_pvalue
 from painresponse.result import StudyResult
-from painresponse.synth import default_cohort_path
 from painresponse.tables.model import PValue
 
 
 @pytest.fixture(scope="module")
-def result() -> StudyResult:
-    return analyze(default_cohort_path())
+def result(paper_result: StudyResult) -> StudyResult:
+    return paper_result
 
 
 def pvalue_of(result: StudyResult, table: str, label: str) -> PValue:

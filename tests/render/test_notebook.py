@@ -6,14 +6,13 @@ import re
 
 import pytest
 
-from painresponse import StudyResult, analyze
+from painresponse import StudyResult
 from painresponse.render.markdown import table_to_markdown
-from painresponse.synth import default_cohort_path
 
 
 @pytest.fixture(scope="module")
-def result() -> StudyResult:
-    return analyze(default_cohort_path())
+def result(paper_result: StudyResult) -> StudyResult:
+    return paper_result
 
 
 def test_table_html_is_self_contained(result: StudyResult) -> None:

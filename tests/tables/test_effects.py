@@ -14,13 +14,13 @@ import numpy as np
 import polars as pl
 import pytest
 
-from painresponse import StudyResult, analyze
+from painresponse import StudyResult
 from painresponse.render.csv import table_to_frame
 from painresponse.render.markdown import table_to_markdown
 from painresponse.stats.effects import risk_difference
 from painresponse.stats.location_shift import hodges_lehmann
 from painresponse.stats.means import ttest_ind
-from painresponse.synth import default_cohort_path, load_default_cohort
+from painresponse.synth import load_default_cohort
 from painresponse.tables.effects import (
     EFFECT,
     pseudo_median_from_counts,
@@ -67,8 +67,8 @@ def _same(cell: EstimateCI, estimate: float, low: float, high: float, scale: flo
     assert got == pytest.approx(want, abs=1e-9)
 
 
-def test_tables_without_effects_keep_the_papers_layout() -> None:
-    plain = analyze(default_cohort_path(), extended=False)
+def test_tables_without_effects_keep_the_papers_layout(paper_result: StudyResult) -> None:
+    plain = paper_result
     for table in plain.tables.values():
         assert all(not c.key.startswith(EFFECT) for c in table.columns)
 

@@ -18,6 +18,7 @@ from painresponse import analyze
 from painresponse.render.csv import results_frame, table_to_frame
 from painresponse.render.format import format_pvalue
 from painresponse.render.markdown import table_to_markdown
+from painresponse.result import StudyResult
 from painresponse.stats.multiplicity import adjust_pvalues
 from painresponse.study import Study, load_study
 from painresponse.synth import default_cohort_path
@@ -31,8 +32,8 @@ def _with(section: str, **changes: object) -> Study:
 
 
 @pytest.fixture(scope="module")
-def results() -> pl.DataFrame:
-    return results_frame(analyze(default_cohort_path()).tables)
+def results(paper_result: StudyResult) -> pl.DataFrame:
+    return results_frame(paper_result.tables)
 
 
 def test_defines_groups_exactly_the_circular_tests(results: pl.DataFrame) -> None:
@@ -47,8 +48,8 @@ def test_defines_groups_exactly_the_circular_tests(results: pl.DataFrame) -> Non
     assert not baseline["defines_groups"].any()  # the baseline alone is not circular
 
 
-def test_circular_tests_marked_and_explained() -> None:
-    result = analyze(default_cohort_path())
+def test_circular_tests_marked_and_explained(paper_result: StudyResult) -> None:
+    result = paper_result
     text = table_to_markdown(result.tables["table5"])
     assert "<sup>a,†</sup>" in text
     assert "<sup>†</sup> The groups are defined by Pain (NRS) from T0 to T1" in text
@@ -62,8 +63,8 @@ def test_circular_omit() -> None:
     assert any("they were not computed" in s for s in result.methods)
 
 
-def test_multiplicity_always_stated() -> None:
-    result = analyze(default_cohort_path())
+def test_multiplicity_always_stated(paper_result: StudyResult) -> None:
+    result = paper_result
     (sentence,) = [s for s in result.methods if "multiple comparisons" in s]
     assert sentence.startswith("P-values are not adjusted for multiple comparisons and are")
     assert "(50 tests: Table 1, 7; Table 2, 4; Table 3, 12; Table 4, 18; Table 5, 9)" in sentence
