@@ -121,6 +121,54 @@ def _data_preparation(study: Study) -> list[str]:
     return out
 
 
+def _supplementary(study: Study, tables: dict[str, Table]) -> list[str]:
+    """One sentence per supplementary analysis that was run (keys of the table registry)."""
+    opts = study.extended
+    level = f"{opts.conf_level:.0%}"
+    said = {
+        "tableS1_mixed_model": (
+            "Change over time was also modelled per outcome with a linear mixed model (time × "
+            "group, random intercept per patient; REML estimates, group × time tested by a "
+            + (
+                "likelihood-ratio test between ML fits)."
+                if opts.mixed_test == "lrt"
+                else "Wald test)."
+            )
+        ),
+        "tableS2_responder_rates": (
+            f"Responder rates under other definitions are given with Wilson {level} confidence "
+            "intervals, and the agreement of response between follow-ups with Cohen's kappa."
+        ),
+        "tableS3_predictors": (
+            "Predictors of response were examined by univariable and multivariable logistic "
+            "regression (odds ratios with Wald intervals)."
+        ),
+        "tableS4_friedman": (
+            "Change across all time points within each group was tested with the Friedman test."
+        ),
+        "tableS5_eq5d_index": (
+            "EQ-5D-5L index values were computed from published value sets (docs/eq5d.md)."
+        ),
+        "tableS6_roc": (
+            "Pain reduction as a marker of improved quality of life was assessed by ROC "
+            f"analysis (AUC with DeLong's {level} interval, Youden-optimal cut-off)."
+        ),
+        "tableS10_cpra": (
+            "Cumulative proportions of responders were computed over every percent reduction, "
+            f"with pointwise {level} percentile bootstrap bands ({opts.cpra_bootstrap:,} "
+            f"resamples, seed {opts.bootstrap_seed}), and compared with rank tests of the "
+            "percent reduction."
+        ),
+        "tableS11_anchor_thresholds": (
+            "The clinically important change in pain was estimated against the anchor by the "
+            "ROC (Youden) and mean-change methods, overall and by baseline-pain stratum, with "
+            f"stratified bootstrap {level} intervals ({opts.anchor_bootstrap:,} resamples, seed "
+            f"{opts.bootstrap_seed})."
+        ),
+    }
+    return [text for key, text in said.items() if key in tables]
+
+
 def methods_sentences(
     study: Study, tables: dict[str, Table], software: dict[str, str]
 ) -> tuple[str, ...]:
@@ -185,6 +233,7 @@ def methods_sentences(
             "Exact rank-test p-values come from the exact permutation distribution conditional on "
             "the observed ties (as SAS PROC NPAR1WAY EXACT and R coin report)."
         )
+    sentences += _supplementary(study, tables)
     sentences += _circularity(study, tables)
     sentences.append(_multiplicity(study, tables))
     sentences.append("All tests were two-sided; P < 0.05 was considered statistically significant.")
