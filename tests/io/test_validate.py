@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -185,3 +186,13 @@ def test_text_files_raise_only_our_errors(tmp_path: Path, text: str) -> None:
     path.write_text("patient_id,age\n" + text, encoding="utf-8")
     with contextlib.suppress(InputError, ValidationError):
         validate(read_table(path), STUDY)
+
+
+def test_headers_that_look_like_patterns_are_plain_names(tmp_path: Path) -> None:
+    """A header "*" or "^a.*$" is a name, not a wildcard or regex (found by the fuzz test)."""
+    path = tmp_path / "star.csv"
+    path.write_text("patient_id,*,^a.*$\nP1,#N/A, \nP2,x,y\n", encoding="utf-8")
+    table = read_table(path)
+    frame = table.frame.collect() if isinstance(table.frame, pl.LazyFrame) else table.frame
+    assert frame["*"].to_list() == [None, "x"] and frame["^a.*$"].to_list() == [None, "y"]
+    assert [(p.row, p.column) for p in table.error_cells] == [(2, "*")]

@@ -232,9 +232,14 @@ def _error_texts(
     """
     run_on = engine(streaming)
     errors = list(EXCEL_ERRORS)
+    # by position: a header such as "*" or "^a.*$" would be a wildcard or a regex to pl.col
+    position = {name: i for i, name in enumerate(frame.collect_schema().names())}
+
+    def column(h: str) -> pl.Expr:
+        return pl.nth(position[h])
 
     def stripped(h: str) -> pl.Expr:
-        return pl.col(h).str.strip_chars()
+        return column(h).str.strip_chars()
 
     flags = frame.select(
         *[stripped(h).is_in(errors).sum().alias(f"e{i}") for i, h in enumerate(headers)],
@@ -256,7 +261,7 @@ def _error_texts(
             problems.append(Problem(None, h, None, f"{more} more cells hold an Excel error "
                                     "value: correct the formulas or clear the cells"))  # fmt: skip
     cleaned = [
-        pl.when(stripped(h).is_in(errors) | (stripped(h) == "")).then(None).otherwise(pl.col(h))
+        pl.when(stripped(h).is_in(errors) | (stripped(h) == "")).then(None).otherwise(column(h))
         .alias(h)
         for h in headers
         if counts[h] or h in spaces
