@@ -18,9 +18,19 @@ from painresponse.io.validation import ROW
 from painresponse.responders import BASELINE_ZERO_REASON, classify_expr
 from painresponse.study import Study
 
-__all__ = ["GROUP", "MAX_LISTED_ROWS", "Cohort", "build_cohort", "eligibility_failures"]
+__all__ = [
+    "GROUP",
+    "MAX_LISTED_ROWS",
+    "NOT_ANALYSED",
+    "Cohort",
+    "build_cohort",
+    "eligibility_failures",
+    "eligible_patients",
+]
 
 GROUP = "_group"
+NOT_ANALYSED = "_not_analysed"
+"""Column of :func:`eligible_patients`: why an eligible patient was not analysed (or null)."""
 _STATUS = "_status"
 MAX_LISTED_ROWS = 1000
 """Row numbers kept per exclusion reason (the count is always complete)."""
@@ -148,3 +158,61 @@ def build_cohort(
         {_STATUS: GROUP}
     )
     return Cohort(analysed=analysed, flow=flow, streaming=streaming)
+
+
+def eligible_patients(
+    frame: pl.LazyFrame | pl.DataFrame, study: Study, streaming: bool = False
+) -> pl.DataFrame:
+    """Every patient who passed eligibility, analysed or not, with the reason if not.
+
+    The analysed patients of :func:`build_cohort` plus those excluded after eligibility
+    (follow-up not recorded, a baseline of 0, a score the responder rule needs not
+    recorded): the population of the dropout sensitivity analysis (Table S9).
+
+    Parameters
+    ----------
+    frame : polars.LazyFrame or DataFrame
+        Validated, typed data with the ``_row`` column (as given to :func:`build_cohort`).
+    study : Study
+        The study definition.
+    streaming : bool
+        Use polars' streaming engine (large inputs).
+
+    Returns
+    -------
+    polars.DataFrame
+        The input columns of the eligible patients (input order) and two more:
+        ``_group`` (:data:`GROUP`), the label the responder rule gives where it can be
+        applied (also for a patient excluded at the completeness check whose rule's
+        scores are recorded), null where it cannot; and ``_not_analysed``
+        (:data:`NOT_ANALYSED`), null for an analysed patient, else the flow's exclusion
+        reason (the first that applies, as in :func:`build_cohort`).
+
+    Examples
+    --------
+    >>> from painresponse.io.readers import read_table
+    >>> from painresponse.io.validation import validate
+    >>> from painresponse.study import load_study
+    >>> from painresponse.synth import default_cohort_path
+    >>> study = load_study()
+    >>> eligible = eligible_patients(validate(read_table(default_cohort_path()), study), study)
+    >>> eligible.height, eligible[NOT_ANALYSED].null_count()
+    (87, 84)
+    """
+    status, stages = _status_expr(study)
+    failed_eligibility = [r for r, stage in stages.items() if stage == "eligibility"]
+    labels = list(study.group_labels())
+    return (
+        frame.lazy()
+        .with_columns(status.alias(_STATUS))
+        .filter(~pl.col(_STATUS).is_in(failed_eligibility))
+        .with_columns(
+            classify_expr(study).alias(GROUP),
+            pl.when(pl.col(_STATUS).is_in(labels))
+            .then(pl.lit(None, dtype=pl.String))
+            .otherwise(pl.col(_STATUS))
+            .alias(NOT_ANALYSED),
+        )
+        .drop(_STATUS)
+        .collect(engine=engine(streaming))
+    )

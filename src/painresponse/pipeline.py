@@ -121,8 +121,14 @@ def analyze(
     if run_extended:
         from painresponse.tables.supplementary import build_extended
 
+        from painresponse.cohort import eligible_patients
+        from painresponse.tables.supplementary.dropout import dropout_analysis
+
         ext = build_extended(cohort.collect() if analysed is None else analysed, study, paper=built)
-        built = {**built, **ext.tables}
+        eligible = eligible_patients(typed, study, streaming=raw.streaming)
+        dropout = dropout_analysis(eligible, study, study.extended, paper=built)
+        ext = replace(ext, messages=tuple(dict.fromkeys(ext.messages + dropout.messages)))
+        built = {**built, **ext.tables, dropout.table.key: dropout.table}
         built[MISSING_DATA_KEY] = missing_data_table(aggregates, study)
         built = in_display_order(built)
     report("Done", 5, 5)

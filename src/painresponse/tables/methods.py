@@ -166,7 +166,12 @@ def _supplementary(study: Study, tables: dict[str, Table]) -> list[str]:
             f"{opts.bootstrap_seed})."
         ),
     }
-    return [text for key, text in said.items() if key in tables]
+    sentences = [text for key, text in said.items() if key in tables]
+    if "tableS9_dropout_sensitivity" in tables:
+        from painresponse.tables.supplementary.dropout import dropout_methods_sentence
+
+        sentences.append(dropout_methods_sentence(opts, table="S9"))
+    return sentences
 
 
 def methods_sentences(

@@ -1,4 +1,4 @@
-"""Supplementary tables: the analyses beyond the published paper (Tables S1–S8).
+"""Supplementary tables: the analyses beyond the published paper (Tables S1–S11).
 
 Each module builds one table from the analysed patients, reusing what the paper's tables
 already computed; the statistics themselves live in :mod:`painresponse.stats`:
@@ -10,7 +10,12 @@ already computed; the statistics themselves live in :mod:`painresponse.stats`:
 * ``friedman`` (S4) — Friedman tests with Table 4's paired tests adjusted;
 * ``eq5d_index`` (S5) — EQ-5D-5L index values (:mod:`painresponse.eq5d`);
 * ``roc`` (S6) — pain change against EQ-5D improvement (:mod:`painresponse.stats.diagnostic`);
-* ``between_group_effects`` (S7) — effect estimates with confidence intervals.
+* ``between_group_effects`` (S7) — effect estimates with confidence intervals;
+* (S8, missing data, is :mod:`painresponse.tables.missing_data`, built from the counts);
+* ``dropout`` (S9) — responders and Table 3/5 differences under each rule for patients
+  without follow-up (completers, NRI, BOCF, LOCF, modified BOCF, multiple imputation);
+* ``cpra`` (S10) — cumulative proportions of responders with bootstrap bands;
+* ``anchor`` (S11) — anchor-based clinically important change (Youden, mean change).
 
 The names below are imported lazily so that ``import painresponse.tables`` does not load
 statsmodels; the work is in :mod:`painresponse.tables.supplementary.build`.

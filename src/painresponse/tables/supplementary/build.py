@@ -17,7 +17,7 @@ Examples
 >>> frame, study = demo_frame()
 >>> ext = build_extended(frame, study)
 >>> [table.number for table in ext.tables.values()]
-['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7']
+['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S10']
 """
 
 from __future__ import annotations
