@@ -331,6 +331,7 @@ def test_levels_given_as_ranges_become_cut_points() -> None:
 # ---------------------------------------------------------------- quoting
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(

@@ -424,6 +424,7 @@ def _both_searches(seed: int) -> tuple[TestResult, TestResult] | None:
         return None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(60))
 def test_local_search_finds_the_scanned_interval(seed: int) -> None:
     """The local search assumes the accepted gaps form one run, and the accepted
@@ -447,6 +448,7 @@ def test_local_search_finds_the_scanned_interval(seed: int) -> None:
     assert local.details["evaluations"] < scan.details["evaluations"]
 
 
+@pytest.mark.slow
 def test_local_search_cases_include_single_candidate_sets() -> None:
     kinds = set()
     for seed in range(60):

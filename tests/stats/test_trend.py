@@ -308,6 +308,7 @@ def test_real_scores_use_the_value_programme() -> None:
     assert res.pvalue == pytest.approx(0.86857499479925115, rel=1e-12)
 
 
+@pytest.mark.slow
 def test_wide_lattice_falls_back_to_the_value_programme() -> None:
     table = [[3, 4, 5, 1], [1, 1, 9, 6]]
     scores = [0, 1 / 997, 1, 2.0001]  # lattice 0, 10000, 9970000, 19940997: far too wide
