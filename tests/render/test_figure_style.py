@@ -15,11 +15,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from painresponse.render._figure_style import house_style
 from painresponse.render.extended_figures import forest_figure, roc_figure
 from painresponse.render.figures import (
     PANEL_LETTERS,
     OutcomeScale,
-    _style,
     figure_captions,
     outcome_figure,
     outcome_scales,
@@ -172,7 +172,7 @@ def test_one_house_style(analysed: StudyResult) -> None:
         assert "<text" not in rendered.svg  # svg.fonttype = path: same glyphs everywhere
     scales = outcome_scales(analysed)
     ext: Any = analysed.extended
-    with _style():
+    with house_style():
         figures = [
             outcome_figure(analysed.figures, scales=scales),
             trajectory_figure(analysed.figures, scales=scales),

@@ -109,3 +109,17 @@ def test_flow_figure_boxes(result: StudyResult) -> None:
     ):
         assert expected in joined
     assert len(flow_figure(result.flow).axes[0].patches) == 5
+
+
+def test_only_the_forms_asked_for(result: StudyResult, rendered: list[RenderedFigure]) -> None:
+    svg_only = render_figures(result, ("svg",))
+    assert [f.svg for f in svg_only] == [f.svg for f in rendered]
+    with pytest.raises(ValueError, match="without its PNG"):
+        svg_only[0].png  # noqa: B018
+    png_only = render_figures(result, ("png",))
+    # the same PNG as beside the SVG: constrained layout settles over drawings
+    assert [f.png for f in png_only] == [f.png for f in rendered]
+    with pytest.raises(ValueError, match="without its SVG"):
+        png_only[0].svg  # noqa: B018
+    with pytest.raises(ValueError, match="kinds"):
+        render_figures(result, ("pdf",))  # type: ignore[arg-type]

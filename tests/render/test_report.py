@@ -75,3 +75,13 @@ def test_failure_leaves_nothing_behind(
     with pytest.raises(OutputError, match="permission denied"):
         write_report(result, tmp_path / "out", formats={"latex", "broken"})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_figures_are_drawn_in_the_forms_the_formats_show(result: StudyResult) -> None:
+    assert report.ReportJob(result).kinds == {"svg", "png"}
+    assert report.ReportJob(result, ["csv", "xlsx"]).kinds == set()
+    assert report.ReportJob(result, ["html"]).kinds == {"svg"}
+    assert report.ReportJob(result, ["docx"]).kinds == {"png"}
+    assert report.ReportJob(result, ["docx", "html"]).kinds == {"svg", "png"}
+    html_only = report.ReportJob(result, ["html"]).figures
+    assert all(f.svg_document and f.png_image is None for f in html_only)

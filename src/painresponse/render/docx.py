@@ -3,7 +3,9 @@
 Three-line tables (top rule, rule under the header, bottom rule, no vertical lines) are
 what most clinical journals print. The header row repeats on every page (``w:tblHeader``),
 rows never break across pages (``w:cantSplit``), and "keep with next" holds a table
-together on one page when it fits (else each variable's header with its levels).
+together on one page when it fits (else each variable's header with its levels). Each
+table is written as one piece of WordprocessingML (:mod:`painresponse.render._docx_xml`),
+the markup python-docx writes cell by cell, at a fraction of the cost.
 
 Word lays the page out itself, so whether a table fits is *estimated* here: column widths
 come from the longest cell text (measured with Arial's character widths), the number of
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from painresponse.render._docx_xml import CellText, table_xml
 from painresponse.render._layout import (
     NBSP,
     cell_parts,
@@ -40,8 +43,6 @@ from painresponse.render.format import TYPESET, FormatOptions
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
-    from docx.table import Table as DocxTable
-    from docx.table import _Cell
     from docx.text.paragraph import Paragraph
 
     from painresponse.render.figures import RenderedFigure
@@ -110,7 +111,7 @@ def write_docx(
     if rendered is None:
         from painresponse.render.figures import render_figures
 
-        rendered = render_figures(result)
+        rendered = render_figures(result, ("png",))
     document = Document()
     _setup(document)
     document.add_paragraph(study_title(result), style="Title")
@@ -509,7 +510,7 @@ def _lines(text: str, room_cm: float, pt: float = TABLE_PT, bold: bool = False) 
 def _add_table(
     document: DocumentObject, table: Table, plan: TablePlan, options: FormatOptions
 ) -> None:
-    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.oxml.parser import parse_xml
     from docx.shared import Cm
 
     lead, title = table_caption(table)
@@ -519,65 +520,28 @@ def _add_table(
     heading.paragraph_format.keep_with_next = True
     heading.paragraph_format.space_before = Cm(CAPTION_SPACE_CM)
 
-    widths = plan.widths
-    grid = document.add_table(rows=1 + len(table.rows), cols=1 + len(table.columns))
-    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    grid.autofit = False
-    for column, width in zip(grid.columns, widths, strict=True):
-        column.width = Cm(width)
-    header = grid.rows[0].cells
-    _write(header[0], "", bold=True)
-    for cell, column in zip(header[1:], table.columns, strict=True):
-        _write(cell, header_text(column), bold=True, centre=True)
-    for r, row in enumerate(table.rows, start=1):
-        cells = grid.rows[r].cells
+    indent = Cm(LEVEL_INDENT_CM).twips
+    rows = [[CellText("", bold=True)]]
+    rows[0] += [CellText(header_text(c), bold=True, centre=True) for c in table.columns]
+    for row in table.rows:
         label, indented = row_label(row)
-        _write(cells[0], label, indent=indented)
-        for cell, column in zip(cells[1:], table.columns, strict=True):
+        cells = [CellText(label, indent=indent if indented else 0)]
+        for column in table.columns:
             part = cell_parts(row.cell(column.key), options)
-            _write(cell, part.text, centre=True, marker=part.marker)
-    for row in grid.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = Cm(width)
-    _rules(grid)
-    _pagination(grid, table, whole=plan.fits_one_page)
+            cells.append(CellText(part.text, centre=True, marker=part.marker))
+        rows.append(cells)
+    # the whole table is parsed in one go: python-docx's cell-by-cell calls cost ~1 ms each
+    grid = table_xml(
+        rows,
+        [Cm(width).twips for width in plan.widths],
+        _keep_with_next(table, whole=plan.fits_one_page),
+        style_id=document.styles[TABLE_STYLE].style_id,
+        size=2 * TABLE_PT,
+    )
+    document.element.body._insert_tbl(parse_xml(grid))
     notes = [_footnote(document, f.marker, f.text) for f in table.footnotes]
     for note in notes[:-1]:
         note.paragraph_format.keep_with_next = True
-
-
-def _write(
-    cell: _Cell,
-    text: str,
-    *,
-    bold: bool = False,
-    centre: bool = False,
-    indent: bool = False,
-    marker: str = "",
-) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.shared import Cm, Pt
-
-    paragraph = cell.paragraphs[0]
-    paragraph.style = TABLE_STYLE
-    if centre:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if indent:
-        paragraph.paragraph_format.left_indent = Cm(LEVEL_INDENT_CM)
-    run = paragraph.add_run()
-    # words wrap at spaces only, as the widths and heights above assume
-    for index, piece in enumerate(text.split("-")):
-        if index:
-            run._r.append(OxmlElement("w:noBreakHyphen"))
-        if piece:
-            run._r.add_t(piece)
-    run.font.size = Pt(TABLE_PT)
-    run.bold = bold
-    if marker:
-        sup = paragraph.add_run(marker)
-        sup.font.size = Pt(TABLE_PT)
-        sup.font.superscript = True
 
 
 def _footnote(document: DocumentObject, marker: str, text: str) -> Paragraph:
@@ -593,55 +557,20 @@ def _footnote(document: DocumentObject, marker: str, text: str) -> Paragraph:
     return _small(paragraph)
 
 
-def _border(cell: _Cell, edges: dict[str, int]) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tc_pr = cell._tc.get_or_add_tcPr()
-    borders = tc_pr.find(qn("w:tcBorders"))
-    if borders is None:
-        borders = OxmlElement("w:tcBorders")
-        tc_pr.append(borders)
-    for edge, eighths in edges.items():
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "single")
-        element.set(qn("w:sz"), str(eighths))
-        element.set(qn("w:space"), "0")
-        element.set(qn("w:color"), "000000")
-        borders.append(element)
-
-
-def _rules(grid: DocxTable) -> None:
-    """Top rule and header rule on the first row, bottom rule on the last; no others."""
-    for cell in grid.rows[0].cells:
-        _border(cell, {"top": 12, "bottom": 6})
-    for cell in grid.rows[-1].cells:
-        _border(cell, {"bottom": 12})
-
-
-def _pagination(grid: DocxTable, table: Table, *, whole: bool) -> None:
-    """Header repeats, rows never split; keep the table on one page when it fits.
+def _keep_with_next(table: Table, *, whole: bool) -> list[bool]:
+    """Per row of the Word table (header first): whether it keeps with the next.
 
     ``whole``: every row keeps with the next, so the table moves to the next page as a
     whole. Otherwise only each variable's rows (header with its levels) keep together
-    and the table may break between variables, its header row repeated. The last row
-    keeps with the footnotes (when there are any), which keep with each other.
+    and the table may break between variables, its header row repeated (``w:tblHeader``;
+    no row breaks across pages, ``w:cantSplit``). The last row keeps with the footnotes
+    (when there are any), which keep with each other.
     """
-    from docx.oxml import OxmlElement
-
-    for index, row in enumerate(grid.rows):
-        tr_pr = row._tr.get_or_add_trPr()
-        tr_pr.append(OxmlElement("w:cantSplit"))
-        if index == 0:
-            tr_pr.append(OxmlElement("w:tblHeader"))
-    keep = [True] * len(grid.rows)
+    keep = [True] * (1 + len(table.rows))
     if not whole:
         keep = [True] + [False] * len(table.rows)
         for block in variable_blocks(table):
             for index in block[:-1]:
                 keep[index + 1] = True
     keep[-1] = bool(table.footnotes)
-    for row, keep_row in zip(grid.rows, keep, strict=True):
-        for cell in row.cells:
-            for paragraph in cell.paragraphs:
-                paragraph.paragraph_format.keep_with_next = keep_row
+    return keep

@@ -1,9 +1,10 @@
 """Figures of the extended analyses: responder curves, ROC curve, forest plot of odds ratios.
 
-They draw from :class:`~painresponse.extended.ExtendedFigureData` and never compute a
+They draw from :class:`~painresponse.tables.supplementary.ExtendedFigureData` and never compute a
 statistic. matplotlib (Agg canvas, no pyplot) is imported lazily through
-:mod:`painresponse.render.figures`, whose style, sizes, grey reference lines and Okabe–Ito
-palette they share.
+:mod:`painresponse.render._figure_style`, whose style, sizes, grey reference lines and
+Okabe–Ito palette they share with :mod:`painresponse.render.figures` (which draws them
+with the report's other figures).
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from painresponse.render.figures import (
-    _GREY,
+from painresponse.render._figure_style import (
+    DOUBLE_COLUMN_CM,
+    GREY,
     OKABE_ITO,
-    _new_figure,
-    _serialise,
-    _style,
+    SINGLE_COLUMN_CM,
+    house_style,
+    new_figure,
+    serialise,
 )
 from painresponse.render.format import TYPESET, format_number
 
@@ -30,11 +33,11 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from painresponse.extended import ExtendedResult
-    from painresponse.extended.predictors import ForestRow
-    from painresponse.extended.responder_curves import ResponderCurve
-    from painresponse.extended.roc import RocResult
+    from painresponse.stats.diagnostic import RocResult
     from painresponse.tables.model import Table
+    from painresponse.tables.supplementary import ExtendedResult
+    from painresponse.tables.supplementary.predictors import ForestRow
+    from painresponse.tables.supplementary.responder_rates import ResponderCurve
 
 __all__ = [
     "forest_figure",
@@ -78,7 +81,7 @@ def responder_curve_figure(curves: tuple[ResponderCurve, ...] | list[ResponderCu
         A single-column figure (8.5 cm); the 30% and 50% reductions (IMMPACT's moderate
         and substantial benchmarks) are labelled dotted lines.
     """
-    figure = _new_figure(8.5, 7.0)
+    figure = new_figure(SINGLE_COLUMN_CM, 7.0)
     ax = figure.add_subplot()
     for i, curve in enumerate(curves):
         ax.step(
@@ -91,7 +94,7 @@ def responder_curve_figure(curves: tuple[ResponderCurve, ...] | list[ResponderCu
             label=f"{curve.time_label} (n = {curve.n})",
         )
     for cut, name in REFERENCE_REDUCTIONS:
-        ax.axvline(cut, color=_GREY, linewidth=0.6, linestyle=":")
+        ax.axvline(cut, color=GREY, linewidth=0.6, linestyle=":")
         ax.annotate(
             f"{cut}% ({name})",
             xy=(cut, 100),
@@ -123,7 +126,7 @@ def roc_figure(roc: RocResult) -> Figure:
     matplotlib.figure.Figure
         A single-column figure (8.5 cm), the plot square, the legend below it.
     """
-    figure = _new_figure(8.5, 10.5)
+    figure = new_figure(SINGLE_COLUMN_CM, 10.5)
     ax = figure.add_subplot()
     fpr = 1 - roc.specificity
     order = np.lexsort((roc.sensitivity, fpr))
@@ -136,7 +139,7 @@ def roc_figure(roc: RocResult) -> Figure:
         linewidth=1.2,
         label=f"ROC curve, AUC {auc} (95% CI {low} to {high})",
     )
-    ax.plot([0, 1], [0, 1], color=_GREY, linewidth=0.6, linestyle="--", label="Chance (AUC 0.5)")
+    ax.plot([0, 1], [0, 1], color=GREY, linewidth=0.6, linestyle="--", label="Chance (AUC 0.5)")
     cuts = [format_number(float(roc.thresholds[i]), 1, TYPESET) for i in roc.best]
     if roc.best:
         best = list(roc.best)
@@ -219,7 +222,7 @@ def forest_figure(
     labels = list(dict.fromkeys((r.label, r.level) for r in rows))
     models = [m for m in ("univariable", "multivariable") if any(r.model == m for r in rows)]
     height = max(6.0, 0.42 * len(labels) + 2.4)
-    figure = _new_figure(17.5, height)
+    figure = new_figure(DOUBLE_COLUMN_CM, height)
     grid = figure.add_gridspec(1, 1 + len(models), width_ratios=[2.6] + [1.0] * len(models))
     ax = figure.add_subplot(grid[0, 0])
     offsets = {"univariable": -0.15, "multivariable": 0.15} if len(models) > 1 else {}
@@ -242,7 +245,7 @@ def forest_figure(
             capsize=0,
             label=f"{model.capitalize()} OR (95% CI)",
         )
-    ax.axvline(1.0, color=_GREY, linewidth=0.6, label="OR = 1 (no association)")
+    ax.axvline(1.0, color=GREY, linewidth=0.6, label="OR = 1 (no association)")
     _plain_log_axis(ax, rows)
     ax.set_yticks(range(len(labels)))
     ax.set_yticklabels([_row_label(lab, lvl, references) for lab, lvl in labels])
@@ -330,10 +333,12 @@ def write_extended_figures(ext: ExtendedResult, out_dir: str | Path) -> list[Pat
         references = forest_references(ext.tables)
         draw.append(("S3_forest", lambda: forest_figure(ext.figures.forest, references)))
     paths: list[Path] = []
-    with _style():
+    with house_style():
         for stem, make in draw:
             figure = make()
-            svg, png = _serialise(figure, f"painresponse-{stem}")
+            svg, png = serialise(figure, f"painresponse-{stem}")
+            if svg is None or png is None:  # pragma: no cover - both are asked for
+                raise AssertionError("serialise() returned no SVG or PNG")
             svg_path, png_path = out / f"figure{stem}.svg", out / f"figure{stem}.png"
             svg_path.write_text(svg, encoding="utf-8")
             png_path.write_bytes(png)

@@ -6,23 +6,37 @@ intervals, medians and quartiles come from :class:`~painresponse.result.OutcomeS
 matplotlib is imported inside the functions so that importing this module (and running
 ``painresponse --help``) stays instant.
 
-Sizes follow journal columns (8.5 cm single, 17.5 cm double) with fonts of 7–8 pt; colours
-are the Okabe–Ito palette, which stays distinguishable with the common colour-vision
-deficiencies, and groups also differ by marker shape.
+The house style (journal column widths, 7–8 pt fonts, the Okabe–Ito palette, which stays
+distinguishable with the common colour-vision deficiencies) is
+:mod:`painresponse.render._figure_style`, shared with the flow diagram
+(:mod:`~painresponse.render.flow_diagram`) and the supplementary figures
+(:mod:`~painresponse.render.extended_figures`); :func:`render_figures` gathers them all.
+Groups also differ by marker shape.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from painresponse._words import counted
+from painresponse.render import extended_figures, flow_diagram
+from painresponse.render._figure_pool import Drawing
+from painresponse.render._figure_style import (
+    DOUBLE_COLUMN_CM,
+    GREY,
+    LETTER_SIZE,
+    OKABE_ITO,
+    PANEL_LETTERS,
+    SINGLE_COLUMN_CM,
+    Kind,
+    house_style,
+    new_figure,
+)
 from painresponse.render.format import TYPESET, format_number
 
 if TYPE_CHECKING:
@@ -32,9 +46,13 @@ if TYPE_CHECKING:
     from painresponse.result import FigureData, OutcomeSummary, StudyResult, Waterfall
 
 __all__ = [
+    "DOUBLE_COLUMN_CM",
     "MAX_TRAJECTORIES",
     "OKABE_ITO",
+    "PANEL_LETTERS",
+    "SINGLE_COLUMN_CM",
     "OutcomeScale",
+    "PendingFigures",
     "RenderedFigure",
     "figure_captions",
     "outcome_figure",
@@ -45,43 +63,16 @@ __all__ = [
     "write_figures",
 ]
 
-#: Okabe & Ito (2008) colour-blind-safe palette, in the order groups receive them.
-OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442")
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 _OTHER = "#999999"  # groups outside ``group_order``
 #: At most this many patients per group are drawn as individual lines.
 MAX_TRAJECTORIES = 2000
 #: Waterfall bars above this percent change are truncated (the caption says how many).
 WATERFALL_CAP = 100.0
-
-_CM = 1 / 2.54
-SINGLE_COLUMN_CM = 8.5
-DOUBLE_COLUMN_CM = 17.5
-
-_STYLE: dict[str, Any] = {
-    "font.family": "DejaVu Sans",  # shipped with matplotlib: same glyphs everywhere
-    "font.size": 8,
-    "axes.titlesize": 8,
-    "axes.labelsize": 8,
-    "xtick.labelsize": 7.5,
-    "ytick.labelsize": 7.5,
-    "legend.fontsize": 7.5,
-    "axes.linewidth": 0.6,
-    "xtick.major.width": 0.6,
-    "ytick.major.width": 0.6,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.unicode_minus": True,
-    "svg.fonttype": "path",
-    "svg.hashsalt": "painresponse",
-    "savefig.dpi": 300,
-}
-
-
-#: Panel letters (A, B, ...) and their size: a point larger than the text, bold.
-PANEL_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_LETTER_SIZE = 9.0
-_GREY = "#999999"  # reference lines (chance, OR = 1, percent cut-offs)
+#: Both forms of every figure: the SVG for HTML and the figure files, the PNG for Word.
+BOTH: frozenset[Kind] = frozenset(("svg", "png"))
+#: Rough relative cost of drawing each figure, to draw the heaviest first.
+_WEIGHT = {"trajectories": 5, "forest": 5, "outcomes": 3, "waterfall": 2, "roc": 2}
 
 
 @dataclass(frozen=True)
@@ -149,27 +140,7 @@ def _integer_ticks(ax: Axes) -> None:
 def _letter_panels(axes: Sequence[Axes]) -> None:
     """Bold panel letters A, B, ... at the top left (a left title: the layout makes room)."""
     for letter, ax in zip(PANEL_LETTERS, axes, strict=False):
-        ax.set_title(letter, loc="left", fontweight="bold", fontsize=_LETTER_SIZE)
-
-
-@contextmanager
-def _style() -> Iterator[None]:
-    import matplotlib
-
-    with matplotlib.rc_context(cast(Any, _STYLE)):
-        yield
-
-
-def _new_figure(width_cm: float, height_cm: float, constrained: bool = True) -> Figure:
-    """A figure bound to an Agg canvas explicitly (no pyplot, no backend switching)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    figure = Figure(
-        figsize=(width_cm * _CM, height_cm * _CM), layout="constrained" if constrained else None
-    )
-    FigureCanvasAgg(figure)
-    return figure
+        ax.set_title(letter, loc="left", fontweight="bold", fontsize=LETTER_SIZE)
 
 
 def _group_styles(group_order: Sequence[str]) -> dict[str, tuple[str, str]]:
@@ -214,8 +185,8 @@ def outcome_figure(
         raise ValueError(f"statistic must be 'mean_ci' or 'median_iqr', not {statistic!r}")
     outcomes = _unique(s.outcome for s in figures.summaries)
     styles = _group_styles(figures.group_order)
-    with _style():
-        figure = _new_figure(DOUBLE_COLUMN_CM, 6.5)
+    with house_style():
+        figure = new_figure(DOUBLE_COLUMN_CM, 6.5)
         axes = figure.subplots(1, max(len(outcomes), 1), squeeze=False)[0]
         for ax, outcome in zip(axes, outcomes, strict=False):
             rows = [s for s in figures.summaries if s.outcome == outcome]
@@ -343,8 +314,8 @@ def trajectory_figure(
     groups += [g for g in _unique(t.group for t in figures.trajectories) if g not in groups]
     styles = _group_styles(figures.group_order)
     medians = {(s.outcome, s.group, s.time): s.median for s in figures.summaries}
-    with _style():
-        figure = _new_figure(DOUBLE_COLUMN_CM, 1.0 + 4.8 * max(len(outcomes), 1))
+    with house_style():
+        figure = new_figure(DOUBLE_COLUMN_CM, 1.0 + 4.8 * max(len(outcomes), 1))
         grid = figure.subplots(
             max(len(outcomes), 1), max(len(groups), 1), squeeze=False, sharey="row"
         )
@@ -388,7 +359,7 @@ def trajectory_figure(
             _letter_panels(drawn)
         if drawn:
             handles = [
-                Line2D([], [], color=_GREY, linewidth=0.8, label="Individual patients"),
+                Line2D([], [], color=GREY, linewidth=0.8, label="Individual patients"),
                 Line2D([], [], color="black", linewidth=2.0, marker="o", markersize=3,
                        label="Group median"),
             ]  # fmt: skip
@@ -426,8 +397,8 @@ def waterfall_figure(figures: FigureData) -> Figure:
     styles = _group_styles(figures.group_order)
     shown = np.minimum(change, WATERFALL_CAP)
     x = np.arange(change.size)
-    with _style():
-        figure = _new_figure(DOUBLE_COLUMN_CM, 7.0)
+    with house_style():
+        figure = new_figure(DOUBLE_COLUMN_CM, 7.0)
         ax = figure.subplots()
         present = [g for g in figures.group_order if np.any(groups == g)]
         present += [g for g in _unique([str(g) for g in groups]) if g not in present]
@@ -595,20 +566,22 @@ def figure_captions(result: StudyResult) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class RenderedFigure:
-    """One figure drawn once and serialised for every output.
+    """One figure drawn once and serialised for every output that shows it.
 
     Attributes
     ----------
     name : str
-        ``"flow"``, ``"outcomes"``, ``"trajectories"`` or ``"waterfall"``.
+        ``"flow"``, ``"outcomes"``, ``"trajectories"``, ``"waterfall"``,
+        ``"responder_curves"``, ``"roc"`` or ``"forest"``.
     number : int
         The figure's number in the report (1-based, in drawing order).
     caption : str
         The caption without the "Figure n." lead.
-    svg : str
-        The SVG document (deterministic: fixed hash salt, no date).
-    png : bytes
-        The PNG image at 300 dpi.
+    svg_document : str or None
+        The SVG document (deterministic: fixed hash salt, no date); None when it was not
+        asked for (see :func:`render_figures`).
+    png_image : bytes or None
+        The PNG image at 300 dpi; None when it was not asked for.
     width_cm : float
         The figure's width as drawn.
     """
@@ -616,8 +589,8 @@ class RenderedFigure:
     name: str
     number: int
     caption: str
-    svg: str
-    png: bytes
+    svg_document: str | None
+    png_image: bytes | None
     width_cm: float
 
     @property
@@ -625,48 +598,37 @@ class RenderedFigure:
         """File stem: ``figure1_flow``."""
         return f"figure{self.number}_{self.name}"
 
+    @property
+    def svg(self) -> str:
+        """The SVG document; a ValueError when the figure was drawn without it."""
+        if self.svg_document is None:
+            raise ValueError(f"{self.stem} was rendered without its SVG (kinds={{'png'}})")
+        return self.svg_document
 
-def _serialise(figure: Figure, salt: str) -> tuple[str, bytes]:
-    import matplotlib
-
-    with matplotlib.rc_context(cast(Any, {**_STYLE, "svg.hashsalt": salt})):
-        svg = io.StringIO()
-        figure.savefig(svg, format="svg", metadata={"Date": None})
-        png = io.BytesIO()
-        figure.savefig(png, format="png", dpi=300, metadata={"Software": None})
-    return svg.getvalue(), png.getvalue()
+    @property
+    def png(self) -> bytes:
+        """The 300 dpi PNG image; a ValueError when the figure was drawn without it."""
+        if self.png_image is None:
+            raise ValueError(f"{self.stem} was rendered without its PNG (kinds={{'svg'}})")
+        return self.png_image
 
 
-def render_figures(result: StudyResult) -> list[RenderedFigure]:
-    """Draw every figure of ``result`` once and serialise it as SVG and PNG.
-
-    Parameters
-    ----------
-    result : StudyResult
-        The analysis.
-
-    Returns
-    -------
-    list of RenderedFigure
-        Flow, outcomes, trajectories and waterfall, those that have data, numbered in order.
-    """
-    from painresponse.render.flow_diagram import flow_figure  # it draws in this house style
-
-    captions = figure_captions(result)
+def _drawings(result: StudyResult) -> dict[str, Callable[[], Figure]]:
+    """A function drawing each figure ``result`` has data for, by figure name."""
     scales = outcome_scales(result)
     draw: dict[str, Callable[[], Figure]] = {
-        "flow": lambda: flow_figure(result.flow),
+        "flow": lambda: flow_diagram.flow_figure(result.flow),
         "outcomes": lambda: outcome_figure(result.figures, scales=scales),
         "trajectories": lambda: trajectory_figure(result.figures, scales=scales),
         "waterfall": lambda: waterfall_figure(result.figures),
     }
     ext = result.extended
     if ext is not None:
-        from painresponse.render import extended_figures as xf
+        xf = extended_figures
 
         def styled(make: Callable[[], Figure]) -> Callable[[], Figure]:
             def run() -> Figure:
-                with _style():
+                with house_style():
                     return make()
 
             return run
@@ -677,14 +639,76 @@ def render_figures(result: StudyResult) -> list[RenderedFigure]:
             draw["roc"] = styled(lambda: xf.roc_figure(roc))
         references = xf.forest_references(ext.tables)
         draw["forest"] = styled(lambda: xf.forest_figure(forest, references))
-    rendered = []
-    for number, (name, caption) in enumerate(captions.items(), start=1):
-        figure = draw[name]()
-        svg, png = _serialise(figure, f"painresponse-{name}")
-        rendered.append(
-            RenderedFigure(name, number, caption, svg, png, figure.get_figwidth() / _CM)
-        )
-    return rendered
+    return draw
+
+
+def render_figures(result: StudyResult, kinds: Iterable[Kind] = BOTH) -> list[RenderedFigure]:
+    """Draw every figure of ``result`` once and serialise it as SVG and/or PNG.
+
+    Parameters
+    ----------
+    result : StudyResult
+        The analysis.
+    kinds : iterable of {"svg", "png"}
+        The forms to make: both by default; the HTML report shows the SVG, the Word
+        report the PNG.
+
+    Returns
+    -------
+    list of RenderedFigure
+        Flow, outcomes, trajectories and waterfall (and the supplementary figures when
+        ``result`` has the extended analyses), those that have data, numbered in order.
+
+    Notes
+    -----
+    The figures are independent: where the machine has a second CPU for it, two
+    processes draw them (:mod:`painresponse.render._figure_pool`), with the same bytes
+    as one. :class:`PendingFigures` starts them and lets the caller do other work first.
+    """
+    pending = PendingFigures(result, kinds)
+    try:
+        return pending.figures()
+    finally:
+        pending.close()
+
+
+class PendingFigures:
+    """The figures of ``result``, started now and collected by :meth:`figures`.
+
+    Where two processes draw them (:mod:`painresponse.render._figure_pool`), the second
+    starts at once, so the caller can write the formats that need no figures meanwhile;
+    otherwise nothing is drawn before :meth:`figures`.
+
+    Parameters
+    ----------
+    result : StudyResult
+        The analysis.
+    kinds : iterable of {"svg", "png"}
+        The forms to make, as in :func:`render_figures`.
+    """
+
+    def __init__(self, result: StudyResult, kinds: Iterable[Kind] = BOTH) -> None:
+        wanted = frozenset(kinds)
+        unknown = wanted - BOTH
+        if unknown:
+            raise ValueError(f"kinds must be 'svg' and/or 'png', not {sorted(unknown)}")
+        self._captions = figure_captions(result)
+        draw = _drawings(result)
+        self._order = sorted(self._captions, key=lambda name: -_WEIGHT.get(name, 1))
+        jobs = [(f"painresponse-{name}", draw[name]) for name in self._order]
+        self._drawing = Drawing(jobs, wanted)
+
+    def figures(self) -> list[RenderedFigure]:
+        """Every figure, numbered in caption order (drawn here what is not drawn yet)."""
+        drawn = dict(zip(self._order, self._drawing.results(), strict=True))
+        return [
+            RenderedFigure(name, number, caption, *drawn[name])
+            for number, (name, caption) in enumerate(self._captions.items(), start=1)
+        ]
+
+    def close(self) -> None:
+        """Stop drawing (a report that fails before it needs its figures)."""
+        self._drawing.close()
 
 
 def write_figures(
@@ -701,7 +725,8 @@ def write_figures(
     out_dir : str or Path
         Directory to write into (created if absent).
     rendered : sequence of RenderedFigure, optional
-        Figures already drawn by :func:`render_figures` (saves drawing them again).
+        Figures already drawn by :func:`render_figures` with both forms (saves drawing
+        them again).
 
     Returns
     -------

@@ -1,8 +1,8 @@
 """The flow diagram (CONSORT style): assessed → excluded by reason → analysed → groups.
 
-Drawn in the house style of :mod:`painresponse.render.figures` (which renders it with
-the other figures); patients the responder rule cannot classify leave before "Analysed",
-so its n is the tables' n.
+Drawn in the house style (:mod:`painresponse.render._figure_style`) and rendered with the
+other figures by :mod:`painresponse.render.figures`; patients the responder rule cannot
+classify leave before "Analysed", so its n is the tables' n.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from painresponse.render.figures import _CM, _new_figure, _style
+from painresponse.render._figure_style import CM, house_style, new_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -65,7 +65,7 @@ def flow_figure(flow: Flow) -> Figure:
     from matplotlib.patches import Rectangle
 
     font, line, pad, gap = 8.0, 8.0 * 1.3 / 72, 0.07, 0.28
-    width = 14 * _CM
+    width = 14 * CM
     main_w, side_w = 0.42 * width, 0.44 * width
     n_groups = max(len(flow.groups), 1)
     slot = (width - 0.04) / n_groups
@@ -126,9 +126,9 @@ def flow_figure(flow: Flow) -> Figure:
         arrows += [(b.cx, bus, b.cx, b.top) for b in group_boxes]
     bottom = min(b.top - b.height(line, pad) for b in boxes) - 0.05
 
-    with _style():
+    with house_style():
         height = -bottom + 0.1
-        figure = _new_figure(width / _CM, height / _CM, constrained=False)
+        figure = new_figure(width / CM, height / CM, constrained=False)
         ax = figure.add_axes((0, 0, 1, 1))
         ax.set_xlim(0, width)
         ax.set_ylim(bottom, 0.05)

@@ -1,25 +1,26 @@
-"""The tabular outputs (CSV, Markdown) and the entry point that writes every format.
+"""The entry point that writes every format into a report folder.
 
 :func:`write_report_folder` (and :func:`write_outputs`, which returns only the files
 written) checks the destination, then hands over to
 :func:`painresponse.render.report.replace_report`, which writes all or nothing and replaces
 the folder's previous painresponse report, keeping files painresponse did not write.
+The CSV and Markdown writers (:mod:`painresponse.render._tabular`) are re-exported here.
+
+Imports go one way: this module uses :mod:`~painresponse.render.report`, never the reverse.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from painresponse.errors import OutputError
-from painresponse.render.csv import results_frame, write_flow_csv, write_table_csv
-from painresponse.render.markdown import table_to_markdown
-from painresponse.result import StudyResult
+from painresponse.render._tabular import write_csv_outputs, write_markdown_outputs
+from painresponse.render.report import MANIFEST_NAME, ReportFolder, replace_report
 
 if TYPE_CHECKING:
-    from painresponse.render.report import ReportFolder
+    from painresponse.result import StudyResult
 
 __all__ = [
     "check_out_dir",
@@ -46,8 +47,6 @@ def check_out_dir(out: Path, overwrite: bool) -> None:
         When ``out`` is not a folder, or is a non-empty folder and ``overwrite`` is false
         (with or without a previous painresponse report in it).
     """
-    from painresponse.render.report import MANIFEST_NAME
-
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: exists and is not a folder")
@@ -58,49 +57,6 @@ def check_out_dir(out: Path, overwrite: bool) -> None:
                 "use --overwrite to replace that report"
             )
         raise OutputError(f"{out}: the folder is not empty; use --overwrite to replace its files")
-
-
-def write_csv_outputs(result: StudyResult, folder: Path) -> list[Path]:
-    paths = [write_table_csv(t, folder / f"{k}.csv") for k, t in result.tables.items()]
-    paths.append(write_flow_csv(result.flow, folder / "flow.csv"))
-    results = results_frame(result.tables)
-    results_path = folder / "results.csv"
-    results_path.write_bytes(b"\xef\xbb\xbf" + results.write_csv().encode("utf-8"))
-    paths.append(results_path)
-    json_path = folder / "results.json"
-    payload = {
-        "study": result.study.title,
-        "source": result.source,
-        "flow": result.flow.to_rows(),
-        "software": result.software,
-        "methods": list(result.methods),
-        "results": [
-            {
-                "table": key,
-                "variable": row.label,
-                "level": row.level,
-                "column": col.key,
-                "reason": cell.reason,
-                "p_adjusted": cell.adjusted,
-                "defines_groups": cell.defines_groups,
-                **cell.result.to_dict(),
-            }
-            for key, table in result.tables.items()
-            for row, col, cell in table.pvalue_cells()
-        ],
-    }
-    json_path.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
-    paths.append(json_path)
-    return paths
-
-
-def write_markdown_outputs(result: StudyResult, folder: Path) -> list[Path]:
-    paths = []
-    for key, table in result.tables.items():
-        path = folder / f"{key}.md"
-        path.write_text(table_to_markdown(table), encoding="utf-8")
-        paths.append(path)
-    return paths
 
 
 def write_outputs(
@@ -161,8 +117,6 @@ def write_report_folder(
         When ``out`` is not empty (without ``overwrite``) or cannot be written. The folder
         is then as it was before, and so it is after Ctrl-C (KeyboardInterrupt).
     """
-    from painresponse.render.report import replace_report
-
     out = Path(out)
     check_out_dir(out, overwrite)
     return replace_report(result, out, formats, progress)

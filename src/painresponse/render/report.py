@@ -33,10 +33,12 @@ from typing import TYPE_CHECKING
 from painresponse.errors import OutputError
 
 if TYPE_CHECKING:
-    from painresponse.render.figures import RenderedFigure
+    from painresponse.render._figure_style import Kind
+    from painresponse.render.figures import PendingFigures, RenderedFigure
     from painresponse.result import StudyResult
 
 __all__ = [
+    "FIGURE_KINDS",
     "MANIFEST_NAME",
     "WRITERS",
     "ReportFolder",
@@ -53,26 +55,69 @@ _STAGING = "painresponse-staging-"
 
 
 class ReportJob:
-    """What the writers of one report share: the figures, drawn once on first use.
+    """What the writers of one report share: the figures, drawn once for all formats.
 
     Parameters
     ----------
     result : StudyResult
         The analysis being written.
+    formats : iterable of str, optional
+        The formats being written (names of :data:`WRITERS`): the figures are drawn only
+        in the forms they show (:data:`FIGURE_KINDS`). All formats when None.
+
+    Notes
+    -----
+    :meth:`start` begins drawing the figures where a second process can (see
+    :class:`~painresponse.render.figures.PendingFigures`), while the formats without
+    figures are written; :attr:`figures` waits for them (or draws them, on first use).
+    :meth:`close` stops drawing that is no longer wanted.
     """
 
-    def __init__(self, result: StudyResult) -> None:
+    def __init__(self, result: StudyResult, formats: Iterable[str] | None = None) -> None:
         self.result = result
+        chosen = list(FIGURE_KINDS) if formats is None else list(formats)
+        self.kinds: frozenset[Kind] = frozenset(
+            kind for name in chosen for kind in FIGURE_KINDS.get(name, ())
+        )
+        self._pending: PendingFigures | None = None
         self._figures: list[RenderedFigure] | None = None
+
+    def start(self) -> None:
+        """Start drawing the figures, if any format shows them."""
+        if self.kinds and self._pending is None and self._figures is None:
+            from painresponse.render.figures import PendingFigures
+
+            self._pending = PendingFigures(self.result, self.kinds)
 
     @property
     def figures(self) -> list[RenderedFigure]:
         """The rendered figures (drawn on first access, then reused by every format)."""
         if self._figures is None:
-            from painresponse.render.figures import render_figures
+            self.start()
+            if self._pending is None:  # no format asked for figures: draw both forms
+                from painresponse.render.figures import PendingFigures
 
-            self._figures = render_figures(self.result)
+                self._pending = PendingFigures(self.result)
+            try:
+                self._figures = self._pending.figures()
+            finally:
+                self.close()
         return self._figures
+
+    def close(self) -> None:
+        """Stop drawing figures (after a failed writer); the figures drawn are kept."""
+        if self._pending is not None:
+            self._pending.close()
+            self._pending = None
+
+
+#: The forms of the figures each format shows: Word embeds the PNG, the HTML report
+#: inlines the SVG, the figure files are both.
+FIGURE_KINDS: dict[str, tuple[Kind, ...]] = {
+    "docx": ("png",),
+    "html": ("svg",),
+    "figures": ("svg", "png"),
+}
 
 
 #: A writer gets the result, the (temporary) directory to write into and the shared job;
@@ -111,24 +156,25 @@ def _figures(result: StudyResult, out_dir: Path, job: ReportJob) -> list[Path]:
 
 
 def _csv(result: StudyResult, out_dir: Path, job: ReportJob) -> list[Path]:
-    from painresponse.render.outputs import write_csv_outputs
+    from painresponse.render._tabular import write_csv_outputs
 
     return write_csv_outputs(result, out_dir)
 
 
 def _markdown(result: StudyResult, out_dir: Path, job: ReportJob) -> list[Path]:
-    from painresponse.render.outputs import write_markdown_outputs
+    from painresponse.render._tabular import write_markdown_outputs
 
     return write_markdown_outputs(result, out_dir)
 
 
-#: Output format name → writer, in the order they are written.
+#: Output format name → writer, in the order they are written: those showing figures
+#: last, so that the figures are drawn (in a second process) while the others are written.
 WRITERS: dict[str, Writer] = {
     "csv": _csv,
     "markdown": _markdown,
-    "docx": _docx,
     "xlsx": _xlsx,
     "latex": _latex,
+    "docx": _docx,
     "html": _html,
     "figures": _figures,
 }
@@ -292,15 +338,19 @@ def _write_formats(
     result: StudyResult, report: Path, chosen: list[str], progress: Callable[[str], None] | None
 ) -> list[str]:
     """Run the writers into ``report``; the files written, relative and ``/``-separated."""
-    job = ReportJob(result)
+    job = ReportJob(result, chosen)
+    job.start()  # the figures are drawn beside the writers that need none
     written: list[str] = []
-    for name in chosen:
-        if progress is not None:
-            progress(f"writing {name}")
-        for path in WRITERS[name](result, report, job):
-            relative = path.relative_to(report).as_posix()
-            if relative not in written:
-                written.append(relative)
+    try:
+        for name in chosen:
+            if progress is not None:
+                progress(f"writing {name}")
+            for path in WRITERS[name](result, report, job):
+                relative = path.relative_to(report).as_posix()
+                if relative not in written:
+                    written.append(relative)
+    finally:
+        job.close()
     return written
 
 

@@ -1,0 +1,199 @@
+"""Draw and serialise a list of figures, in two processes where the machine allows it.
+
+Turning figures into SVG and 300 dpi PNG takes a large share of a report's time (about
+1.9 s of CPU for the demo's seven figures), and the figures are independent of each other.
+On Linux with a second CPU free for it, a forked child starts drawing as soon as a
+:class:`Drawing` is made, while this process writes the formats that need no figures;
+when the figures are wanted, this process draws beside the child. Both take the next
+undrawn figure from a shared counter until none is left, the heaviest first, and the
+child sends back what it drew. A fork copies the parent as it is, so the child needs no
+imports and no data sent to it, and draws the same bytes.
+
+Anything else (another platform, one CPU, a machine whose other work leaves no core free,
+a daemon process, fewer than two figures, the variable ``PAINRESPONSE_FIGURE_PROCESSES=1``)
+draws in this process, one figure after the other, when the figures are wanted. A child
+that fails, dies or stalls costs time, never a figure: this process draws whatever the
+child did not send.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from contextlib import suppress
+from typing import TYPE_CHECKING, Any
+
+from painresponse.render._figure_style import CM, Kind, serialise
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["Drawing", "Drawn", "draw_figures", "processes_for"]
+
+#: What a drawing gives: the SVG, the PNG (None when not asked for) and the width in cm.
+Drawn = tuple[str | None, bytes | None, float]
+#: A figure to draw: its SVG hash salt and a function drawing it.
+Job = tuple[str, Callable[[], "Figure"]]
+#: ``1`` keeps every figure in this process, ``2`` forks whatever the load.
+PROCESSES_VARIABLE = "PAINRESPONSE_FIGURE_PROCESSES"
+#: A child is forked when the load average is at most the CPUs less this: room for this
+#: process and the child.
+_BUSY_CORES = 1.5
+#: This process waits this long for the child beyond the time since the child started,
+#: then draws the rest itself (a stalled child must not hang a report).
+_PATIENCE_S = 30.0
+
+
+def draw_figures(jobs: Sequence[Job], kinds: frozenset[Kind]) -> list[Drawn]:
+    """Draw each ``(salt, draw)`` job and serialise it as ``kinds``; results in job order.
+
+    Parameters
+    ----------
+    jobs : sequence of (str, callable)
+        The SVG hash salt of each figure and a function drawing it; the heaviest first,
+        so that two processes finish at about the same time.
+    kinds : frozenset of {"svg", "png"}
+        The forms wanted.
+
+    Returns
+    -------
+    list of Drawn
+        Per job, in the jobs' order: ``(svg, png, width_cm)``.
+    """
+    drawing = Drawing(jobs, kinds)
+    try:
+        return drawing.results()
+    finally:
+        drawing.close()
+
+
+def processes_for(count: int) -> int:
+    """How many processes draw ``count`` figures here: 2 where a fork pays, else 1.
+
+    Two on Linux with two or more CPUs for this process, when the machine's load (the
+    1-minute average) leaves a core free for the child beside this process; measured on
+    a 2-core machine where another program kept one core busy, the second process gained
+    nothing and cost about 2 % of the report's time. ``PAINRESPONSE_FIGURE_PROCESSES``
+    set to ``1`` or ``2`` overrides the load rule (``2`` still needs Linux and 2 CPUs).
+    """
+    if count < 2 or not sys.platform.startswith("linux"):
+        return 1
+    setting = os.environ.get(PROCESSES_VARIABLE, "").strip()
+    if setting == "1":
+        return 1
+    import multiprocessing
+
+    if multiprocessing.current_process().daemon:  # daemons may not have children
+        return 1
+    cpus = len(os.sched_getaffinity(0))
+    if cpus < 2:
+        return 1
+    if setting == "2":
+        return 2
+    return 2 if os.getloadavg()[0] <= cpus - _BUSY_CORES else 1
+
+
+class Drawing:
+    """Figures being drawn: by a forked child from the start, by this process on demand.
+
+    Parameters
+    ----------
+    jobs : sequence of (str, callable)
+        The SVG hash salt of each figure and a function drawing it, the heaviest first.
+    kinds : frozenset of {"svg", "png"}
+        The forms wanted.
+
+    Notes
+    -----
+    Call :meth:`results` for the figures and :meth:`close` in any case (a report that
+    fails before it needs its figures stops the child there).
+    """
+
+    def __init__(self, jobs: Sequence[Job], kinds: frozenset[Kind]) -> None:
+        self.jobs, self.kinds = list(jobs), kinds
+        self._drawn: dict[int, Drawn] = {}
+        self._child: Any = None
+        self._receiver: Any = None
+        self._claim: Callable[[], int] = self._next_alone
+        self._started = time.perf_counter()
+        self._done = False
+        if processes_for(len(self.jobs)) >= 2:
+            self._fork()
+
+    def results(self) -> list[Drawn]:
+        """Draw what is left here, collect the child's figures; all of them in job order."""
+        if not self._done:
+            while (index := self._claim()) < len(self.jobs):
+                self._drawn[index] = self._draw(index)
+            self._collect()
+            for index in range(len(self.jobs)):  # what the child claimed but did not send
+                if index not in self._drawn:
+                    self._drawn[index] = self._draw(index)
+            self._done = True
+        return [self._drawn[i] for i in range(len(self.jobs))]
+
+    def close(self) -> None:
+        """Stop the child, if any is still running; the figures drawn are kept."""
+        if self._receiver is not None:
+            self._receiver.close()
+            self._receiver = None
+        if self._child is not None:
+            if self._child.is_alive():
+                self._child.terminate()
+            self._child.join()
+            self._child = None
+
+    def _draw(self, index: int) -> Drawn:
+        salt, draw = self.jobs[index]
+        figure = draw()
+        svg, png = serialise(figure, salt, self.kinds)
+        return svg, png, figure.get_figwidth() / CM
+
+    def _next_alone(self) -> int:
+        index = len(self._drawn)
+        return index if index < len(self.jobs) else len(self.jobs)
+
+    def _fork(self) -> None:
+        import multiprocessing
+
+        # imported before the fork, so that neither process imports them on its own
+        import matplotlib.backends.backend_agg
+        import matplotlib.backends.backend_svg  # noqa: F401
+        import PIL.PngImagePlugin  # noqa: F401
+
+        context = multiprocessing.get_context("fork")
+        counter = context.RawValue("i", 0)
+        lock = context.Lock()
+
+        def claim() -> int:
+            with lock:
+                index = int(counter.value)
+                counter.value = index + 1
+            return index
+
+        receiver, sender = context.Pipe(duplex=False)
+
+        def child() -> None:
+            drawn: dict[int, Drawn] = {}
+            try:
+                while (index := claim()) < len(self.jobs):
+                    drawn[index] = self._draw(index)
+            except BaseException:  # the parent draws what is missing; it reports the error
+                pass
+            sender.send(drawn)
+
+        self._child = context.Process(target=child, name="painresponse-figures", daemon=True)
+        self._child.start()
+        sender.close()  # the child's copy stays open: EOF here means the child is gone
+        self._receiver, self._claim = receiver, claim
+
+    def _collect(self) -> None:
+        if self._receiver is None:
+            return
+        patience = _PATIENCE_S + 10 * (time.perf_counter() - self._started)
+        if self._receiver.poll(patience):
+            with suppress(EOFError, OSError):  # the child is gone: its share is drawn here
+                self._drawn.update(self._receiver.recv())
+        self.close()
