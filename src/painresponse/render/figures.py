@@ -72,7 +72,7 @@ WATERFALL_CAP = 100.0
 #: Both forms of every figure: the SVG for HTML and the figure files, the PNG for Word.
 BOTH: frozenset[Kind] = frozenset(("svg", "png"))
 #: Rough relative cost of drawing each figure, to draw the heaviest first.
-_WEIGHT = {"trajectories": 5, "forest": 5, "outcomes": 3, "waterfall": 2, "roc": 2}
+_WEIGHT = {"trajectories": 5, "forest": 5, "cpra": 4, "outcomes": 3, "waterfall": 2, "roc": 2}
 
 
 @dataclass(frozen=True)
@@ -542,8 +542,12 @@ def figure_captions(result: StudyResult) -> dict[str, str]:
     if figures.waterfall is not None:
         captions["waterfall"] = _waterfall_caption(figures.waterfall)
     ext = result.extended
+    if ext is not None and ext.figures.cpra is not None:
+        from painresponse.render.cpra_figures import cpra_caption
+
+        captions["cpra"] = cpra_caption(ext.figures.cpra)
     if ext is not None:
-        if ext.figures.responder_curves:
+        if ext.figures.responder_curves and ext.figures.cpra is None:
             captions["responder_curves"] = (
                 "Cumulative responder curves: share of patients reaching each percent reduction "
                 "in pain from baseline, per follow-up time point. Dotted lines mark the 30% and "
@@ -572,7 +576,7 @@ class RenderedFigure:
     ----------
     name : str
         ``"flow"``, ``"outcomes"``, ``"trajectories"``, ``"waterfall"``,
-        ``"responder_curves"``, ``"roc"`` or ``"forest"``.
+        ``"cpra"`` (or ``"responder_curves"`` without Table S10), ``"roc"`` or ``"forest"``.
     number : int
         The figure's number in the report (1-based, in drawing order).
     caption : str
@@ -634,7 +638,13 @@ def _drawings(result: StudyResult) -> dict[str, Callable[[], Figure]]:
             return run
 
         curves, forest, roc = ext.figures.responder_curves, ext.figures.forest, ext.figures.roc
-        draw["responder_curves"] = styled(lambda: xf.responder_curve_figure(curves))
+        cpra = ext.figures.cpra
+        if cpra is not None:  # the cumulative responder curves with bands and their test
+            from painresponse.render.cpra_figures import cpra_figure
+
+            draw["cpra"] = styled(lambda: cpra_figure(cpra))
+        else:
+            draw["responder_curves"] = styled(lambda: xf.responder_curve_figure(curves))
         if roc is not None:
             draw["roc"] = styled(lambda: xf.roc_figure(roc))
         references = xf.forest_references(ext.tables)
