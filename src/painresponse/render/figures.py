@@ -741,7 +741,8 @@ def write_figures(
     Returns
     -------
     list of Path
-        ``figure1_flow.svg``, ``figure1_flow.png``, ... in figure order.
+        ``figure1_flow.svg``, ``figure1_flow.png``, ... in figure order; the cumulative
+        responder figure also has its data, ``figure<n>_cpra_data.csv``.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -752,4 +753,12 @@ def write_figures(
         png_path = out / f"{figure.stem}.png"
         png_path.write_bytes(figure.png)
         paths += [svg_path, png_path]
+        if figure.name == "cpra" and result.extended and result.extended.figures.cpra:
+            from painresponse.render.cpra_figures import cpra_figure_frame
+
+            # the curves and bands behind the figure, unrounded (UTF-8 with BOM, for Excel)
+            data = cpra_figure_frame(result.extended.figures.cpra).write_csv()
+            data_path = out / f"{figure.stem}_data.csv"
+            data_path.write_bytes(b"\xef\xbb\xbf" + data.encode("utf-8"))
+            paths.append(data_path)
     return paths
