@@ -1,208 +1,225 @@
-"""Timing of the exact tests of painresponse.stats (run: python benchmarks/exact_tests.py).
+"""Timing of the exact Wilcoxon tests against R coin (run: python benchmarks/exact_tests.py).
 
-Each benchmark is a function returning rows ``(case, method used, seconds, p-value)``;
-``main()`` runs them all and prints a table. Add further benchmarks (e.g. Fisher's exact
-test) as new functions and list them in ``BENCHMARKS``.
+Three tables:
+
+* ``first call``: what the first exact test that needs a compiled kernel costs in a fresh
+  process: numba's import and start-up with its cache warm, and with an empty cache
+  (compilation of every kernel, as on a fresh clone; the machine code is then cached in
+  ``__pycache__``).
+* ``coin``: every case of ``tests/reference/rank_exact_large.json`` (seeded tables written
+  by ``tests/reference/make_large_exact_reference.R``): painresponse's median time next
+  to coin's recorded time, their ratio and the relative difference of the p-values. With
+  ``PAINRESPONSE_RERUN_COIN=1`` and ``Rscript`` on the PATH the R script is run first (a
+  few minutes) so coin's times are measured on this machine. Cases coin cannot compute
+  (its exact distributions overflow) are listed with its message and time to fail.
+* ``limits``: the size rule's limits (``ranks.RANK_SUM_RULE``, ``ranks.SIGNED_RANK_RULE``),
+  where coin overflows or would take hours.
+
+Times are medians of several runs (``--repeat``), in milliseconds; the machine may be shared,
+so compare ratios rather than single figures.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import math
 import os
 import shutil
+import statistics
 import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from painresponse.errors import StatisticsError
 from painresponse.stats._result import TestResult
-from painresponse.stats.ranks import rank_sum, rank_sum_from_counts, signed_rank
+from painresponse.stats.ranks import (
+    rank_sum,
+    rank_sum_from_counts,
+    signed_rank,
+    signed_rank_from_counts,
+)
 
-Row = tuple[str, str, float, float]
+_REFERENCE = Path(__file__).resolve().parents[1] / "tests" / "reference" / "rank_exact_large.json"
+_MAKE_REFERENCE = _REFERENCE.with_name("make_large_exact_reference.R")
+_ALTERNATIVE = {"two.sided": "two-sided", "less": "less", "greater": "greater"}
 
 
-def _best_of(call: Callable[[], TestResult], repeat: int = 5) -> tuple[float, TestResult]:
-    best = float("inf")
+def _median_time(call: Callable[[], TestResult], repeat: int) -> tuple[float, TestResult]:
+    result = call()  # warm-up: kernels loaded
+    times = []
     for _ in range(repeat):
         start = time.perf_counter()
         result = call()
-        best = min(best, time.perf_counter() - start)
-    return best, result  # repeat >= 1, so result is bound
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
 
 
-def bench_rank_sum() -> list[Row]:
-    """Rank-sum test on 0-10 NRS scores at increasing group sizes."""
-    rng = np.random.default_rng(2024)
-    rows: list[Row] = []
-    for m, n, method in [
-        (41, 43, "exact"),
-        (100, 100, "exact"),
-        (150, 150, "auto"),
-        (200, 200, "exact"),
-        (500, 500, "auto"),
-        (500, 500, "exact"),
-        (1000, 1000, "exact"),
-    ]:
-        x, y = rng.integers(0, 11, m), rng.integers(0, 11, n) + rng.integers(0, 2, n)
-        y = np.minimum(y, 10)
-        case = f"rank_sum {m}+{n} NRS, method={method}"
-        try:
-            repeat = 1 if 150 <= m < 500 else 5  # the programme is slow there; Fourier is not
-            seconds, res = _best_of(partial(rank_sum, x, y, method=method), repeat)
-        except StatisticsError as exc:
-            rows.append((case, f"refused: {exc}", float("nan"), float("nan")))
-            continue
-        rows.append((case, res.method, seconds, res.pvalue))
-    return rows
+def _call(case: dict[str, Any], method: str = "exact") -> Callable[[], TestResult]:
+    alternative = _ALTERNATIVE[case["alternative"]]
+    if case["test"] == "signed_rank":
+        return partial(
+            signed_rank_from_counts,
+            case["values"],
+            case["counts"],
+            method=method,
+            alternative=alternative,
+        )
+    if "values" in case:
+        return partial(
+            rank_sum_from_counts,
+            case["values"],
+            case["counts_x"],
+            case["counts_y"],
+            method=method,
+            alternative=alternative,
+        )
+    return partial(rank_sum, case["x"], case["y"], method=method, alternative=alternative)
 
 
-def bench_signed_rank() -> list[Row]:
-    """Signed-rank test on paired NRS changes (-10..10, many zeros)."""
-    rng = np.random.default_rng(2025)
-    rows: list[Row] = []
-    for n in (41, 84, 200, 500, 1000):
-        before = rng.integers(3, 11, n)
-        after = np.clip(before - rng.integers(-2, 4, n), 0, 10)
-        for zero_method in ("pratt", "wilcox"):
-            seconds, res = _best_of(
-                partial(signed_rank, before, after, zero_method=zero_method, method="exact")
-            )
-            rows.append(
-                (
-                    f"signed_rank {n} pairs, {zero_method}, exact",
-                    res.method,
-                    seconds,
-                    res.pvalue,
-                )
-            )
-    return rows
-
-
-# 500 + 500 NRS counts (0..10) timed against R coin in bench_rank_sum_vs_coin.
-_COIN_X = (50, 45, 50, 45, 45, 45, 45, 45, 45, 45, 40)
-_COIN_Y = (45, 45, 45, 45, 45, 45, 45, 45, 45, 45, 50)
-_COIN_SCRIPT = """
-suppressMessages(library(coin))
-x <- rep(0:10, c({x})); y <- rep(0:10, c({y}))
-d <- data.frame(v = c(x, y), g = factor(rep(c("x", "y"), c(length(x), length(y)))))
-t0 <- proc.time()[["elapsed"]]
-p <- pvalue(wilcox_test(v ~ g, data = d, distribution = "exact"))
-cat(sprintf("%.17g %.3f", p, proc.time()[["elapsed"]] - t0))
+_FIRST_CALL = """
+import time
+start = time.perf_counter()
+import numpy as np
+from painresponse.stats.ranks import rank_sum
+rank_sum(np.arange(300.0), np.arange(300.0) + 0.5, method="exact")
+print(time.perf_counter() - start)
 """
 
 
-def bench_rank_sum_vs_coin() -> list[Row]:
-    """Exact rank-sum, 500 + 500 NRS: painresponse vs R coin (skipped without Rscript)."""
-    values = np.arange(11)
-    seconds, res = _best_of(
-        partial(rank_sum_from_counts, values, _COIN_X, _COIN_Y, method="exact"), 5
-    )
-    rows: list[Row] = [("rank_sum 500+500 painresponse exact", res.method, seconds, res.pvalue)]
-    rscript = shutil.which("Rscript")
-    if rscript is None:
-        return rows
-    script = _COIN_SCRIPT.format(x=",".join(map(str, _COIN_X)), y=",".join(map(str, _COIN_Y)))
-    out = subprocess.run(
-        [rscript, "-e", script], capture_output=True, text=True, check=False, timeout=1800
-    )
-    if out.returncode != 0:
-        failed = ("rank_sum 500+500 coin", "R failed: " + out.stderr[-200:], math.nan, math.nan)
-        return [*rows, failed]
-    coin_p, coin_seconds = (float(v) for v in out.stdout.split())
-    rows.append(("rank_sum 500+500 coin exact", "coin::wilcox_test", coin_seconds, coin_p))
-    rows.append(
-        (
-            "ratio coin / painresponse (time)",
-            f"relative p difference {abs(res.pvalue - coin_p) / coin_p:.1e}",
-            coin_seconds / seconds,
-            math.nan,
+def bench_first_call() -> None:
+    """First exact test needing a compiled kernel, as a fresh process (seconds)."""
+    print("## first call: import, numba start-up, kernels (fresh process)")
+    baseline = "import numpy as np; from painresponse.stats.ranks import rank_sum"
+    rows = []
+    for label, env in [("cache warm", {}), ("cache empty (compile)", {"fresh": "1"})]:
+        environment = dict(os.environ)
+        with tempfile.TemporaryDirectory() as cache:
+            if env:
+                environment["NUMBA_CACHE_DIR"] = cache
+            else:  # populate the default cache first
+                subprocess.run([sys.executable, "-c", _FIRST_CALL], check=True, capture_output=True)
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", baseline], check=True, env=environment)
+            base = time.perf_counter() - start
+            out = subprocess.run(
+                [sys.executable, "-c", _FIRST_CALL],
+                check=True,
+                capture_output=True,
+                text=True,
+                env=environment,
+            )
+        rows.append((label, float(out.stdout.split()[-1]), base))
+    for label, seconds, base in rows:
+        print(
+            f"{label:<24} first test {seconds:6.2f} s   (process with imports only: {base:.2f} s)"
         )
-    )
-    return rows
+    print()
 
 
-_LARGE = Path(__file__).resolve().parents[1] / "tests" / "reference" / "rank_exact_large.json"
-_MAKE_LARGE = _LARGE.with_name("make_large_exact_reference.R")
-
-
-def bench_large_vs_coin() -> list[Row]:
-    """Exact tests on tests/reference/rank_exact_large.json: painresponse vs R coin.
-
-    coin's seconds are those recorded by make_large_exact_reference.R; set
-    PAINRESPONSE_RERUN_COIN=1 to rerun that script (several minutes) via Rscript first.
-    """
+def _rerun_coin() -> None:
     rscript = shutil.which("Rscript")
-    if rscript is not None and os.environ.get("PAINRESPONSE_RERUN_COIN") == "1":
-        subprocess.run([rscript, str(_MAKE_LARGE), "--large"], check=False, timeout=3600)
-    rows: list[Row] = []
-    from painresponse.stats.ranks import signed_rank_from_counts
+    if rscript is None or os.environ.get("PAINRESPONSE_RERUN_COIN") != "1":
+        return
+    print(f"running {_MAKE_REFERENCE.name} with {rscript} (several minutes) ...")
+    subprocess.run([rscript, str(_MAKE_REFERENCE), "--large"], check=False, timeout=7200)
 
-    for case in json.loads(_LARGE.read_text())["cases"]:
-        alternative = {"two.sided": "two-sided"}.get(case["alternative"], case["alternative"])
-        if case["test"] == "signed_rank":
-            call = partial(
-                signed_rank_from_counts, case["values"], case["counts"], alternative=alternative
-            )
-        elif "values" in case:
-            call = partial(
-                rank_sum_from_counts,
-                case["values"],
-                case["counts_x"],
-                case["counts_y"],
-                alternative=alternative,
-            )
-        else:
-            call = partial(rank_sum, case["x"], case["y"], alternative=alternative)
-        seconds, res = _best_of(call, 3)
-        rel = abs(res.pvalue - case["pvalue"]) / case["pvalue"]
-        rows.append(
-            (
-                f"{case['label']} ({case['alternative']})",
-                f"{res.details.get('algorithm', res.method)}; coin {case['coin_seconds']:.1f} s, "
-                f"ratio {case['coin_seconds'] / seconds:.0f}x, rel diff {rel:.1e}",
-                seconds,
-                res.pvalue,
-            )
+
+def bench_coin(repeat: int) -> None:
+    """Every committed reference case: painresponse next to coin."""
+    _rerun_coin()
+    reference = json.loads(_REFERENCE.read_text())
+    print(f"## coin: {reference['packages']} on {reference['R_version']}")
+    header = f"{'case':<54} {'ours ms':>9} {'coin s':>8} {'ratio':>8} {'rel diff':>9}  algorithm"
+    print(header)
+    print("-" * len(header))
+    for case in reference["cases"]:
+        seconds, result = _median_time(_call(case), repeat)
+        rel = abs(result.pvalue - case["pvalue"]) / case["pvalue"]
+        ratio = case["coin_seconds"] / seconds
+        name = f"{case['label']} ({case['alternative']})"
+        print(
+            f"{name:<54} {seconds * 1000:9.1f} {case['coin_seconds']:8.2f} {ratio:7.0f}x "
+            f"{rel:9.1e}  {result.details['algorithm']}"
         )
-    for per_group, levels in [(1000, 11), (5000, 11), (5000, 100)]:
-        rng = np.random.default_rng(per_group + levels)
+    for failure in reference.get("failures", []):
+        timing = ""
+        if "alternative" in failure:
+            seconds, result = _median_time(_call(failure), repeat)
+            timing = f"{seconds * 1000:9.1f} ms, p = {result.pvalue:.4g}, "
+            timing += result.details["algorithm"]
+        print(
+            f"{failure['label']:<54} {timing}; coin fails after "
+            f"{failure['coin_seconds']:.1f} s: {failure['coin_error'][-60:]}"
+        )
+    print()
+
+
+def _limits() -> list[tuple[str, Callable[[], TestResult]]]:
+    rng = np.random.default_rng(14)
+    cases: list[tuple[str, Callable[[], TestResult]]] = []
+    for per_group, levels, shift in [(5000, 11, 0.0), (5000, 11, 0.05), (5000, 100, 0.03)]:
         x = np.bincount(rng.integers(0, levels, per_group), minlength=levels)
-        y = np.bincount(rng.integers(0, levels, per_group), minlength=levels)
-        seconds, res = _best_of(partial(rank_sum_from_counts, np.arange(levels), x, y), 3)
-        rows.append(
-            (
-                f"rank_sum {per_group}+{per_group} scale 0-{levels - 1} (auto)",
-                f"{res.details.get('algorithm', res.method)}; coin: fails/overflows",
-                seconds,
-                res.pvalue,
-            )
+        y = np.bincount(
+            np.minimum(
+                rng.integers(0, levels, per_group) + rng.binomial(1, shift, per_group), levels - 1
+            ),
+            minlength=levels,
         )
-    return rows
+        label = f"rank_sum {per_group}+{per_group} on {levels} values, shift {shift}"
+        cases.append((label, partial(rank_sum_from_counts, np.arange(levels), x, y)))
+    for levels, smaller in [(4, 5000), (3, 5000), (11, 50), (100, 50), (11, 100)]:
+        # few values, and a small group against a large one: the slowest corners
+        x = np.bincount(rng.integers(0, levels, smaller), minlength=levels)
+        y = np.bincount(rng.integers(0, levels, 5000), minlength=levels)
+        label = f"rank_sum {smaller}+5000 on {levels} values"
+        cases.append((label, partial(rank_sum_from_counts, np.arange(levels), x, y)))
+    for kind in ("untied", "continuous (2 decimals)"):
+        for shift in (0.0, 0.2):
+            first, second = rng.normal(size=500), rng.normal(shift, size=500)
+            if kind != "untied":
+                first, second = np.round(first, 2), np.round(second, 2)
+            label = f"rank_sum 500+500 {kind}, shift {shift}"
+            cases.append((label, partial(rank_sum, first, second)))
+    for n, high in [(5000, 10), (5000, 50), (500, 0)]:
+        for shift in (0.0, 0.1):
+            d = (
+                rng.normal(shift, 1.0, n)
+                if high == 0
+                else rng.integers(-high, high + 1, n) + rng.binomial(1, shift, n)
+            )
+            kind = "untied" if high == 0 else f"-{high}..{high}"
+            cases.append((f"signed_rank {n} pairs {kind}, shift {shift}", partial(signed_rank, d)))
+    return cases
 
 
-BENCHMARKS: list[Callable[[], list[Row]]] = [
-    bench_large_vs_coin,
-    bench_rank_sum,
-    bench_rank_sum_vs_coin,
-    bench_signed_rank,
-]
+def bench_limits(repeat: int) -> None:
+    """The size rule's limits (coin overflows here or takes hours)."""
+    print("## limits of the exact rule (method='auto')")
+    for label, call in _limits():
+        seconds, result = _median_time(call, repeat)
+        print(
+            f"{label:<54} {seconds * 1000:9.1f} ms  p = {result.pvalue:<10.4g} "
+            f"{result.details.get('algorithm', result.method)}"
+        )
+    print()
 
 
 def main() -> None:
-    """Run every benchmark and print one line per case."""
-    for bench in BENCHMARKS:
-        print(f"## {bench.__name__}: {bench.__doc__}")
-        for case, method, seconds, pvalue in bench():
-            if case.startswith("ratio"):
-                print(f"{case:<45} {seconds:9.1f} x   [{method}]")
-                continue
-            print(f"{case:<55} {seconds * 1000:9.1f} ms  p={pvalue:.6g}  [{method}]")
-        print()
+    """Run the three tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs per case (median)")
+    parser.add_argument("--skip-first-call", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_first_call:
+        bench_first_call()
+    bench_coin(args.repeat)
+    bench_limits(args.repeat)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Exact conditional null distributions of the Wilcoxon rank statistics.
+"""Exact conditional null distributions and p-values of the Wilcoxon rank statistics.
 
 Both statistics are handled on *doubled* mid-ranks, which are always integers, so the
 distributions live on an integer lattice and the comparisons that define a p-value are
@@ -8,53 +8,100 @@ still apply one).
 Rank-sum (2 x c ordered table)
     Category ``j`` holds ``t_j`` tied observations with doubled mid-rank ``s_j``; the first
     group takes ``a_j`` of them, ``sum(a_j) = m``. Under H0 the ``a_j`` are multivariate
-    hypergeometric. We use the identity "independent binomials conditioned on their total
-    are multivariate hypergeometric": with ``a_j ~ Binomial(t_j, p)`` independent and
-    ``p = m / N`` (the tilt that makes ``A = m`` the most likely total), the joint
-    distribution of ``(A, W2)`` is built by a dynamic programme over categories with state
-    ``(A so far, partial W2)``; row ``A = m`` divided by its mass is the exact conditional
-    distribution. All weights are non-negative probabilities, so rounding errors are
-    relative (no cancellation) and tiny tail probabilities keep full relative precision.
+    hypergeometric. :func:`rank_sum_distribution` uses the identity "independent binomials
+    conditioned on their total are multivariate hypergeometric": with ``a_j ~ Binomial(t_j,
+    p)`` independent and ``p = m / N``, the joint distribution of ``(A, W2)`` is built by a
+    dynamic programme over categories with state ``(A so far, partial W2)``; row ``A = m``
+    divided by its mass is the exact conditional distribution. All weights are
+    non-negative, so rounding errors are relative and tiny tails keep full precision.
 
 Signed-rank
     Each non-zero ``|d|`` category ``j`` holds ``t_j`` ties with doubled rank ``r_j``; the
     number of positive signs is ``Binomial(t_j, 1/2)``. A one-dimensional programme over
-    the partial ``V2`` gives the exact distribution.
+    the partial ``V2`` gives the exact distribution (:func:`signed_rank_distribution`).
 
-Rank-sum, large tables (:func:`rank_sum_pvalue_fourier`)
-    The tails ``P(A = m, D >= u)`` are contour integrals of the generating function
-    ``prod_j (1 + x z^{d_j})^{t_j}``; with saddle-point tilts of ``x`` and ``z`` they are
-    computed on a certified part of an ``M x L`` grid (see the function and
-    ``ranks.rank_sum_from_counts`` for the error bound). Cost is O(1e3-1e4) node
-    evaluations for 500 + 500 NRS scores, independent of the score range.
+p-values at every size (:func:`rank_sum_pvalue`, :func:`signed_rank_pvalue`)
+    Small tables get the whole distribution above (NumPy, a few milliseconds, bit for bit
+    what the Hodges-Lehmann intervals invert). Larger ones compute only the tails the
+    p-value needs (one when the null distribution is symmetric, as it always is for
+    signed ranks and for untied samples), by exact algorithms in compiled kernels:
 
-The ``*_cost`` functions return the number of cell updates the programme performs; the
-public ``method="auto"`` rule compares them with :data:`AUTO_EXACT_MAX_COST`.
+    * at most 4 distinct values: sums of hypergeometric terms
+      (:func:`._exact_kernels.rank_sum_tail_few`), O(m^2);
+    * otherwise the cheaper of
+      - the *network* programme (:func:`._exact_kernels.rank_sum_tail`, one category at
+        a time with hypergeometric steps; :func:`._exact_kernels.signed_rank_tail`, one
+        sign at a time), carrying only the states that can still end on either side of
+        the observed statistic (Mehta & Patel's shortest- and longest-path bounds):
+        cheap up to a few hundred observations, for a small group against a large one,
+        and in extreme tails;
+      - certified tilted Fourier inversion (:mod:`._exact_fourier`): cost independent of
+        the score range, a few thousand nodes for large samples; relative error bound at
+        most :data:`FOURIER_MAX_REL_ERROR`, reported.
+
+    The choice compares the programme's counted cells with the Fourier nodes kept by the
+    screening (which is cheap and stops early when the programme is cheaper); a grid that
+    cannot certify its bound falls back to the programme and, when the programme is beyond
+    its limits, runs with a larger budget. Every path is exact; none falls back to an
+    approximation. Slowest inside the documented rule: a group of 50-100 patients against
+    thousands on 11-100 values (0.2-2 s); the rest takes at most about 0.1 s
+    (``benchmarks/exact_tests.py``).
+
+References
+----------
+Mehta CR, Patel NR. A network algorithm for performing Fisher's exact test in r x c
+contingency tables. *J Am Stat Assoc* 1983;78:427-434. Streitberg B, Röhmel J. Exact
+distributions for permutation and rank tests: an introduction to some recently published
+algorithms. *Stat Software Newsl* 1986;12:10-17. Hothorn T, Hornik K, van de Wiel MA,
+Zeileis A. Implementing a class of permutation tests: the coin package. *J Stat Softw*
+2008;28(8).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from painresponse.stats import _rank_tails
+from painresponse.stats import _exact_fourier, _rank_tails
+from painresponse.stats._exact_fourier import (
+    FOURIER_AUTO_MAX_NODES,
+    FOURIER_MAX_N,
+    FOURIER_MAX_NODES,
+    FOURIER_MAX_PERIOD,
+    FOURIER_MAX_REL_ERROR,
+    FourierNotCertified,
+)
 
 __all__ = [
     "AUTO_EXACT_MAX_COST",
     "EXACT_MAX_CELLS",
+    "FOURIER_AUTO_MAX_NODES",
+    "FOURIER_MAX_N",
     "FOURIER_MAX_NODES",
+    "FOURIER_MAX_PERIOD",
     "FOURIER_MAX_REL_ERROR",
+    "ExactNotComputable",
+    "ExactPvalue",
     "FourierNotCertified",
     "rank_sum_cells",
     "rank_sum_cost",
     "rank_sum_distribution",
+    "rank_sum_pvalue",
     "rank_sum_pvalue_fourier",
     "signed_rank_cost",
     "signed_rank_distribution",
+    "signed_rank_pvalue",
 ]
+
+FOURIER_MIN_N_AUTO = 400
+"""``stats.trend``'s "auto" rule tries the Fourier method from this many observations on."""
+FOURIER_MAX_N_AUTO = 2_500
+"""... and up to this many."""
 
 #: ``method="auto"`` uses the exact distribution when the programme needs at most this
 #: many cell updates (about 0.1-0.3 s on a 2020s laptop).
@@ -97,17 +144,23 @@ def _rank_sum_plan(
     return m + 1, cols, plan
 
 
-def rank_sum_cost(scores2: Sequence[int], totals: Sequence[int], m: int) -> float:
-    """Number of cell updates of :func:`rank_sum_distribution` (the "auto" cost)."""
+def rank_sum_cost(
+    scores2: Sequence[int], totals: Sequence[int], m: int, limit: float = 1e15
+) -> float:
+    """Number of cell updates of :func:`rank_sum_distribution` (counting stops above ``limit``)."""
     m = min(m, int(sum(totals)) - m)
     _, _, plan = _rank_sum_plan(scores2, totals, m)
     cost = 0.0
     for (k_lo, k_hi, k_lo_new, k_hi_new, col_hi), t in zip(plan, totals, strict=True):
-        # Vectorised over the a = 0..t items taken from this category (t can be 10^6).
-        a = np.arange(int(t) + 1, dtype=np.int64)
-        rows = np.minimum(k_hi, k_hi_new - a) - np.maximum(k_lo, k_lo_new - a) + 1
-        cost += float(rows[rows > 0].sum()) * (col_hi + 1)
-        if cost > 1e15:  # far beyond any exact budget: stop counting
+        if t == 1:  # a = 0 or 1
+            rows = max(0, min(k_hi, k_hi_new) - max(k_lo, k_lo_new) + 1)
+            rows += max(0, min(k_hi, k_hi_new - 1) - max(k_lo, k_lo_new - 1) + 1)
+            cost += float(rows) * (col_hi + 1)
+        else:  # vectorised over the a = 0..t items taken from this category (t up to 10^6)
+            a = np.arange(int(t) + 1, dtype=np.int64)
+            rows_a = np.minimum(k_hi, k_hi_new - a) - np.maximum(k_lo, k_lo_new - a) + 1
+            cost += float(rows_a[rows_a > 0].sum()) * (col_hi + 1)
+        if cost > limit:  # beyond the caller's budget: stop counting
             return cost
     return cost
 
@@ -257,431 +310,322 @@ def _binom_pmf(t: int, p: float) -> NDArray[np.float64]:
     return out * math.exp(log_mode)
 
 
-# ------------------------------------------------------------- tilted Fourier inversion
+# --------------------------------------------------------------- p-values at every size
 
-#: Target for each truncation error of the Fourier method (aliasing, skipped nodes),
-#: relative to the computed tail; the reported bound must stay below FOURIER_MAX_REL_ERROR.
-_FOURIER_TARGET = 1e-17
-FOURIER_MAX_REL_ERROR = 1e-12
-#: Longest the Fourier method may run: at most this many (phi, theta) nodes are evaluated.
-FOURIER_MAX_NODES = 2_000_000
-#: Under ``method="auto"`` the Fourier method gets a smaller budget (about 0.2 s).
-FOURIER_AUTO_MAX_NODES = 200_000
-#: The D-tilt is at least this many conditional standard deviations (keeps L moderate).
-_LAMBDA_MIN_SD = 1.5
-
-_LD = np.longdouble
-
-
-FOURIER_MAX_PERIOD = 1 << 30
-"""Largest Fourier grid period in either dimension (keeps the integer phases in int64)."""
-FOURIER_MIN_N_AUTO = 400
-"""Under ``method="auto"``, the Fourier method is tried from this many patients on (below
-it, when the programme is too costly, the normal approximation is instant and accurate)."""
-FOURIER_MAX_N = 20_000
-"""The Fourier method is not tried above this many patients (the grid outgrows memory)."""
-FOURIER_MAX_N_AUTO = 2_500
-"""Under ``method="auto"`` the Fourier method is tried up to this many patients (two groups
-of 1,000 take about 0.1 s; beyond, its grids cost up to a second and the normal
-approximation with tie correction is accurate to many digits)."""
-
-
-class FourierNotCertified(ArithmeticError):
-    """The Fourier method could not certify its error bound for this table."""
+#: Up to this many cell updates (:func:`rank_sum_cost`, :func:`signed_rank_cost`) the whole
+#: distribution is computed in NumPy: a few milliseconds, and no compiled kernel is loaded.
+SMALL_COST = 3.0e6
+#: ... and its table has at most this many cells (a table is allocated per category).
+SMALL_CELLS = 2.0e6
+#: The network programme is used without screening a Fourier grid up to this many cell
+#: updates (counted beforehand, :func:`._exact_kernels.rank_sum_tail_cells`).
+NETWORK_DIRECT_CELLS = 5.0e7
+#: Node budget of the Fourier method when no programme fits (a smaller group of at most
+#: about 100 among thousands, on few values: seconds).
+FOURIER_LARGE_NODES = 40_000_000
+#: Largest table (memory) of the network programme, in cells of 8 bytes.
+NETWORK_MAX_CELLS = 6.0e7
+#: Longest run of the network programme, in cell updates, when Fourier inversion fails.
+NETWORK_MAX_WORK = 2.0e10
+#: The rank-sum programme's updates are counted beforehand when ``categories x m`` is at
+#: most this (the count costs that many steps).
+_NETWORK_COUNT_MAX = 5.0e7
+#: Tables with at most this many categories: sums of hypergeometric terms, O(m^2)
+#: (:func:`._exact_kernels.rank_sum_tail_few`); the Fourier grid of such lattices is large.
+FEW_CATEGORIES = 4
+#: Measured time of one Fourier node-category evaluation, and of one screened one, in
+#: units of the programme's counted cells (an upper bound: about 0.15-0.2 ns each).
+_FOURIER_ELEMENT_CELLS = 100.0
+_SCREEN_ELEMENT_CELLS = 25.0
+_SIGNED_RANK_CELL = 4.0
 
 
-def _log_comb(n: int, k: int) -> np.longdouble:
-    """``log C(n, k)`` in extended precision from the exact integer."""
-    value = math.comb(n, k)
-    shift = max(value.bit_length() - 64, 0)
-    return np.log(_LD(value >> shift)) + _LD(shift) * np.log(_LD(2))
+class ExactNotComputable(ArithmeticError):
+    """No exact algorithm fits its limits for this table (far beyond the documented rule)."""
 
 
-def _logistic(x: NDArray[np.float64]) -> NDArray[np.float64]:
-    return np.asarray(0.5 * (1.0 + np.tanh(0.5 * x)), dtype=np.float64)
+@dataclass
+class ExactPvalue:
+    """An exact conditional p-value and how it was computed.
 
-
-def _chernoff_level(
-    values: NDArray[np.float64], totals: NDArray[np.float64], logit: NDArray[np.float64], tau: float
-) -> tuple[float, float]:
-    """Smallest ``x`` with Chernoff ``P(X >= x) <= exp(-tau)``, ``X = sum_j v_j Bin(t_j, p_j)``.
-
-    Returns ``(x, eta)``; any ``x' >= x`` has ``log P(X >= x') <= K(eta) - eta x'`` (K the
-    cumulant generating function), which callers re-evaluate as the certified bound.
+    ``algorithm``: ``"dynamic programme"`` (whole distribution), ``"hypergeometric sums"``
+    (at most 4 values), ``"network"`` (tail programme) or ``"fourier"`` (certified Fourier
+    inversion; with two tails computed differently, ``"fourier + network"``). ``cost``:
+    cell updates of the programmes plus node-category evaluations of the Fourier method.
+    ``error_bound``: certified relative error of the Fourier tails (0 for the programmes,
+    whose only error is float64 rounding of non-negative sums). ``fourier``: grid
+    diagnostics of the larger Fourier tail. ``support_size``: points of the whole
+    distribution (dynamic programme only).
     """
-    base = np.logaddexp(0.0, logit)
 
-    def cgf(eta: float) -> tuple[float, float, float]:
-        kappa = logit + eta * values
-        p = _logistic(kappa)
-        k0 = float(np.sum(totals * (np.logaddexp(0.0, kappa) - base)))
-        k1 = float(np.sum(totals * p * values))
-        k2 = float(np.sum(totals * p * (1.0 - p) * values * values))
-        return k0, k1, k2
+    pvalue: float
+    algorithm: str
+    cost: float
+    error_bound: float = 0.0
+    fourier: dict[str, float] = field(default_factory=dict)
+    support_size: int | None = None
 
-    def rate(eta: float) -> float:
-        k0, k1, _ = cgf(eta)
-        return eta * k1 - k0
-
-    _, _, var = cgf(0.0)
-    lo, hi = 0.0, math.sqrt(2.0 * tau / max(var, 1e-300))
-    while rate(hi) < tau:
-        lo, hi = hi, 2.0 * hi
-        if hi > 1e6:
-            break
-    for _ in range(60):  # bisection on the monotone rate function
-        mid = 0.5 * (lo + hi)
-        if rate(mid) < tau:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo <= 1e-10 * hi:
-            break
-    return cgf(hi)[1], hi
+    def details(self) -> dict[str, Any]:
+        """The fields a test result reports in its ``details``."""
+        out: dict[str, Any] = {"algorithm": self.algorithm, "cost": self.cost}
+        if self.support_size is not None:
+            out["support_size"] = self.support_size
+        if "fourier" in self.algorithm:
+            out["error_bound"] = self.error_bound
+            out["fourier"] = dict(self.fourier)
+        return out
 
 
-def _chernoff_log_bound(
-    values: NDArray[np.float64],
-    totals: NDArray[np.float64],
-    logit: NDArray[np.float64],
-    eta: float,
-    x: float,
-) -> float:
-    kappa = logit + eta * values
-    k0 = float(np.sum(totals * (np.logaddexp(0.0, kappa) - np.logaddexp(0.0, logit))))
-    return k0 - eta * x
+@dataclass
+class _Tail:
+    value: float
+    algorithm: str
+    cost: float
+    error_bound: float = 0.0
+    info: dict[str, float] = field(default_factory=dict)
 
 
-def _saddle_point(
-    d: NDArray[np.float64], totals: NDArray[np.float64], m: int, u: float, lam_min: float
-) -> tuple[float, float]:
-    """Tilts minimising ``sum t softplus(rho + lam d) - rho m - lam u`` with ``lam >= lam_min``."""
-    n_total = float(totals.sum())
-    rho, lam = math.log(m / (n_total - m)), 0.0
-
-    def objective(r: float, la: float) -> float:
-        return float(np.sum(totals * np.logaddexp(0.0, r + la * d))) - r * m - la * u
-
-    for _ in range(200):
-        p = _logistic(rho + lam * d)
-        w = totals * p * (1.0 - p)
-        grad = np.array([np.sum(totals * p) - m, np.sum(totals * p * d) - u])
-        hess = np.array([[w.sum(), (w * d).sum()], [(w * d).sum(), (w * d * d).sum()]])
-        step = np.linalg.solve(hess, -grad)
-        size, f0 = 1.0, objective(rho, lam)
-        while objective(rho + size * step[0], lam + size * step[1]) > f0 + 1e-4 * size * float(
-            grad @ step
-        ):
-            size *= 0.5
-            if size < 1e-12:
-                raise FourierNotCertified("saddle-point search did not converge")
-        rho, lam = rho + size * step[0], lam + size * step[1]
-        if size == 1.0 and abs(step[0]) < 1e-12 and abs(step[1]) < 1e-12 * max(abs(lam), 1e-6):
-            break
-    if lam < lam_min:
-        lam = lam_min
-        for _ in range(100):
-            p = _logistic(rho + lam * d)
-            shift = -(float(np.sum(totals * p)) - m) / float(np.sum(totals * p * (1.0 - p)))
-            rho += shift
-            if abs(shift) < 1e-14:
-                break
-    return rho, lam
+def _tail(d: list[int], totals: list[int], m: int | None, u: int, fourier_ok: bool) -> _Tail:
+    """``P(D >= u)`` (``d`` increasing from 0) by the cheaper exact algorithm."""
+    kernels = _rank_tails.kernels()
+    values = np.asarray(d[::-1], dtype=np.int64)  # decreasing, as the programmes take them
+    counts = np.asarray(totals[::-1], dtype=np.int64)
+    if m is None:
+        values = np.repeat(values, counts)  # signed ranks: one sign at a time
+        # its count is exact, the rank-sum one an upper bound about 4 times the work
+        cells = _SIGNED_RANK_CELL * float(kernels.signed_rank_tail_cells(values, u))
+    elif values.size * m <= _NETWORK_COUNT_MAX:
+        cells = float(kernels.rank_sum_tail_cells(values, counts, m, u))
+    else:
+        cells = math.inf
+    if cells <= NETWORK_DIRECT_CELLS or not fourier_ok:
+        return _network(values, counts, m, u, cells)
+    try:
+        plan = _exact_fourier.plan_upper_tail(
+            d, totals, m, u, max_screen=cells / _SCREEN_ELEMENT_CELLS
+        )
+        if isinstance(plan, float):
+            return _Tail(plan, "fourier", 0.0)
+        work = float(plan.nodes) * len(d)
+        if work * _FOURIER_ELEMENT_CELLS > cells:
+            return _network(values, counts, m, u, cells)
+        # Extended precision (NumPy) is slow: the programme first, when it is feasible;
+        # when it is not, the grid may be as large as it takes (seconds, still exact).
+        network_ok = cells <= NETWORK_MAX_WORK
+        budget = FOURIER_MAX_NODES if network_ok else FOURIER_LARGE_NODES
+        value, bound, info = _exact_fourier.evaluate_tail(plan, budget, extended=not network_ok)
+        return _Tail(value, "fourier", work, bound, info)
+    except FourierNotCertified as exc:
+        return _network(values, counts, m, u, cells, str(exc))
 
 
-def _log_gauss_tail_sum(mu: float, var: float, lam: float, u: float) -> float:
-    """log of integral_{x>=u} N(x; mu, var) exp(-lam (x - u)) dx (a rough size of the tail)."""
-    sd = math.sqrt(var)
-    a = (u - mu + lam * var) / sd
-    log_phi_c = (
-        math.log(0.5 * math.erfc(a / math.sqrt(2.0)))
-        if a < 8.0
-        else -0.5 * a * a - math.log(a * math.sqrt(2.0 * math.pi))
-    )
-    return lam * (mu - u) + 0.5 * lam * lam * var + log_phi_c
-
-
-#: Up to this period the row bound |S(theta)| is evaluated at every theta node by one FFT;
-#: beyond, on a coarse grid with a Lipschitz bound (:func:`._rank_tails.coarse_row_bound`).
-_FULL_FFT_MAX_PERIOD = 1 << 17
-#: Memory guards: candidate theta rows, and rows x period_a pairs screened at once.
-_MAX_CANDIDATE_ROWS = 1 << 21
-_MAX_PAIRS = 1 << 25
-
-
-def _candidate_rows(
-    delta: NDArray[np.int64],
-    w: NDArray[np.float64],
-    big_w: float,
-    lam: float,
-    period_d: int,
-    log_thr: float,
-) -> tuple[NDArray[np.int64], NDArray[np.complex128], float]:
-    """Theta nodes that may matter, ``S`` at them, and the log-bound of the rows left out."""
-    half = period_d // 2 + 1
-    if period_d <= _FULL_FFT_MAX_PERIOD:
-        spikes = np.bincount(np.mod(delta, period_d), weights=w, minlength=period_d)
-        s_all = np.fft.ifft(spikes.astype(np.complex128))[:half] * period_d
-        return np.arange(half, dtype=np.int64), s_all, -math.inf
-    # A slack of W/4 nats costs a few more fine rows near theta = 0 and keeps the grid small.
-    size, cell_bound = _rank_tails.coarse_row_bound(delta, w, period_d, max(4.0, big_w / 4.0))
-    cells = np.arange(cell_bound.size)
-    theta_near = np.maximum(0.0, 2.0 * math.pi * (cells - 0.5) / size)
-    cell_log = -big_w + cell_bound - np.log(np.abs(1.0 - np.exp(-lam - 1j * theta_near)))
-    flagged = cell_log > log_thr
-    per_cell = period_d / size + 1.0
-    log_excluded = (
-        float(np.logaddexp.reduce(cell_log[~flagged] + math.log(2.0 * per_cell / period_d)))
-        if (~flagged).any()
-        else -math.inf
-    )
-    lo = np.ceil((cells[flagged] - 0.5) * period_d / size).astype(np.int64)
-    hi = np.ceil((cells[flagged] + 0.5) * period_d / size).astype(np.int64)
-    lo, hi = np.clip(lo, 0, half), np.clip(hi, 0, half)
-    lengths = hi - lo
-    if int(lengths.sum()) > _MAX_CANDIDATE_ROWS:  # memory guard: the grid is not sparse here
-        raise FourierNotCertified(f"{int(lengths.sum())} candidate Fourier rows")
-    starts = np.repeat(lo - (np.cumsum(lengths) - lengths), lengths)
-    nodes = starts + np.arange(int(lengths.sum()), dtype=np.int64)
-    s_theta = np.zeros(nodes.size, dtype=np.complex128)
-    d_mod = np.mod(delta, period_d)
-    step = max(1, (1 << 20) // max(1, delta.size))
-    for start in range(0, nodes.size, step):
-        block = nodes[start : start + step, None]
-        angle = 2.0 * math.pi * (np.mod(block * d_mod[None, :], period_d) / period_d)
-        s_theta[start : start + step] = (w[None, :] * np.exp(1j * angle)).sum(axis=1)
-    return nodes, s_theta, log_excluded
-
-
-def _tilted_sum(
-    s_nodes: NDArray[np.int64],
-    r_nodes: NDArray[np.int64],
-    period_d: int,
-    period_a: int,
-    delta: NDArray[np.int64],
-    totals: NDArray[np.int64],
-    logit_ld: NDArray[np.longdouble],
-    lam: float,
-    u_s: int,
-    m: int,
-    dtype: type[np.floating],  # type: ignore[type-arg]
-) -> tuple[np.longdouble, float, float]:
-    """The tilted tail sum over the kept nodes, ``sum |terms|`` and the rounding bound."""
-    eps = float(np.finfo(dtype).eps)
-    products, node_error = _rank_tails.fourier_terms(
-        s_nodes, r_nodes, period_d, period_a, delta, totals, logit_ld, dtype
-    )
-    two_pi = 2 * np.arccos(dtype(-1))
-    frac = ((s_nodes * (u_s % period_d)) % period_d).astype(dtype) / period_d + (
-        (r_nodes * (m % period_a)) % period_a
-    ).astype(dtype) / period_a
-    shift = (frac - np.round(frac)) * two_pi
-    theta = (s_nodes.astype(dtype) / period_d) * two_pi
-    kernel = 1 / (1 - np.exp(-dtype(lam)) * (np.cos(theta) - 1j * np.sin(theta)))
-    weight = np.where(s_nodes == 0, 1, 2).astype(dtype)
-    if period_d % 2 == 0:
-        weight[s_nodes == period_d // 2] = 1
-    terms = products * (np.cos(shift) - 1j * np.sin(shift)) * kernel * weight
-    scale = _LD(period_a) * _LD(period_d)
-    tilted = np.sum(terms.real.astype(_LD)) / scale
-    if not tilted > 0:
-        raise FourierNotCertified("the Fourier sum is not positive")
-    abs_terms = np.abs(terms).astype(np.float64)
-    abs_sum = float(np.sum(abs_terms) / float(scale))
-    # Per-node bound of the products, a few ulp for shift, kernel and weight, and the
-    # extended-precision sum (n terms, eps_ld each at most).
-    eps_sum = float(np.finfo(_LD).eps) * (s_nodes.size + 2)
-    rounding = (
-        float(np.sum(abs_terms * (node_error + 32.0 * eps))) / float(scale) + abs_sum * eps_sum
-    ) / float(tilted)
-    return tilted, abs_sum, rounding
-
-
-def _upper_tail_fourier(
-    d_int: Sequence[int],
-    totals_int: Sequence[int],
-    m: int,
+def _network(
+    values: NDArray[np.int64],
+    counts: NDArray[np.int64],
+    m: int | None,
     u: int,
-    max_nodes: int = FOURIER_MAX_NODES,
-) -> tuple[float, float, dict[str, float]]:
-    """``P(D >= u)`` for ``D = sum a_j d_j`` under the multivariate hypergeometric law.
+    cells: float,
+    why: str = "",
+) -> _Tail:
+    """The programme's tail; beyond its work limit only when Fourier inversion failed."""
+    kernels = _rank_tails.kernels()
+    value, work = math.nan, cells
+    if cells <= NETWORK_MAX_WORK or math.isinf(cells) or why:
+        if m is None:
+            value, work = kernels.signed_rank_tail(values, u, NETWORK_MAX_CELLS)
+        else:
+            value, work = kernels.rank_sum_tail(values, counts, m, u, NETWORK_MAX_CELLS)
+    if math.isnan(value):
+        reason = f"; Fourier inversion: {why}" if why else ""
+        raise ExactNotComputable(
+            f"the exact tail needs a network programme beyond its limits ({work:.2g} cells{reason})"
+        )
+    return _Tail(float(value), "network", float(work))
 
-    ``u`` must lie above the conditional mean and below the largest attainable ``D``.
-    Returns ``(tail, relative error bound, diagnostics)``; raises FourierNotCertified.
+
+def _combine(tails: list[_Tail], factor: float = 1.0) -> ExactPvalue:
+    pvalue = factor * sum(t.value for t in tails)
+    names = sorted({t.algorithm for t in tails}, key=lambda name: name != "fourier")
+    fourier = [t for t in tails if t.algorithm == "fourier"]
+    bound = sum(t.error_bound * t.value for t in fourier) * factor / pvalue if pvalue > 0 else 0.0
+    info = max(fourier, key=lambda t: t.value).info if fourier else {}
+    return ExactPvalue(
+        pvalue=min(1.0, pvalue),
+        algorithm=" + ".join(names),
+        cost=sum(t.cost for t in tails),
+        error_bound=bound,
+        fourier=info,
+    )
+
+
+def _thresholds(
+    twice_n_centre: int, scale: int, obs: int, alternative: str
+) -> tuple[int | None, int | None]:
+    """Upper and lower thresholds of the tails a p-value needs.
+
+    ``twice_n_centre / (2 scale)`` is the null mean of the integer statistic ``obs``; the
+    two-sided p-value is ``P(|D - E| >= |obs - E|)`` evaluated by integer comparisons.
+    Returns ``(hi, lo)``: the p-value is ``P(D >= hi) + P(D <= lo)`` (a ``None`` tail is
+    not needed).
     """
-    totals = np.asarray(totals_int, dtype=np.float64)
-    d = np.asarray(d_int, dtype=np.float64)
-    n_total = int(sum(totals_int))
-    # Conditional standard deviation of D given A = m under the untilted law.
-    p0 = m / n_total
-    w0 = totals * p0 * (1.0 - p0)
-    sd0 = math.sqrt(max(float((w0 * d * d).sum() - (w0 * d).sum() ** 2 / w0.sum()), 1e-300))
-    rho, lam = _saddle_point(d, totals, m, float(u), _LAMBDA_MIN_SD / sd0)
-    p = _logistic(rho + lam * d)
-    w = totals * p * (1.0 - p)
-    big_w = float(w.sum())
-    # Shear D' = D - beta A: decorrelates D' from A, so the aliasing period L is smaller.
-    beta = round(float((w * d).sum()) / big_w)
-    delta_int = [int(v) - beta for v in d_int]
-    delta = np.asarray(delta_int, dtype=np.float64)
-    u_s = u - beta * m
-    rho_s = rho + lam * beta
-    logit = rho_s + lam * delta  # equal to rho + lam d
-    var_a = big_w
-    var_d = float((w * delta * delta).sum() - (w * delta).sum() ** 2 / big_w)
-    mu_d = float((totals * p * delta).sum())
-    log_r_est = (
-        -0.5 * math.log(2.0 * math.pi * var_a) + _log_gauss_tail_sum(mu_d, var_d, lam, u_s)
-    ) - math.log(1e3)
-    tau = -(math.log(_FOURIER_TARGET) + log_r_est)
-    # Aliasing periods: Chernoff bounds on D' >= u' + L (any A), the e^{-lam L} wrap of the
-    # kernel, and |A - m| >= M.
-    log_b_neg = (
-        float(np.sum(totals * (np.logaddexp(0.0, logit - lam * delta) - np.logaddexp(0.0, logit))))
-        + lam * u_s
-    )
-    x_pos, eta_pos = _chernoff_level(delta, totals, logit, tau)
-    period_d = max(math.ceil(x_pos - u_s), math.ceil((log_b_neg + tau) / lam), 16)
-    from scipy.fft import next_fast_len
+    if alternative == "greater":
+        return obs, None
+    if alternative == "less":
+        return None, obs
+    dev = abs(2 * scale * obs - twice_n_centre)
+    hi = -((-(twice_n_centre + dev)) // (2 * scale))  # ceil(E + r)
+    lo = (twice_n_centre - dev) // (2 * scale)  # floor(E - r)
+    return hi, lo
 
-    period_d = int(next_fast_len(period_d))
-    ones = np.ones_like(delta)
-    x_up, eta_up = _chernoff_level(ones, totals, logit, tau)
-    x_dn, eta_dn = _chernoff_level(-ones, totals, logit, tau)
-    period_a = max(math.ceil(max(x_up - m, x_dn + m)), 4)
-    wrap = -math.log1p(-math.exp(-lam * period_d))
-    log_alias = float(
-        np.logaddexp.reduce(
-            [
-                _chernoff_log_bound(delta, totals, logit, eta_pos, u_s + period_d) + wrap,
-                log_b_neg - lam * period_d + wrap,
-                _chernoff_log_bound(ones, totals, logit, eta_up, m + period_a),
-                _chernoff_log_bound(-ones, totals, logit, eta_dn, -(m - period_a)),
-            ]
+
+def rank_sum_pvalue(
+    scores2: Sequence[int], totals: Sequence[int], m: int, w2: int, alternative: str
+) -> ExactPvalue:
+    """Exact conditional rank-sum p-value by the cheapest exact algorithm.
+
+    Parameters
+    ----------
+    scores2, totals, m
+        As in :func:`rank_sum_distribution` (any integer scores, strictly increasing).
+    w2 : int
+        Observed (doubled) score sum of the group of size ``m``.
+    alternative : {"two-sided", "less", "greater"}
+        Two-sided is ``P(|W2 - E| >= |w2 - E|)``.
+
+    Returns
+    -------
+    ExactPvalue
+
+    Raises
+    ------
+    ExactNotComputable
+        Only far beyond the documented size rule (no algorithm fits its limits).
+    """
+    scores = [int(s) for s in scores2]
+    counts = [int(t) for t in totals]
+    n_total = sum(counts)
+    total_score = sum(s * t for s, t in zip(scores, counts, strict=True))
+    s_min = scores[0]
+    g = math.gcd(*(s - s_min for s in scores))
+    if g == 0:  # a single category: every table has the same statistic
+        return ExactPvalue(1.0, "dynamic programme", 0.0, support_size=1)
+    # rank_sum_distribution reflects a larger group through the mid-rank total N(N+1)
+    reflection_ok = 2 * m <= n_total or total_score == n_total * (n_total + 1)
+    cost = rank_sum_cost(scores, counts, m, limit=SMALL_COST)
+    small = cost <= SMALL_COST and rank_sum_cells(scores, counts, m) <= SMALL_CELLS
+    if small and reflection_ok:
+        # bit for bit the distribution other modules compute (the intervals invert it)
+        support, probs = rank_sum_distribution(scores, counts, m)
+        return ExactPvalue(
+            pvalue=_distribution_tail(support, probs, w2, n_total, m * total_score, alternative),
+            algorithm="dynamic programme",
+            cost=cost,
+            support_size=int(support.size),
         )
+    if 2 * m > n_total:  # the smaller group: W2_y = sum - W2_x, tails swapped
+        w2 = total_score - w2
+        m = n_total - m
+        alternative = {"less": "greater", "greater": "less"}.get(alternative, alternative)
+    d = [(s - s_min) // g for s in scores]
+    obs = (w2 - m * s_min) // g
+    d_max = d[-1]
+    twice_n_centre = 2 * m * sum(v * t for v, t in zip(d, counts, strict=True))
+    hi, lo = _thresholds(twice_n_centre, n_total, obs, alternative)
+    fourier_ok = n_total <= FOURIER_MAX_N
+    reflected = ([d_max - v for v in reversed(d)], counts[::-1])
+    symmetric = counts == counts[::-1] and all(
+        a + b == d_max for a, b in zip(d, reversed(d), strict=True)
     )
-    # |E_Q e^{i phi (A-m) + i theta (D'-u')}| <= exp(-W + |S(theta)| cos(phi + arg S(theta)))
-    # with S(theta) = sum_j w_j e^{i theta delta_j}.
-    if period_d > FOURIER_MAX_PERIOD or period_a > FOURIER_MAX_PERIOD:
-        raise FourierNotCertified(
-            f"the Fourier grid would need {period_a} x {period_d} points "
-            f"(limit {FOURIER_MAX_PERIOD})"
-        )
-    log_thr = math.log(_FOURIER_TARGET) + log_r_est
-    delta_arr = np.asarray(delta_int, dtype=np.int64)
-    nodes, s_theta, log_excluded = _candidate_rows(delta_arr, w, big_w, lam, period_d, log_thr)
-    s_abs = np.abs(s_theta) + 1e-9 * big_w
-    s_arg = np.angle(s_theta)
-    theta = 2.0 * math.pi * nodes / period_d
-    log_kernel = -np.log(np.abs(1.0 - np.exp(-lam - 1j * theta)))
-    row_weight = np.where(nodes == 0, 1.0, 2.0)
-    if period_d % 2 == 0:
-        row_weight[nodes == period_d // 2] = 1.0
-    row_log_max = -big_w + s_abs + log_kernel
-    rows = row_log_max > log_thr
-    if (~rows).any():
-        dropped = np.log(row_weight[~rows] / period_d) + row_log_max[~rows]
-        log_excluded = float(np.logaddexp(log_excluded, np.logaddexp.reduce(dropped)))
-    if int(rows.sum()) * period_a > _MAX_PAIRS:
-        raise FourierNotCertified(f"{int(rows.sum())} x {period_a} Fourier pairs to screen")
-    phi = 2.0 * math.pi * np.arange(period_a) / period_a
-    pair_log = (
-        -big_w
-        + s_abs[rows, None] * np.cos(phi[None, :] + s_arg[rows, None])
-        + log_kernel[rows, None]
-    )
-    keep = pair_log > log_thr
-    if (~keep).any():
-        skipped = pair_log[~keep] + np.log(
-            np.broadcast_to(row_weight[rows, None], pair_log.shape)[~keep] / (period_d * period_a)
-        )
-        log_excluded = float(np.logaddexp(log_excluded, np.logaddexp.reduce(skipped)))
-    row_idx, col_idx = np.nonzero(keep)
-    s_nodes = nodes[rows][row_idx].astype(np.int64)
-    r_nodes = col_idx.astype(np.int64)
-    if s_nodes.size > max_nodes:
-        raise FourierNotCertified(f"{s_nodes.size} Fourier nodes needed")
-    # The tilt must enter the products and the normalisation identically: build it in
-    # extended precision from the exact integer scores (a float64 logit would leave an
-    # inconsistency of order m * 1e-16 in the exponent).
-    logit_ld = _LD(rho_s) + _LD(lam) * np.asarray(delta_int, dtype=_LD)
-    totals_arr = np.asarray(totals_int, dtype=np.int64)
-    tilted, rounding = _LD(0), math.inf
-    # float64 first (fast); extended precision when its rounding bound is too large.
-    for dtype in (np.float64, np.longdouble):
-        tilted, _, rounding = _tilted_sum(
-            s_nodes,
-            r_nodes,
-            period_d,
-            period_a,
-            delta_arr,
-            totals_arr,
-            logit_ld,
-            lam,
-            u_s,
+    if alternative == "two-sided" and hi is not None and lo is not None and hi <= lo:
+        return ExactPvalue(1.0, "network", 0.0)  # the mean: every table is as extreme
+    if len(d) <= FEW_CATEGORIES:
+        up, down, rows = _rank_tails.kernels().rank_sum_tail_few(
+            np.asarray(d, dtype=np.int64),
+            np.asarray(counts, dtype=np.int64),
             m,
-            dtype,
+            hi if hi is not None else 0,
+            lo if lo is not None else 0,
+            hi is not None,
+            lo is not None,
         )
-        if rounding <= 0.5 * FOURIER_MAX_REL_ERROR:
-            break
-    log_norm = (
-        np.sum(totals.astype(_LD) * np.logaddexp(_LD(0), logit_ld))
-        - _LD(rho_s) * m
-        - _LD(lam) * u_s
-        - _log_comb(n_total, m)
-    )
-    tail = float(np.exp(log_norm + np.log(tilted)))
-    log_tilted = float(np.log(tilted))
-    rel_bound = (
-        math.exp(log_alias - log_tilted)
-        + math.exp(log_excluded - log_tilted)
-        + rounding
-        + 4.0 * float(np.finfo(np.float64).eps)
-    )
-    info = {
-        "period_d": float(period_d),
-        "period_a": float(period_a),
-        "nodes": float(s_nodes.size),
-        "tilt_sd": lam * math.sqrt(var_d),
-        "alias_rel": math.exp(log_alias - log_tilted),
-        "skipped_rel": math.exp(log_excluded - log_tilted),
-        "rounding_rel": rounding,
-    }
-    if rel_bound > FOURIER_MAX_REL_ERROR:
-        raise FourierNotCertified(f"error bound {rel_bound:.1e} above {FOURIER_MAX_REL_ERROR:.0e}")
-    return tail, rel_bound, info
+        value = (up if hi is not None else 0.0) + (down if lo is not None else 0.0)
+        return ExactPvalue(min(1.0, value), "hypergeometric sums", rows * (m + 1))
+    if alternative == "two-sided" and hi is not None and lo is not None and symmetric:
+        return _combine([_tail(d, counts, m, hi, fourier_ok)], 2.0)
+    tails = []
+    if hi is not None:
+        tails.append(_tail(d, counts, m, hi, fourier_ok))
+    if lo is not None:
+        tails.append(_tail(*reflected, m, m * d_max - lo, fourier_ok))
+    return _combine(tails)
 
 
-def _extreme_sums(d: Sequence[int], totals: Sequence[int], m: int) -> tuple[int, int]:
-    """Smallest and largest ``sum a_j d_j`` over tables with ``sum a_j = m``."""
-    pairs = sorted(zip((int(v) for v in d), (int(t) for t in totals), strict=True))
+def _distribution_tail(
+    support: NDArray[np.int64],
+    probs: NDArray[np.float64],
+    observed: int,
+    scale: int,
+    scaled_centre: int,
+    alternative: str,
+) -> float:
+    """p-value from a whole distribution; ``scaled_centre / scale`` is the null mean.
 
-    def greedy(order: list[tuple[int, int]]) -> int:
-        left, total = m, 0
-        for value, count in order:
-            take = min(count, left)
-            total += take * value
-            left -= take
-        return total
+    Integer comparisons only (``scale * value - scaled_centre``), so no tolerance is needed.
+    """
+    if alternative == "greater":
+        p = probs[support >= observed].sum()
+    elif alternative == "less":
+        p = probs[support <= observed].sum()
+    else:
+        deviation = np.abs(scale * support - scaled_centre)
+        p = probs[deviation >= abs(scale * observed - scaled_centre)].sum()
+    return float(min(1.0, max(0.0, p)))
 
-    return greedy(pairs), greedy(pairs[::-1])
 
+def signed_rank_pvalue(
+    scores2: Sequence[int], counts: Sequence[int], v2: int, alternative: str
+) -> ExactPvalue:
+    """Exact conditional signed-rank p-value by the cheapest exact algorithm.
 
-def _upper_tail(
-    d: Sequence[int], totals: Sequence[int], m: int, u: int, max_nodes: int = FOURIER_MAX_NODES
-) -> tuple[float, float, dict[str, float]]:
-    """``P(D >= u)`` with its relative error bound; the complement is used below the mean."""
-    low, high = _extreme_sums(d, totals, m)
-    if u > high:
-        return 0.0, 0.0, {}
-    if u <= low:
-        return 1.0, 0.0, {}
-    n_total = int(sum(totals))
-    if u * n_total <= m * sum(int(v) * int(t) for v, t in zip(d, totals, strict=True)):
-        other, other_bound, info = _upper_tail([-int(v) for v in d], totals, m, 1 - u, max_nodes)
-        tail = 1.0 - other
-        return tail, other_bound * other / tail + 2.2e-16, info
-    return _upper_tail_fourier(d, totals, m, u, max_nodes)
+    Parameters
+    ----------
+    scores2, counts
+        As in :func:`signed_rank_distribution`.
+    v2 : int
+        Observed doubled sum of positive ranks.
+    alternative : {"two-sided", "less", "greater"}
+        Two-sided is ``P(|V2 - E| >= |v2 - E|)``; the null distribution is symmetric, so
+        it is twice one tail.
+
+    Returns
+    -------
+    ExactPvalue
+    """
+    scores = [int(s) for s in scores2]
+    totals = [int(t) for t in counts]
+    total2 = sum(s * t for s, t in zip(scores, totals, strict=True))  # twice E[V2]
+    cost = signed_rank_cost(scores, totals)
+    if cost <= SMALL_COST and total2 <= SMALL_CELLS:
+        # bit for bit the distribution other modules compute (the intervals invert it)
+        support, probs = signed_rank_distribution(scores, totals)
+        return ExactPvalue(
+            pvalue=_distribution_tail(support, probs, v2, 2, total2, alternative),
+            algorithm="dynamic programme",
+            cost=cost,
+            support_size=int(support.size),
+        )
+    g = math.gcd(*scores)
+    r = [s // g for s in scores]
+    obs = v2 // g
+    total = total2 // g  # twice E[V]
+    if alternative == "greater":
+        return _combine([_tail(r, totals, None, obs, True)])
+    if alternative == "less":  # V <= obs  <=>  total - V >= total - obs
+        return _combine([_tail(r, totals, None, total - obs, True)])
+    hi, _ = _thresholds(2 * total, 2, obs, alternative)
+    if hi is None or 2 * hi <= total:  # the observed statistic is the mean
+        return ExactPvalue(1.0, "network", 0.0)
+    return _combine([_tail(r, totals, None, hi, True)], 2.0)
 
 
 def rank_sum_pvalue_fourier(
@@ -692,7 +636,7 @@ def rank_sum_pvalue_fourier(
     alternative: str,
     max_nodes: int = FOURIER_MAX_NODES,
 ) -> tuple[float, dict[str, float]]:
-    """Exact conditional rank-sum p-value by tilted two-dimensional Fourier inversion.
+    """Exact conditional rank-sum p-value by certified tilted Fourier inversion only.
 
     Parameters
     ----------
@@ -702,6 +646,8 @@ def rank_sum_pvalue_fourier(
         Observed doubled rank sum of the group of size ``m``.
     alternative : {"two-sided", "less", "greater"}
         Two-sided is ``P(|W2 - E| >= |w2 - E|)``.
+    max_nodes : int
+        Largest number of nodes a tail may evaluate.
 
     Returns
     -------
@@ -714,8 +660,8 @@ def rank_sum_pvalue_fourier(
     ------
     FourierNotCertified
         When the bound cannot be brought under :data:`FOURIER_MAX_REL_ERROR` within
-        :data:`FOURIER_MAX_NODES` evaluations (e.g. small samples, or a statistic at the
-        very edge of its support); callers then use the dynamic programme.
+        ``max_nodes`` evaluations (e.g. small samples, or a statistic at the very edge
+        of its support); callers then use a programme.
     """
     s_min = int(scores2[0])
     steps = [int(s) - s_min for s in scores2]
@@ -723,30 +669,22 @@ def rank_sum_pvalue_fourier(
     if g == 0:  # a single category: every table has the same statistic
         return 1.0, {"error_bound": 0.0}
     d = [v // g for v in steps]
+    counts = [int(t) for t in totals]
     obs = (w2 - m * s_min) // g
-    n_total = int(sum(totals))
-    centre2n = 2 * m * sum(v * int(t) for v, t in zip(d, totals, strict=True))  # 2 N E[D]
+    n_total = sum(counts)
+    twice_n_centre = 2 * m * sum(v * t for v, t in zip(d, counts, strict=True))
+    hi, lo = _thresholds(twice_n_centre, n_total, obs, alternative)
+    if hi is not None and lo is not None and hi <= lo:
+        return 1.0, {"error_bound": 0.0}
     tails: list[tuple[list[int], int]] = []
-    if alternative == "greater":
-        tails.append((d, obs))
-    elif alternative == "less":
-        tails.append(([-v for v in d], -obs))
-    else:
-        dev = abs(2 * n_total * obs - centre2n)  # 2N |obs - E|
-        if dev == 0:
-            return 1.0, {"error_bound": 0.0}
-        hi = -((-(centre2n + dev)) // (2 * n_total))  # ceil((E + r))
-        lo = (centre2n - dev) // (2 * n_total)  # floor(E - r)
-        tails += [(d, hi), ([-v for v in d], -lo)]
+    if hi is not None:
+        tails.append((d, hi))
+    if lo is not None:
+        tails.append(([-v for v in d], -lo))
     pvalue, abs_error = 0.0, 0.0
     info: dict[str, float] = {}
     for values, threshold in tails:
-        try:
-            tail, bound, tail_info = _upper_tail(values, totals, m, threshold, max_nodes)
-        except (ArithmeticError, ValueError) as exc:  # singular saddle, overflow: not certified
-            if isinstance(exc, FourierNotCertified):
-                raise
-            raise FourierNotCertified(f"numerical failure: {exc}") from exc
+        tail, bound, tail_info = _exact_fourier.upper_tail(values, counts, m, threshold, max_nodes)
         pvalue += tail
         abs_error += bound * tail
         if tail_info and tail >= pvalue - tail:

@@ -5,16 +5,23 @@
   rounding bound, or in extended precision when that bound is too large.
 * :func:`coarse_row_bound` certifies which Fourier rows can matter without an FFT over the
   whole (possibly ten-million-point) aliasing period: a coarse grid plus a Lipschitz bound.
+* :func:`kernels` and :func:`node_kernels` return the compiled kernels
+  (:mod:`._exact_kernels`: the programmes; :mod:`._exact_nodes`: the Fourier nodes),
+  importing numba on first use only: ``import painresponse`` never loads it.
+
+:func:`fourier_terms` is the extended-precision path of the Fourier method (numba has no
+``long double``): it is used when the float64 kernel's rounding bound is too large.
 """
 
 from __future__ import annotations
 
 import math
+from types import ModuleType
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["coarse_row_bound", "fourier_terms"]
+__all__ = ["coarse_row_bound", "fourier_terms", "kernels", "node_kernels"]
 
 #: Elements (nodes x categories) handled per vectorised block.
 _BLOCK = 1 << 20
@@ -93,3 +100,22 @@ def coarse_row_bound(
     spikes = np.bincount(np.mod(delta, size), weights=weights, minlength=size)
     values = np.abs(np.fft.rfft(spikes))
     return size, values + lipschitz * math.pi / size
+
+
+def kernels() -> ModuleType:
+    """The compiled kernels module; numba is imported (and its cache loaded) on first call.
+
+    The first call in a process costs about 0.5 s (numba's import) plus 0.5 s (its
+    compiler's start-up while the cached machine code loads); the first call after
+    installing, a few seconds more (compilation, then cached in ``__pycache__``).
+    """
+    from painresponse.stats import _exact_kernels
+
+    return _exact_kernels
+
+
+def node_kernels() -> ModuleType:
+    """The compiled Fourier kernels (:mod:`._exact_nodes`); numba is imported on first call."""
+    from painresponse.stats import _exact_nodes
+
+    return _exact_nodes

@@ -42,31 +42,42 @@ _METHODS = ("auto", "exact", "asymptotic", "sas", "r")
 #: The "auto" size rule of the rank-sum test: exact when each group has at most
 #: AUTO_EXACT_MAX_GROUP_TIED patients and the data take at most AUTO_EXACT_MAX_DISTINCT
 #: distinct values, or at most AUTO_EXACT_MAX_GROUP patients per group whatever the data.
+#: Inside the rule the exact p-value is always computed (no fallback on cost): at the
+#: rule's limits it takes at most about 0.1 s (``benchmarks/exact_tests.py``).
 AUTO_EXACT_MAX_GROUP_TIED = 5_000
 AUTO_EXACT_MAX_DISTINCT = 100
 AUTO_EXACT_MAX_GROUP = 500
-#: Within the rule, the dynamic programme is used up to this many cell updates, above it
-#: the certified Fourier inversion (the programme again if Fourier cannot certify).
-AUTO_DP_MAX_COST = 2.0e7
+
+
+def _exact_algorithms(few_values: str) -> str:
+    return (
+        "Exact algorithm: the whole distribution by dynamic programme up to "
+        f"{_exact_ranks.SMALL_COST:.0e} cell updates, otherwise only the tails the p-value "
+        f"needs: {few_values}the cheaper of a network programme (states that can still end "
+        "on either side of the observed statistic; its cells counted beforehand) and "
+        "certified tilted Fourier inversion (relative error bound at most "
+        f"{_exact_ranks.FOURIER_MAX_REL_ERROR:.0e}, in details['error_bound'])"
+    )
+
 
 RANK_SUM_RULE = (
-    f"exact when each group has at most {AUTO_EXACT_MAX_GROUP_TIED:,} patients and the data "
-    f"take at most {AUTO_EXACT_MAX_DISTINCT} distinct values, or at most {AUTO_EXACT_MAX_GROUP} "
-    "patients per group otherwise; normal approximation with tie-corrected variance (and "
-    "continuity correction when requested) beyond. Exact algorithm: dynamic programme over "
-    f"the 2 x c table when it needs at most {AUTO_DP_MAX_COST:.0e} cell updates, otherwise "
-    "certified tilted Fourier inversion (relative error bound at most "
-    f"{_exact_ranks.FOURIER_MAX_REL_ERROR:.0e}, in details['error_bound'])"
+    f"exact up to {AUTO_EXACT_MAX_GROUP_TIED:,} patients per group when the data take at most "
+    f"{AUTO_EXACT_MAX_DISTINCT} distinct values, and up to {AUTO_EXACT_MAX_GROUP} patients per "
+    "group otherwise; normal approximation with tie-corrected variance (and continuity "
+    "correction when requested) beyond. "
+    + _exact_algorithms(
+        f"sums of hypergeometric terms for at most {_exact_ranks.FEW_CATEGORIES} distinct "
+        "values, else "
+    )
 )
-SIGNED_RANK_MAX_PAIRS_ON_SCALE = 1_000
+SIGNED_RANK_MAX_PAIRS_ON_SCALE = 5_000
 SIGNED_RANK_MAX_DISTINCT = 100
-SIGNED_RANK_MAX_PAIRS = 400
+SIGNED_RANK_MAX_PAIRS = 500
 SIGNED_RANK_RULE = (
-    f"exact when at most {SIGNED_RANK_MAX_PAIRS_ON_SCALE:,} differences are ranked and they "
-    f"take at most {SIGNED_RANK_MAX_DISTINCT} distinct absolute values, or at most "
-    f"{SIGNED_RANK_MAX_PAIRS} differences otherwise; normal approximation with tie-corrected "
-    "variance (and continuity correction when requested) beyond. Exact algorithm: dynamic "
-    "programme over the distinct |d| values (at most about 0.1 s at the rule's limits)"
+    f"exact up to {SIGNED_RANK_MAX_PAIRS_ON_SCALE:,} ranked differences when they take at "
+    f"most {SIGNED_RANK_MAX_DISTINCT} distinct absolute values, and up to "
+    f"{SIGNED_RANK_MAX_PAIRS} otherwise; normal approximation with tie-corrected variance "
+    "(and continuity correction when requested) beyond. " + _exact_algorithms("")
 )
 
 
@@ -297,34 +308,50 @@ def rank_sum_from_counts(
     Notes
     -----
     *Algorithm.* Category ``j`` has ``t_j`` observations with integer doubled mid-rank
-    ``s_j``; the first group takes ``a_j``. Independent ``a_j ~ Binomial(t_j, m/N)``
-    conditioned on ``sum a_j = m`` are multivariate hypergeometric, so a dynamic
-    programme over categories with state (count taken, partial ``sum a_j s_j``) yields the
-    exact conditional distribution (row ``m``, renormalised). All weights are
-    non-negative, so rounding is relative and small p-values keep full precision. The
-    smaller group is used as ``m``.
+    ``s_j``; the first group takes ``a_j``, multivariate hypergeometric given ``sum a_j =
+    m``. Small tables (at most 3e6 cell updates) get the whole exact conditional
+    distribution from a dynamic programme over categories (independent
+    ``Binomial(t_j, m/N)`` conditioned on their total; state: count taken, partial
+    ``sum a_j s_j``). Larger ones compute only the tails the p-value needs (one when the
+    null distribution is symmetric, as for untied samples). With at most 4 distinct values
+    a tail is a sum of products of hypergeometric probabilities (O(m^2) non-negative
+    terms); otherwise each tail is computed by the cheaper of two exact algorithms, chosen
+    on their counted work:
 
-    *Large tables.* When the programme would cost more than ``1e8`` cell updates, the
-    tails are computed by tilted Fourier inversion of the generating function
-    ``prod_j (1 + x z^{d_j})^{t_j}`` (``d_j`` the scores reduced by their gcd): exponential
-    tilts of the count and the score at the saddle point, a shear that decorrelates them,
-    aliasing periods from Chernoff bounds, and evaluation only at the grid nodes where
-    ``|phi| <= exp(-W + |S(theta)| cos(...))`` is not negligible (S by one FFT); the tail
-    ``sum_{D >= u}`` enters through the kernel ``1 / (1 - e^{-lambda - i theta})``. The sum
-    of the aliasing, skipped-node and rounding bounds is reported as
-    ``details["error_bound"]`` (relative, typically 1e-15) and must be at most 1e-12;
-    otherwise (small samples, a statistic at the very edge of its support) the method is
-    not used. Checked against exact rational enumeration (agreement ~1e-16).
+    * a *network* programme (compiled): one category at a time (hypergeometric steps),
+      carrying only the states whose completions can still end on either side of the
+      observed statistic (the shortest- and longest-path bounds of Mehta & Patel); a state
+      whose every completion is in the tail is added to it at once. Its masses are
+      probabilities of sampling without replacement, so nothing cancels.
+    * *tilted Fourier inversion* of the generating function ``prod_j (1 + x z^{d_j})^{t_j}``
+      (``d_j`` the scores reduced by their gcd): exponential tilts of the count and the
+      score at the saddle point, a shear that decorrelates them, aliasing periods from
+      Chernoff bounds, and evaluation only at the grid nodes whose exact modulus is not
+      negligible (screened with a bound from one FFT, then node by node); the tail
+      ``sum_{D >= u}`` enters through the kernel ``1 / (1 - e^{-lambda - i theta})``. The
+      sum of the aliasing, skipped-node and rounding bounds is reported as
+      ``details["error_bound"]`` (relative, typically 1e-14) and must be at most 1e-12;
+      otherwise (a statistic at the very edge of its support) the programme is used.
+
+    All agree with exact rational enumeration and with R ``coin`` to 1e-13 or better.
+    ``details["algorithm"]`` names what was used (``"dynamic programme"``,
+    ``"hypergeometric sums"``, ``"network"``, ``"fourier"``, ``"fourier + network"``) and
+    ``details["cost"]`` its work (cells, or Fourier nodes times categories).
 
     *"auto" rule* (``details["method_rule"]``, :data:`RANK_SUM_RULE`): a rule of sizes a
-    protocol can quote, not of computing cost — exact when each group has at most 5,000
-    patients and the data take at most 100 distinct values, or at most 500 patients per
-    group otherwise; the normal approximation (tie-corrected variance) beyond. Inside the
-    rule the programme runs when it needs at most 2e7 cell updates
-    (``cost = sum_j (t_j + 1) x rows_j x cols_j``, ``details["cost"]``) and the certified
-    Fourier inversion otherwise. ``"exact"`` uses the same engines at any size and is
-    refused only when neither applies. ``"r"`` and ``"sas"``
-    follow their programs' rules instead (:func:`rank_sum`, Notes).
+    protocol can quote — exact up to 5,000 patients per group when the data take at most
+    100 distinct values, and up to 500 per group otherwise; the normal approximation
+    (tie-corrected variance) beyond (``details["within_exact_rule"]``). Inside the rule
+    the exact p-value is always computed, in at most about 0.1 s except for a group of
+    50-100 patients against thousands on 11-100 values (up to about 2 s). ``"exact"`` uses
+    the same algorithms at any size and is refused only when none fits its limits. ``"r"``
+    and ``"sas"`` follow their programs' rules instead (:func:`rank_sum`, Notes).
+
+    References
+    ----------
+    Mehta CR, Patel NR. A network algorithm for performing Fisher's exact test in r x c
+    contingency tables. *J Am Stat Assoc* 1983;78:427-434. Streitberg B, Röhmel J. Exact
+    distributions for permutation and rank tests. *Stat Software Newsl* 1986;12:10-17.
 
     Examples
     --------
@@ -366,70 +393,40 @@ def rank_sum_from_counts(
     )
     if method == "auto":
         method = "exact" if within_rule else "asymptotic"
-    cost = (
-        _exact_ranks.rank_sum_cost(scores2.tolist(), totals.tolist(), m)
-        if method == "exact"
-        else math.nan
-    )
-    use_exact = method == "exact"
-    fourier: tuple[float, dict[str, float]] | None = None
-    fourier_failure = ""
-    dp_limit = AUTO_DP_MAX_COST if requested == "auto" else _exact_ranks.AUTO_EXACT_MAX_COST
-    try_fourier = n_total <= _exact_ranks.FOURIER_MAX_N or requested == "auto"
-    if use_exact and cost > dp_limit and try_fourier:
-        try:
-            fourier = _exact_ranks.rank_sum_pvalue_fourier(
-                scores2.tolist(), totals.tolist(), m, w2, alternative
-            )
-        except _exact_ranks.FourierNotCertified as exc:
-            fourier_failure = str(exc)
-    fallback_note = None
-    if use_exact and fourier is None and requested == "auto":
-        cells = _exact_ranks.rank_sum_cells(scores2.tolist(), totals.tolist(), m)
-        if cells > _exact_ranks.EXACT_MAX_CELLS:  # not met in tests; stated, never silent
-            use_exact = False
-            fallback_note = (
-                "Exact test not computable within memory limits (Fourier inversion: "
-                f"{fourier_failure}); normal approximation used."
-            )
     details: dict[str, Any] = {
         "U": statistic - m * (m + 1) / 2.0,
         "expectation": expectation,
         "variance": variance,
         "ties": ties,
         "method_rule": _rank_presets.R_RANK_SUM_RULE if requested == "r" else RANK_SUM_RULE,
-        "cost": cost,
+        "cost": math.nan,
         "method_requested": requested,
         "distinct_values": distinct,
         "within_exact_rule": within_rule,
     }
-    note = fallback_note
-    if fourier is not None:
-        pvalue, fourier_info = fourier
-        method_text = "Wilcoxon rank-sum test, exact conditional distribution " + (
-            "(ties; Fourier inversion)" if ties else "(no ties; Fourier inversion)"
-        )
-        details["algorithm"] = "fourier"
-        details["error_bound"] = fourier_info["error_bound"]
-        details["fourier"] = fourier_info
-        details["z"] = (
-            math.nan if variance <= 0 else (statistic - expectation) / math.sqrt(variance)
-        )
-    elif use_exact:
-        cells = _exact_ranks.rank_sum_cells(scores2.tolist(), totals.tolist(), m)
-        if cells > _exact_ranks.EXACT_MAX_CELLS:
-            raise StatisticsError(
-                f"The exact rank-sum distribution would need {cells:.2g} table cells "
-                f"(limit {_exact_ranks.EXACT_MAX_CELLS:.0e}) and the Fourier method could "
-                f"not certify its error ({fourier_failure}); use method='asymptotic'."
+    note = None
+    exact = None
+    if method == "exact":
+        try:
+            exact = _exact_ranks.rank_sum_pvalue(
+                scores2.tolist(), totals.tolist(), m, w2, alternative
             )
-        support, probs = _exact_ranks.rank_sum_distribution(scores2.tolist(), totals.tolist(), m)
-        pvalue = _tail_pvalue(support, probs, w2, 2 * m * (n_total + 1), alternative)
-        method_text = "Wilcoxon rank-sum test, exact conditional distribution " + (
-            "(ties)" if ties else "(no ties)"
+        except _exact_ranks.ExactNotComputable as exc:
+            if requested != "auto":
+                raise StatisticsError(
+                    f"The exact rank-sum p-value cannot be computed: {exc}; "
+                    "use method='asymptotic'."
+                ) from exc
+            # not met inside the documented rule; stated, never silent
+            note = f"Exact test not computable ({exc}); normal approximation used."
+    if exact is not None:
+        pvalue = exact.pvalue
+        details.update(exact.details())
+        fourier_text = "; Fourier inversion" if "fourier" in exact.algorithm else ""
+        method_text = (
+            "Wilcoxon rank-sum test, exact conditional distribution "
+            f"({'ties' if ties else 'no ties'}{fourier_text})"
         )
-        details["algorithm"] = "dynamic programme"
-        details["support_size"] = int(support.size)
         details["z"] = (
             math.nan if variance <= 0 else (statistic - expectation) / math.sqrt(variance)
         )
@@ -607,16 +604,21 @@ def signed_rank_from_counts(
     -----
     *Algorithm.* Group the non-zero ``|d|`` into categories with count ``t_j`` and
     integer doubled mid-rank ``r_j``; the number of positive signs in a category is
-    ``Binomial(t_j, 1/2)``. A one-dimensional dynamic programme over the partial doubled
-    ``V`` gives the exact distribution with non-negative weights only.
+    ``Binomial(t_j, 1/2)``. Small problems (at most 3e6 cell updates,
+    ``cost = sum_j (t_j + 1) x (support width before category j)``) get the whole
+    distribution from a one-dimensional dynamic programme. Larger ones compute one tail
+    (the null distribution is symmetric, so the two-sided p-value is twice it) by the
+    cheaper of a network programme (signs one at a time, carrying only the partial sums
+    that can still end on either side of the observed one) and certified tilted Fourier
+    inversion of ``prod_j ((1 + z^{r_j}) / 2)^{t_j}`` (one dimension; relative error bound
+    at most 1e-12 in ``details["error_bound"]``); see :func:`rank_sum_from_counts`.
 
     *"auto" rule* (``details["method_rule"]``, :data:`SIGNED_RANK_RULE`): a rule of sizes a
-    protocol can quote — exact when at most 1,000 differences are ranked and they take at
-    most 100 distinct absolute values, or at most 400 differences otherwise; asymptotic
-    beyond (``details["within_exact_rule"]``). The dynamic programme's work,
-    ``cost = sum_j (t_j + 1) x (support width before category j)``, stays below about 0.1 s
-    inside the rule (measured: 1,000 NRS differences 92 ms, 400 untied 81 ms). ``"r"`` and
-    ``"sas"`` follow their programs' rules instead (:func:`signed_rank`, Notes).
+    protocol can quote — exact up to 5,000 ranked differences when they take at most 100
+    distinct absolute values, and up to 500 otherwise; asymptotic beyond
+    (``details["within_exact_rule"]``). Inside the rule the exact p-value takes at most
+    about 0.1 s (``benchmarks/exact_tests.py``). ``"r"`` and ``"sas"`` follow their
+    programs' rules instead (:func:`signed_rank`, Notes).
 
     Examples
     --------
@@ -705,13 +707,14 @@ def signed_rank_from_counts(
     use_exact = method in ("exact", "sas") or (method == "auto" and within)
     zero_text = "Pratt zero handling" if zero_method == "pratt" else "zeros dropped"
     if use_exact:
-        support, probs = _exact_ranks.signed_rank_distribution(scores2.tolist(), totals.tolist())
-        pvalue = _tail_pvalue(support, probs, v2, sum2, alternative)
+        exact = _exact_ranks.signed_rank_pvalue(scores2.tolist(), totals.tolist(), v2, alternative)
+        pvalue = exact.pvalue
+        details.update(exact.details())
+        fourier_text = "; Fourier inversion" if "fourier" in exact.algorithm else ""
         method_text = (
             f"Wilcoxon signed-rank test ({zero_text}), exact conditional distribution "
-            + ("(ties)" if details["ties"] or n_zero else "(no ties)")
+            f"({'ties' if details['ties'] or n_zero else 'no ties'}{fourier_text})"
         )
-        details["support_size"] = int(support.size)
         details["z"] = (statistic - expectation) / math.sqrt(variance)
     else:
         deviation = statistic - expectation

@@ -168,8 +168,9 @@ def paired_effect(
     excludes 0 exactly when the row's exact p-value is below 0.05.
     """
     magnitudes = np.unique(np.abs(differences.values[differences.values != 0]))
-    # the same sizes as the signed-rank test's exact rule, so the interval is exact
-    # exactly where the row's p-value is
+    # the exact inversion is kept to 1,000 pairs (400 with more than 100 distinct |d|): the
+    # signed-rank p-value itself is exact up to 5,000 pairs, so between those sizes the row's
+    # p is exact and its interval asymptotic (the footnote says which)
     limit = EXACT_INTERVAL_PAIRS if magnitudes.size <= 100 else 400
     method = _interval_method(study, differences.n, limit)
     try:

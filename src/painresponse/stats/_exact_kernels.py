@@ -1,0 +1,479 @@
+"""Compiled programmes (numba) of the exact Wilcoxon tails.
+
+Imported only through :func:`painresponse.stats._rank_tails.kernels`, so ``numba`` is loaded
+the first time a test needs a compiled kernel, never by ``import painresponse``. Every
+function is ``@njit(cache=True)``: the first call in a fresh environment compiles it (about
+two seconds for all kernels; ``benchmarks/exact_tests.py`` reports it) and later processes
+load the machine code from ``__pycache__`` (or ``NUMBA_CACHE_DIR``). The Fourier kernels
+are in :mod:`._exact_nodes`.
+
+Tail programmes (the network algorithm of a 2 x c table, item by item)
+    :func:`rank_sum_tail` gives ``P(D >= u)`` where ``D`` is the sum of a random ``m``-subset
+    of the integer item scores ``d`` (sorted increasingly; a tie block is ``t`` equal
+    items). Items are drawn one at a time: the state after item ``i`` is (items taken ``k``,
+    partial sum ``w``) and its mass is the probability of the path (sequential sampling
+    without replacement, so every mass is a probability: nothing overflows, nothing
+    cancels). With ``r = m - k`` still to take, a state whose largest completion is below
+    ``u`` is dropped (it never reaches the tail) and one whose smallest completion reaches
+    ``u`` is added to the tail and dropped (every completion is in the tail): only states
+    straddling ``u`` are carried, the shortest- and longest-path bounds of Mehta & Patel's
+    network algorithm. :func:`signed_rank_tail` is the same for independent fair signs.
+
+Few categories
+    :func:`rank_sum_tail_few`: with at most four distinct values the tails are sums of
+    products of hypergeometric probabilities.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+from numpy.typing import NDArray
+
+__all__ = [
+    "rank_sum_tail",
+    "rank_sum_tail_cells",
+    "rank_sum_tail_few",
+    "signed_rank_tail",
+    "signed_rank_tail_cells",
+]
+
+
+# ----------------------------------------------------------------------- rank-sum tail
+#
+# Items are processed from the largest score down. With ``r = m - k`` items still to
+# take after ``i`` items, a state (k, w) is
+#   dead      when w + (sum of the r largest remaining) < u   (those are items i..i+r-1),
+#   complete  when w + (sum of the r smallest items) >= u     (the last r items).
+# The first bound moves with i (it binds near the top of the support, where small tails
+# are), the second is fixed; so row k only ever holds
+#   u - (sum of items k..m-1) <= w <= u - (sum of the r smallest) - 1, and w <= (sum of
+#   the k largest),
+# a window of at most (sum of the m largest) - u + 1 cells.
+
+
+@njit(cache=True)
+def _hypergeometric(n: int, first: int, second: int, out: NDArray[np.float64]) -> int:
+    """``P(a)``, ``a`` of ``n`` draws from ``first`` (rest from ``second``), into ``out[a - low]``.
+
+    Built outwards from the mode by ``f(a+1)/f(a) = (first - a)(n - a) / ((a + 1)(second - n
+    + a + 1))`` and normalised by the (compensated) sum: every term is non-negative, the
+    relative error of a term grows like ``|a - mode| * 3 eps`` and far terms underflow to 0
+    rather than lose precision. Returns ``low = max(0, n - second)``.
+    """
+    low = max(0, n - second)
+    high = min(n, first)
+    mode = min(max(low, int((n + 1.0) * (first + 1.0) / (first + second + 2.0))), high)
+    out[mode - low] = 1.0
+    for a in range(mode, high):
+        out[a + 1 - low] = out[a - low] * (
+            (first - a) * (n - a) / ((a + 1.0) * (second - n + a + 1.0))
+        )
+    for a in range(mode, low, -1):
+        out[a - 1 - low] = out[a - low] * (
+            a * (second - n + a) / ((first - a + 1.0) * (n - a + 1.0))
+        )
+    total, carry = 0.0, 0.0
+    for a in range(low, high + 1):
+        y = out[a - low] - carry
+        updated = total + y
+        carry = (updated - total) - y
+        total = updated
+    for a in range(low, high + 1):
+        out[a - low] /= total
+    return low
+
+
+@njit(cache=True)
+def _rank_sum_windows(
+    prefix: NDArray[np.int64], m: int, u: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:  # pragma: no cover - compiled
+    """Lowest and highest partial sum a live state of row ``k`` can ever hold."""
+    n_items = prefix.size - 1
+    low = np.empty(m + 1, np.int64)
+    high = np.empty(m + 1, np.int64)
+    for k in range(m + 1):
+        r = m - k
+        smallest_k = prefix[n_items] - prefix[n_items - k]
+        low[k] = max(u - (prefix[m] - prefix[k]), smallest_k)
+        high[k] = min(u - (prefix[n_items] - prefix[n_items - r]) - 1, prefix[k])
+    return low, high
+
+
+@njit(cache=True)
+def _category_starts(totals: NDArray[np.int64]) -> NDArray[np.int64]:  # pragma: no cover
+    starts = np.zeros(totals.size + 1, np.int64)
+    for j in range(totals.size):
+        starts[j + 1] = starts[j] + totals[j]
+    return starts
+
+
+@njit(cache=True)
+def rank_sum_tail_cells(
+    values: NDArray[np.int64], totals: NDArray[np.int64], m: int, u: int
+) -> float:  # pragma: no cover - compiled
+    """Upper bound of the cell updates :func:`rank_sum_tail` performs (no arithmetic)."""
+    starts = _category_starts(totals)
+    n_items = starts[-1]
+    prefix = np.zeros(n_items + 1, np.int64)
+    for j in range(values.size):
+        for i in range(starts[j], starts[j + 1]):
+            prefix[i + 1] = prefix[i] + values[j]
+    low, high = _rank_sum_windows(prefix, m, u)
+    cells = 0.0
+    for j in range(values.size):
+        done = starts[j]  # items before this category
+        for k in range(max(0, m - (n_items - done)), min(m, done) + 1):
+            if high[k] < low[k]:
+                continue
+            r = m - k
+            lo = max(low[k], u - (prefix[done + r] - prefix[done]))
+            if lo <= high[k]:
+                cells += (high[k] - lo + 1) * (min(totals[j], r) + 1.0)
+    return cells
+
+
+@njit(cache=True)
+def rank_sum_tail(
+    values: NDArray[np.int64], totals: NDArray[np.int64], m: int, u: int, max_cells: float
+) -> tuple[float, float]:  # pragma: no cover - compiled
+    """``P(D >= u)``, ``D`` the sum of a random ``m``-subset of the items.
+
+    Category ``j`` holds ``totals[j]`` items of value ``values[j]`` (decreasing). A
+    category is one step: from state (k, w), with ``r = m - k`` items still to take out of
+    the ``R`` not yet seen, it takes ``a`` items with the hypergeometric probability
+    ``C(t, a) C(R - t, r - a) / C(R, r)`` (:func:`_hypergeometric`), so the masses are
+    probabilities of sampling without replacement. Returns ``(tail, cells)``; ``tail`` is
+    NaN when the table would hold more than ``max_cells`` cells.
+    """
+    starts = _category_starts(totals)
+    n_items = starts[-1]
+    prefix = np.zeros(n_items + 1, np.int64)
+    for j in range(values.size):
+        for i in range(starts[j], starts[j + 1]):
+            prefix[i + 1] = prefix[i] + values[j]
+    if prefix[n_items] - prefix[n_items - m] >= u:  # even the m smallest items reach u
+        return 1.0, 0.0
+    if prefix[m] < u:
+        return 0.0, 0.0
+    low, high = _rank_sum_windows(prefix, m, u)
+    offset = np.zeros(m + 2, np.int64)
+    for k in range(m + 1):
+        offset[k + 1] = offset[k] + max(high[k] - low[k] + 1, 0)
+    if offset[m + 1] > max_cells:
+        return math.nan, float(offset[m + 1])
+    mass = np.zeros(offset[m + 1])
+    base = offset[: m + 1] - low  # mass[base[k] + w] holds state (k, w)
+    live_lo = np.ones(m + 1, np.int64)
+    live_hi = np.zeros(m + 1, np.int64)  # empty rows: live_lo > live_hi
+    live_lo[0] = 0
+    live_hi[0] = 0
+    mass[base[0]] = 1.0
+    weights = np.empty(m + 1)
+    widest = 1
+    for k in range(m + 1):
+        widest = max(widest, high[k] - low[k] + 1)
+    suffix = np.empty(widest)
+    tail = 0.0
+    carry = 0.0  # Kahan compensation of tail (millions of additions)
+    cells = 0.0
+    for j in range(values.size):
+        score = values[j]
+        count = totals[j]
+        done = starts[j]
+        remaining = n_items - done
+        for k in range(min(m - 1, done), max(0, m - remaining) - 1, -1):
+            lo, hi = live_lo[k], live_hi[k]
+            if lo > hi:
+                continue
+            r = m - k
+            a_low = _hypergeometric(r, count, remaining - count, weights)
+            a_high = min(count, r)
+            src = base[k]
+            # suffix sums of the row (compensated, small terms first): the moves that
+            # land above a row's window are complete and join the tail in O(1) each
+            running, run_carry = 0.0, 0.0
+            for w in range(hi, lo - 1, -1):
+                y = mass[src + w] - run_carry
+                updated = running + y
+                run_carry = (updated - running) - y
+                running = updated
+                suffix[w - lo] = running
+            for a in range(max(a_low, 1), a_high + 1):
+                pick = weights[a - a_low]
+                if pick == 0.0:
+                    continue
+                shift = a * score
+                dest = k + a
+                # above row dest's window the move is complete (its smallest completion
+                # reaches u); below it, the move is dead
+                first_complete = max(lo, high[dest] - shift + 1)
+                if first_complete <= hi:
+                    y = suffix[first_complete - lo] * pick - carry
+                    updated = tail + y
+                    carry = (updated - tail) - y
+                    tail = updated
+                src_lo = max(lo, low[dest] - shift)
+                src_hi = min(hi, high[dest] - shift)
+                if src_lo > src_hi:
+                    continue
+                dst = base[dest] + shift
+                nlo, nhi = live_lo[dest], live_hi[dest]
+                if nlo > nhi:
+                    mass[dst + src_lo : dst + src_hi + 1] = 0.0
+                    nlo, nhi = src_lo + shift, src_hi + shift
+                else:
+                    if src_lo + shift < nlo:
+                        mass[dst + src_lo : base[dest] + nlo] = 0.0
+                        nlo = src_lo + shift
+                    if src_hi + shift > nhi:
+                        mass[base[dest] + nhi + 1 : dst + src_hi + 1] = 0.0
+                        nhi = src_hi + shift
+                live_lo[dest], live_hi[dest] = nlo, nhi
+                for w in range(src_lo, src_hi + 1):
+                    mass[dst + w] += mass[src + w] * pick
+                cells += src_hi - src_lo + 1
+            keep = weights[0] if a_low == 0 else 0.0
+            for w in range(lo, hi + 1):
+                mass[src + w] *= keep
+            cells += hi - lo + 1
+        # after the category: drop the states that even the r largest remaining items
+        # leave below u (and rows that cannot take r more items)
+        done = starts[j + 1]
+        for k in range(0, min(m, done) + 1):
+            lo, hi = live_lo[k], live_hi[k]
+            if lo > hi:
+                continue
+            r = m - k
+            if r > n_items - done:
+                live_lo[k], live_hi[k] = 1, 0
+                continue
+            dead_below = u - (prefix[done + r] - prefix[done])
+            if lo < dead_below:
+                live_lo[k] = dead_below
+    return min(1.0, tail), cells
+
+
+# -------------------------------------------------------------------- signed-rank tail
+
+
+@njit(cache=True)
+def signed_rank_tail_cells(r: NDArray[np.int64], u: int) -> float:  # pragma: no cover
+    """Upper bound of the cell updates :func:`signed_rank_tail` performs."""
+    total = 0
+    for i in range(r.size):
+        total += r[i]
+    cells = 0.0
+    done = 0
+    rest = total
+    for i in range(r.size):
+        rest -= r[i]
+        done += r[i]
+        lo = max(0, u - rest)
+        hi = min(done, u - 1)
+        if hi >= lo:
+            cells += hi - lo + 1
+    return cells
+
+
+@njit(cache=True)
+def signed_rank_tail(
+    r: NDArray[np.int64], u: int, max_cells: float
+) -> tuple[float, float]:  # pragma: no cover - compiled
+    """``P(V >= u)`` for ``V = sum_i r_i B_i`` with independent fair ``B_i``.
+
+    ``r`` is sorted decreasingly. States ``w < u`` are carried (``w >= u`` is complete,
+    whatever follows); a state below ``u - (sum of the items still to come)`` is dead, so
+    the live states always lie in a window of at most ``min(u, total - u + 1)`` values,
+    held in a ring buffer. Returns ``(tail, cells)``; ``tail`` is NaN when the buffer
+    would exceed ``max_cells``.
+    """
+    total = 0
+    for i in range(r.size):
+        total += r[i]
+    if u <= 0:
+        return 1.0, 0.0
+    if u > total:
+        return 0.0, 0.0
+    size = min(u, total - u + 1) + (r[0] if r.size else 0) + 1
+    if size > max_cells:
+        return math.nan, float(size)
+    mass = np.zeros(size)  # state w lives at mass[w % size]
+    mass[0] = 1.0
+    lo, hi = 0, 0
+    tail = 0.0
+    carry = 0.0  # Kahan compensation of tail
+    cells = 0.0
+    rest = total
+    for i in range(r.size):
+        score = r[i]
+        rest -= score  # the items after this one
+        start = max(lo, u - score)
+        index = start % size
+        for _ in range(start, hi + 1):  # a positive sign here reaches u
+            y = 0.5 * mass[index] - carry
+            updated = tail + y
+            carry = (updated - tail) - y
+            tail = updated
+            index += 1
+            if index == size:
+                index = 0
+        new_hi = min(hi + score, u - 1)
+        new_lo = max(lo, u - rest)  # dead below, once this item is done
+        # descending w: mass[w - score] is still old. Ring indices move by one per step
+        # (no division in the loop).
+        index = new_hi % size
+        source = (new_hi - score) % size
+        for w in range(new_hi, new_lo - 1, -1):
+            value = mass[index] if w <= hi else 0.0  # (w >= new_lo >= lo)
+            if w - score >= lo:
+                value += mass[source]
+            mass[index] = 0.5 * value
+            index -= 1
+            if index < 0:
+                index = size - 1
+            source -= 1
+            if source < 0:
+                source = size - 1
+        if new_lo <= new_hi:
+            cells += new_hi - new_lo + 1
+        lo, hi = new_lo, new_hi
+        if lo > hi:
+            break
+    return min(1.0, tail), cells
+
+
+# -------------------------------------------------------------- rank-sum, few categories
+
+
+@njit(cache=True)
+def rank_sum_tail_few(
+    d: NDArray[np.int64],
+    totals: NDArray[np.int64],
+    m: int,
+    upper: int,
+    lower: int,
+    need_upper: bool,
+    need_lower: bool,
+) -> tuple[float, float, float]:  # pragma: no cover - compiled
+    """``P(D >= upper)`` and ``P(D <= lower)`` for 2 to 4 categories, ``D = sum_j a_j d_j``.
+
+    Categories (``d`` increasing, ``d[0] = 0``) are grouped as {1, 2} | {3, 4}:
+    ``k = a_1 + a_2`` is hypergeometric, and given ``k`` so are ``a_1`` (of ``k`` from
+    ``t_1, t_2``) and ``a_3`` (of ``r = m - k`` from ``t_3, t_4``). With
+    ``D = (k - a_1) d_2 + r d_4 - a_3 (d_4 - d_3)`` each tail is
+    ``sum_k P(k) sum_a1 P(a_1 | k) P(a_3 <= x | r)`` (or ``>=``): non-negative terms, O(m^2)
+    at most (three categories: ``a_3 = r``). ``k`` is visited from its mode outwards; as
+    its law is unimodal, the rows not visited weigh at most their number times the last
+    weight, and the loop stops once that is below 1e-17 of the tails asked for
+    (``need_upper``, ``need_lower``); a bound far below the rounding of the sums. Returns
+    ``(upper tail, lower tail, rows)``.
+    """
+    c = d.size
+    t = np.zeros(4, np.int64)
+    v = np.zeros(4, np.int64)
+    for j in range(c):
+        t[j] = totals[j]
+        v[j] = d[j]
+    if c == 2:  # D = a_2 d_2, one hypergeometric law
+        pmf = np.empty(m + 1)
+        low = _hypergeometric(m, t[1], t[0], pmf)
+        high = min(m, t[1])
+        up, down = 0.0, 0.0
+        for a in range(low, high + 1):
+            if a * v[1] >= upper:
+                up += pmf[a - low]
+            if a * v[1] <= lower:
+                down += pmf[a - low]
+        return min(1.0, up), min(1.0, down), 1.0
+    if c == 3:  # a_3 = r, a_4 = 0
+        t[3] = 0
+        v[3] = v[2]
+    left, right = t[0] + t[1], t[2] + t[3]
+    outer = np.empty(m + 1)
+    inner = np.empty(m + 1)
+    last = np.empty(m + 1)
+    below = np.empty(m + 2)  # below[i]: P(a_3 < a3_low + i | r), summed from the bottom
+    above = np.empty(m + 2)  # above[i]: P(a_3 >= a3_low + i | r), summed from the top
+    k_low = _hypergeometric(m, left, right, outer)
+    k_high = min(m, left)
+    mode = k_low
+    for k in range(k_low, k_high + 1):
+        if outer[k - k_low] > outer[mode - k_low]:
+            mode = k
+    step = v[3] - v[2]
+    tails = np.zeros(2)
+    carries = np.zeros(2)
+    rows = 0.0
+    down_k, up_k = mode - 1, mode  # next rows below and above the mode
+    while down_k >= k_low or up_k <= k_high:
+        if up_k <= k_high and (down_k < k_low or outer[up_k - k_low] >= outer[down_k - k_low]):
+            k = up_k
+            up_k += 1
+        else:
+            k = down_k
+            down_k -= 1
+        weight = outer[k - k_low]
+        left_rows = (k_high - up_k + 1) + (down_k - k_low + 1)
+        smallest = min(tails[0] if need_upper else math.inf, tails[1] if need_lower else math.inf)
+        if weight * (left_rows + 1) < 1e-17 * smallest or weight == 0.0:
+            break
+        rows += 1.0
+        r = m - k
+        a1_low = _hypergeometric(k, t[0], t[1], inner)
+        a1_high = min(k, t[0])
+        if c == 3:
+            a3_low, a3_high = r, r
+            last[0] = 1.0
+        else:
+            a3_low = _hypergeometric(r, t[2], t[3], last)
+            a3_high = min(r, t[2])
+        n3 = a3_high - a3_low + 1
+        # cumulative sums from either end, small terms first (no 1 - x for small tails)
+        running, run_carry = 0.0, 0.0
+        below[0] = 0.0
+        for i in range(n3):
+            y = last[i] - run_carry
+            updated = running + y
+            run_carry = (updated - running) - y
+            running = updated
+            below[i + 1] = running
+        running, run_carry = 0.0, 0.0
+        above[n3] = 0.0
+        for i in range(n3 - 1, -1, -1):
+            y = last[i] - run_carry
+            updated = running + y
+            run_carry = (updated - running) - y
+            running = updated
+            above[i] = running
+        part_up, part_down = 0.0, 0.0
+        for a1 in range(a1_low, a1_high + 1):
+            base = (k - a1) * v[1] + r * v[3]  # D = base - a_3 * step
+            share_up = 0.0  # P(a_3 * step <= base - upper)
+            share_down = 0.0  # P(a_3 * step >= base - lower)
+            if step == 0:
+                share_up = 1.0 if base >= upper else 0.0
+                share_down = 1.0 if base <= lower else 0.0
+            else:
+                x = (base - upper) // step  # a_3 <= x
+                if x >= a3_high:
+                    share_up = below[n3]
+                elif x >= a3_low:
+                    share_up = below[x - a3_low + 1]
+                y_low = -((lower - base) // step)  # a_3 >= ceil((base - lower) / step)
+                if y_low <= a3_low:
+                    share_down = above[0]
+                elif y_low <= a3_high:
+                    share_down = above[y_low - a3_low]
+            weight_a1 = inner[a1 - a1_low]
+            part_up += weight_a1 * share_up
+            part_down += weight_a1 * share_down
+        for which in range(2):
+            value = weight * (part_up if which == 0 else part_down)
+            y = value - carries[which]
+            updated = tails[which] + y
+            carries[which] = (updated - tails[which]) - y
+            tails[which] = updated
+    return min(1.0, tails[0]), min(1.0, tails[1]), rows

@@ -1,0 +1,424 @@
+"""Compiled kernels (numba) of the certified Fourier inversion (:mod:`._exact_fourier`).
+
+Imported only through :func:`painresponse.stats._rank_tails.node_kernels` (numba is loaded
+on first use). ``@njit(cache=True)`` as :mod:`._exact_kernels`.
+
+* :func:`row_sums`: ``S(theta) = sum_j t_j p_j q_j e^{i theta delta_j}`` at candidate rows;
+* :func:`screen_nodes`: the rows and ``(phi, theta)`` nodes whose bound can matter, the
+  bound of the others;
+* :func:`cumulant_coefficients`, :func:`fourier_nodes`: the tilted characteristic function
+  at the kept nodes (cumulant series of each factor, linear phases summed exactly) with
+  a running rounding bound, and the tail integrand summed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+from numpy.typing import NDArray
+
+__all__ = ["cumulant_coefficients", "fourier_nodes", "row_sums", "screen_nodes"]
+
+
+#: Added to each computed factor ``|q + p e^{i alpha}|^2`` when screening: bounds its
+#: rounding (angles reduced exactly, cosines within an ulp, table products) with room.
+_SCREEN_PAD = 1e-14
+
+
+@njit(cache=True)
+def row_sums(
+    nodes: NDArray[np.int64], delta_mod: NDArray[np.int64], w: NDArray[np.float64], period_d: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:  # pragma: no cover - compiled
+    """``S(theta) = sum_j w_j e^{i theta delta_j}`` at the given theta nodes (increasing).
+
+    Along a run of consecutive nodes each term is rotated by ``e^{i 2 pi delta_j / L}``;
+    the terms are recomputed from exactly reduced angles at the start of a run and every
+    256 nodes, so the drift stays below ``256 * 4 eps * sum_j w_j`` (the row bound that
+    uses ``S`` carries a slack of ``1e-9 sum_j w_j``). Returns the real and imaginary parts.
+    """
+    two_pi = 2.0 * math.pi
+    n_cat = delta_mod.size
+    out_re = np.empty(nodes.size)
+    out_im = np.empty(nodes.size)
+    term_re = np.empty(n_cat)
+    term_im = np.empty(n_cat)
+    step_re = np.empty(n_cat)
+    step_im = np.empty(n_cat)
+    for j in range(n_cat):
+        angle = two_pi * (delta_mod[j] / period_d)
+        step_re[j] = math.cos(angle)
+        step_im[j] = math.sin(angle)
+    since = 256
+    for idx in range(nodes.size):
+        s = nodes[idx]
+        if since >= 256 or idx == 0 or nodes[idx - 1] != s - 1:
+            for j in range(n_cat):
+                angle = two_pi * (((s * delta_mod[j]) % period_d) / period_d)
+                term_re[j] = w[j] * math.cos(angle)
+                term_im[j] = w[j] * math.sin(angle)
+            since = 0
+        else:
+            for j in range(n_cat):
+                re = term_re[j] * step_re[j] - term_im[j] * step_im[j]
+                term_im[j] = term_re[j] * step_im[j] + term_im[j] * step_re[j]
+                term_re[j] = re
+            since += 1
+        total_re = 0.0
+        total_im = 0.0
+        for j in range(n_cat):
+            total_re += term_re[j]
+            total_im += term_im[j]
+        out_re[idx] = total_re
+        out_im[idx] = total_im
+    return out_re, out_im
+
+
+@njit(cache=True)
+def _int_power(x: float, n: int) -> float:  # pragma: no cover - compiled
+    result = 1.0
+    while n > 0:
+        if n & 1:
+            result *= x
+        x *= x
+        n >>= 1
+    return result
+
+
+@njit(cache=True)
+def screen_nodes(
+    rows: NDArray[np.int64],
+    s_re: NDArray[np.float64],
+    s_im: NDArray[np.float64],
+    period_d: int,
+    period_a: int,
+    delta_mod: NDArray[np.int64],
+    totals: NDArray[np.int64],
+    p: NDArray[np.float64],
+    q: NDArray[np.float64],
+    lam: float,
+    log_thr: float,
+    max_pairs: float,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], float, float]:  # pragma: no cover
+    """Keep the nodes whose bound can exceed the threshold; bound the contribution of the rest.
+
+    Row ``theta = 2 pi s / L`` (``S = s_re + i s_im`` there, ``W = S(0)``): every node of
+    the row has ``|E_Q e^{i phi (A-m) + i theta D'}| <= exp(-W + |S| cos(phi + arg S))``
+    (``phi = 0`` only without A: ``-W + Re S``). A row whose largest bound, times its
+    kernel ``|1 - e^{-lam - i theta}|^-1`` and weight, is below ``exp(log_thr)`` is left
+    out whole; in the others the nodes above the threshold form one arc of ``phi``, rounded
+    outwards. Each node of an arc is then screened on its exact modulus ``prod_j (p_j^2 +
+    q_j^2 + 2 p_j q_j cos alpha_j)^(t_j/2)`` (angles reduced exactly, each factor padded by
+    :data:`_SCREEN_PAD` so the computed value bounds the true one; a few flops per category).
+
+    Returns the kept nodes (theta index, phi index), the sum of the bounds left out scaled
+    by ``exp(-log_thr)`` (node bounds over ``period_a * period_d``, row bounds over
+    ``period_d``) and the number of arc nodes screened; ``(empty, empty, nan, pairs)`` when
+    that number would exceed ``max_pairs``.
+    """
+    two_pi = 2.0 * math.pi
+    n_rows = rows.size
+    n_cat = delta_mod.size
+    big_w = 0.0
+    for j in range(n_cat):
+        big_w += totals[j] * p[j] * q[j]
+    slack = 1e-9 * big_w  # rounding of S (FFT, rotations)
+    e_lam = math.exp(-lam)
+    first = np.zeros(n_rows, np.int64)
+    count = np.zeros(n_rows, np.int64)
+    log_row = np.zeros(n_rows)  # log of the kernel modulus and the weight
+    excluded = 0.0
+    pairs = 0.0
+    to_index = period_a / two_pi
+    for idx in range(n_rows):
+        s = rows[idx]
+        theta = two_pi * s / period_d
+        half_theta = math.sin(0.5 * theta)
+        k_re = -math.expm1(-lam) + 2.0 * e_lam * half_theta * half_theta
+        k_im = e_lam * math.sin(theta)
+        log_kernel = -0.5 * math.log(k_re * k_re + k_im * k_im)
+        weight = 1.0 if (s == 0 or 2 * s == period_d) else 2.0
+        modulus = math.sqrt(s_re[idx] * s_re[idx] + s_im[idx] * s_im[idx])
+        s_eff = (modulus if period_a > 1 else s_re[idx]) + slack
+        row_max = -big_w + s_eff + log_kernel
+        if row_max <= log_thr:
+            excluded += weight * math.exp(row_max - log_thr) / period_d
+            continue
+        log_row[idx] = log_kernel + math.log(weight)
+        if period_a == 1:
+            first[idx], count[idx] = 0, 1
+        else:
+            c0 = (log_thr + big_w - log_kernel) / s_eff
+            if c0 <= -1.0:
+                first[idx], count[idx] = 0, period_a
+            else:
+                half = math.acos(min(c0, 1.0))
+                arg = math.atan2(s_im[idx], s_re[idx])
+                low = math.floor((-arg - half) * to_index)
+                high = math.ceil((-arg + half) * to_index)
+                count[idx] = min(high - low + 1, period_a)
+                first[idx] = low % period_a
+            excluded += (period_a - count[idx]) * weight / (period_a * period_d)
+        pairs += count[idx]
+    if pairs > max_pairs:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), math.nan, pairs
+    kept_s = np.empty(int(pairs), np.int64)
+    kept_r = np.empty(int(pairs), np.int64)
+    a_coef = np.empty(n_cat)
+    b_coef = np.empty(n_cat)
+    for j in range(n_cat):
+        a_coef[j] = p[j] * p[j] + q[j] * q[j] + _SCREEN_PAD
+        b_coef[j] = 2.0 * p[j] * q[j]
+    cos_phi = np.empty(period_a)
+    sin_phi = np.empty(period_a)
+    for r in range(period_a):
+        cos_phi[r] = math.cos(two_pi * r / period_a)
+        sin_phi[r] = math.sin(two_pi * r / period_a)
+    cos_row = np.empty(n_cat)
+    sin_row = np.empty(n_cat)
+    scale = 1.0 / (float(period_a) * float(period_d))
+    n_kept = 0
+    for idx in range(n_rows):
+        if count[idx] == 0:
+            continue
+        s = rows[idx]
+        for j in range(n_cat):
+            angle = two_pi * (((s * delta_mod[j]) % period_d) / period_d)
+            cos_row[j] = math.cos(angle)
+            sin_row[j] = math.sin(angle)
+        for step in range(count[idx]):
+            r = (first[idx] + step) % period_a
+            cp = cos_phi[r]
+            sp = sin_phi[r]
+            square = 1.0
+            for j in range(n_cat):
+                factor = a_coef[j] + b_coef[j] * (cos_row[j] * cp - sin_row[j] * sp)
+                t = totals[j]
+                square *= factor if t == 1 else _int_power(factor, t)
+            log_bound = 0.5 * math.log(square) if square > 0.0 else -math.inf
+            log_bound += log_row[idx]
+            if log_bound > log_thr:
+                kept_s[n_kept] = s
+                kept_r[n_kept] = r
+                n_kept += 1
+            else:
+                excluded += math.exp(log_bound - log_thr) * scale
+    return kept_s[:n_kept], kept_r[:n_kept], excluded, pairs
+
+
+#: Orders of the cumulant series of one factor (2 .. _ORDER); the factors are expanded
+#: when ``|alpha| <= _SERIES_ALPHA``.
+_ORDER = 30
+_SERIES_ALPHA = 0.5
+_N_EVEN = _ORDER // 2  # orders 2, 4, .., 30
+_N_ODD = (_ORDER - 1) // 2  # orders 3, 5, .., 29
+#: ``|kappa_n| / n! <= _CAUCHY / 2^n`` for n >= 2 and every p: the largest modulus of
+#: ``log(q + p e^z) - p z`` on ``|z| = 2`` is 0.616 (p = 1/2, z = 2i); 1 leaves room.
+_CAUCHY = 1.0
+
+
+@njit(cache=True)
+def cumulant_coefficients(
+    p: NDArray[np.float64], q: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:  # pragma: no cover - compiled
+    """Series of ``log(q + p e^{i alpha}) - i p alpha`` in ``alpha``, per category.
+
+    With ``g_n = kappa_n / n!`` the Taylor coefficients of ``log(q + p e^z)`` (Bernoulli
+    cumulants), the real part is ``sum_k even[j, k-1] alpha^(2k)`` and the imaginary part
+    ``alpha sum_k odd[j, k-1] alpha^(2k)``, ``even_k = (-1)^k g_2k``, ``odd_k = (-1)^k
+    g_(2k+1)``. The ``g_n`` come from ``n g_n = n f_n - sum_k k g_k f_(n-k)`` with
+    ``f_n = p / n!`` (the series of ``q + p e^z``), evaluated at ``min(p, q)``:
+    ``kappa_n(p) = (-1)^n kappa_n(q)`` for ``n >= 2`` avoids the cancellation near 1.
+    """
+    n_cat = p.size
+    even = np.zeros((n_cat, _N_EVEN))
+    odd = np.zeros((n_cat, _N_ODD))
+    f = np.empty(_ORDER + 1)
+    g = np.empty(_ORDER + 1)
+    for j in range(n_cat):
+        small = min(p[j], q[j])
+        flip = p[j] > q[j]
+        factorial = 1.0
+        for n in range(1, _ORDER + 1):
+            factorial *= n
+            f[n] = small / factorial
+        for n in range(1, _ORDER + 1):
+            acc = n * f[n]
+            for k in range(1, n):
+                acc -= k * g[k] * f[n - k]
+            g[n] = acc / n
+        for k in range(1, _N_EVEN + 1):
+            even[j, k - 1] = (-1.0) ** k * g[2 * k]
+        for k in range(1, _N_ODD + 1):
+            value = (-1.0) ** k * g[2 * k + 1]
+            odd[j, k - 1] = -value if flip else value
+    return even, odd
+
+
+@njit(cache=True)
+def fourier_nodes(
+    s_nodes: NDArray[np.int64],
+    r_nodes: NDArray[np.int64],
+    period_d: int,
+    period_a: int,
+    delta: NDArray[np.int64],
+    totals: NDArray[np.float64],
+    p: NDArray[np.float64],
+    q: NDArray[np.float64],
+    even: NDArray[np.float64],
+    odd: NDArray[np.float64],
+    lam: float,
+    excess_a: float,
+    excess_d: float,
+    u_mod: int,
+    m_mod: int,
+) -> tuple[float, float, float]:  # pragma: no cover - compiled
+    """Sum the tilted tail integrand over the given nodes (grouped by theta row).
+
+    A node ``(theta = 2 pi s / period_d, phi = 2 pi r / period_a)`` contributes
+    ``w prod_j (q_j + p_j e^{i alpha_j})^{t_j} e^{-i (phi m + theta u)} / (1 - e^{-lam -
+    i theta})`` (``w = 2`` except at ``theta = 0`` and ``theta = pi``), ``alpha_j = phi +
+    theta delta_j - 2 pi k_j`` reduced exactly with integers. Each factor's logarithm is
+    split into its linear part ``i p_j alpha_j`` and the rest: the rest from the cumulant
+    series (:func:`cumulant_coefficients`, Horner in ``alpha^2``) when ``|alpha_j| <= 0.5``,
+    else from ``0.5 log1p(-4 p q sin^2(alpha / 2))`` and ``atan2(...) - p alpha``.
+
+    The linear parts and the shift: when no factor wraps (every ``k_j = 0``, the nodes
+    near the saddle point) they sum exactly to ``phi (A - m) + theta (D - u)``, with
+    ``A - m`` (``excess_a``) and ``D - u`` (``excess_d``) computed once in extended
+    precision: small numbers, so the large phases (hundreds of radians for thousands of
+    observations) never meet rounding. Otherwise (a peak of a lattice-like distribution
+    far from the saddle point, where the reduced ``alpha_j`` are small) ``sum_j t_j p_j
+    alpha_j`` is summed directly and the shift reduced exactly on the grid.
+
+    Returns ``(sum of Re terms, sum |terms|, sum |terms| * relative error bound)``, scaled
+    by ``1 / (period_a * period_d)``; sums compensated (Kahan). The per-node bound is
+    ``eps (8 sum_j t_j (|Re| + |Im rest| + [p_j |alpha_j|: off the series, or summed
+    directly]) + 4 |linear terms| + 48)`` plus the series' truncation ``sum_j t_j (|alpha_j|
+    / 2)^31 / (1 - |alpha_j| / 2)`` (``|kappa_n| / n! <= 2^-n``, see :data:`_CAUCHY`).
+    """
+    eps = 2.220446049250313e-16
+    two_pi = 2.0 * math.pi
+    n_cat = delta.size
+    scale = 1.0 / (float(period_a) * float(period_d))
+    grid = period_d * period_a
+    half_grid = grid // 2
+    e_lam = math.exp(-lam)
+    rem = np.empty(n_cat, np.int64)  # (s delta_j) mod L, times period_a
+    quot = np.empty(n_cat, np.int64)  # floor(s delta_j / L)
+    row = -1
+    total_re = 0.0
+    compensation = 0.0
+    total_abs = 0.0
+    total_err = 0.0
+    for idx in range(s_nodes.size):
+        s = s_nodes[idx]
+        r = r_nodes[idx]
+        if s != row:
+            row = s
+            for j in range(n_cat):
+                product = s * delta[j]  # exact: |s| < 2^30, |delta| < 2^33
+                quot[j] = product // period_d
+                rem[j] = (product - quot[j] * period_d) * period_a
+        r_signed = r - period_a if 2 * r > period_a else r
+        theta = two_pi * s / period_d
+        phi = two_pi * r_signed / period_a
+        # 1 - e^{-lam - i theta}: real part as two positive terms (1 - e^{-lam} cos theta
+        # would lose eps / lam near theta = 0, and lam is about 1 / sd(D))
+        half_theta = math.sin(0.5 * theta)
+        k_re = -math.expm1(-lam) + 2.0 * e_lam * half_theta * half_theta
+        k_im = e_lam * math.sin(theta)
+        k_den = k_re * k_re + k_im * k_im
+        weight = 1.0 if (s == 0 or 2 * s == period_d) else 2.0
+        acc_re, c_re = 0.0, 0.0
+        acc_im, c_im = 0.0, 0.0
+        acc_lin, c_lin = 0.0, 0.0
+        size = 0.0
+        size_lin = 0.0
+        series_weight = 0.0
+        series_alpha = 0.0
+        wrapped = False
+        r_part = r_signed * period_d
+        for j in range(n_cat):
+            num = r_part + rem[j]
+            wraps = quot[j]
+            while 2 * num > grid:
+                num -= grid
+                wraps += 1
+            while 2 * num <= -grid:
+                num += grid
+                wraps -= 1
+            if wraps != 0:
+                wrapped = True
+            alpha = two_pi * (num / grid)
+            pj = p[j]
+            tj = totals[j]
+            if abs(alpha) <= _SERIES_ALPHA:
+                a2 = alpha * alpha
+                re = even[j, _N_EVEN - 1]
+                for k in range(_N_EVEN - 2, -1, -1):
+                    re = re * a2 + even[j, k]
+                re *= a2
+                rest = odd[j, _N_ODD - 1]
+                for k in range(_N_ODD - 2, -1, -1):
+                    rest = rest * a2 + odd[j, k]
+                rest *= a2 * alpha
+                series_weight += tj
+                series_alpha = max(series_alpha, abs(alpha))
+                size += tj * (abs(re) + abs(rest))
+            else:
+                sh = math.sin(0.5 * alpha)
+                ch = math.cos(0.5 * alpha)
+                sin2 = sh * sh
+                re = 0.5 * math.log1p(-4.0 * pj * q[j] * sin2)
+                rest = math.atan2(2.0 * pj * sh * ch, 1.0 - 2.0 * pj * sin2) - pj * alpha
+                size += tj * (abs(re) + abs(rest) + 2.0 * pj * abs(alpha))
+            linear = tj * pj * alpha
+            size_lin += abs(linear)
+            y = tj * re - c_re
+            updated = acc_re + y
+            c_re = (updated - acc_re) - y
+            acc_re = updated
+            y = tj * rest - c_im
+            updated = acc_im + y
+            c_im = (updated - acc_im) - y
+            acc_im = updated
+            y = linear - c_lin
+            updated = acc_lin + y
+            c_lin = (updated - acc_lin) - y
+            acc_lin = updated
+        if wrapped:
+            shift_num = (
+                (s * u_mod) % period_d * period_a + (r * m_mod) % period_a * period_d
+            ) % grid
+            if shift_num > half_grid:
+                shift_num -= grid
+            shift = two_pi * (shift_num / grid)
+            linear_total = acc_lin - shift
+            linear_err = 8.0 * size_lin + 4.0 * abs(shift)
+        else:
+            linear_total = phi * excess_a + theta * excess_d
+            linear_err = 4.0 * (abs(phi * excess_a) + abs(theta * excess_d))
+        # truncation of the series: sum_j t_j h_j^(ORDER+1) / (1 - h_j), h_j = |alpha_j| / 2
+        half = 0.5 * series_alpha
+        truncation = series_weight * half ** (_ORDER + 1) / (1.0 - half)
+        err = (
+            eps * (8.0 * size + linear_err + 2.0 * (abs(acc_re) + abs(acc_im)) + 48.0)
+            + _CAUCHY * truncation
+        )
+        angle = acc_im + linear_total
+        magnitude = math.exp(acc_re) * weight / k_den
+        v_re = magnitude * math.cos(angle)
+        v_im = magnitude * math.sin(angle)
+        # times the kernel 1 / k = conj(k) / |k|^2 (the 1 / |k|^2 is in magnitude)
+        t_re = (v_re * k_re + v_im * k_im) * scale
+        t_im = (v_im * k_re - v_re * k_im) * scale
+        y = t_re - compensation
+        updated = total_re + y
+        compensation = (updated - total_re) - y
+        total_re = updated
+        t_abs = math.sqrt(t_re * t_re + t_im * t_im)
+        total_abs += t_abs
+        total_err += t_abs * err
+    return total_re, total_abs, total_err
