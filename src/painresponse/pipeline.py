@@ -119,9 +119,8 @@ def analyze(
     analysed = None if raw.streaming else cohort.collect()
     ext = None
     if run_extended:
-        from painresponse.tables.supplementary import build_extended
-
         from painresponse.cohort import eligible_patients
+        from painresponse.tables.supplementary import build_extended
         from painresponse.tables.supplementary.dropout import dropout_analysis
 
         ext = build_extended(cohort.collect() if analysed is None else analysed, study, paper=built)

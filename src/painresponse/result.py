@@ -12,8 +12,8 @@ from painresponse.tables.model import Table
 if TYPE_CHECKING:
     import polars as pl
 
-    from painresponse.tables.supplementary import ExtendedResult
     from painresponse.study import Study
+    from painresponse.tables.supplementary import ExtendedResult
 
 __all__ = ["FigureData", "OutcomeSummary", "StudyResult", "Trajectories", "Waterfall"]
 

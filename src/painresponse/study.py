@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import tomllib
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -443,7 +444,7 @@ class ExtendedOptions(BaseModel):
     @field_validator("cpra_thresholds", "baseline_strata")
     @classmethod
     def _increasing(cls, value: list[float]) -> list[float]:
-        if any(b <= a for a, b in zip(value, value[1:], strict=False)):
+        if any(b <= a for a, b in pairwise(value)):
             raise ValueError("list the values in increasing order, each once")
         return value
 

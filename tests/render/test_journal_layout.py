@@ -17,12 +17,11 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl.utils import get_column_letter
 
-from painresponse.tables.model import EstimateCI
 from painresponse.render.docx import CELL_PAD_CM, _longest_word, plan_table, write_docx
 from painresponse.render.figures import RenderedFigure
 from painresponse.render.xlsx import RESULT_COLUMNS, write_xlsx
 from painresponse.result import StudyResult
-from painresponse.tables.model import Cell, Column, CountPercent, Footnote, Row, Table
+from painresponse.tables.model import Cell, Column, CountPercent, EstimateCI, Footnote, Row, Table
 
 _NUMERIC_RESULTS = ("statistic", "df", "p_value", "estimate", "ci_low", "ci_high", "conf_level")
 _NUMERIC_FIGURE_DATA = ("n", "mean", "ci_low", "ci_high", "median", "q1", "q3")

@@ -35,8 +35,8 @@ from painresponse.errors import StatisticsError
 from painresponse.stats import _shift_inversion
 from painresponse.stats._result import TestResult
 from painresponse.stats.location_shift import hodges_lehmann, hodges_lehmann_from_counts
-from painresponse.stats.ranks import rank_sum, signed_rank
 from painresponse.stats.location_shift_counts import pseudo_median_from_counts, shift_from_counts
+from painresponse.stats.ranks import rank_sum, signed_rank
 from painresponse.tables.frequencies import Distribution
 
 REFERENCE = Path(__file__).resolve().parents[1] / "reference" / "hl_exact.json"
