@@ -19,7 +19,6 @@ __all__ = [
     "cell_parts",
     "header_text",
     "is_wide",
-    "result_records",
     "row_label",
     "study_title",
     "table_caption",
@@ -108,46 +107,3 @@ def is_wide(table: Table) -> bool:
     if len(table.columns) >= 6:
         return True
     return any(isinstance(cell, Comparison) for row in table.rows for cell in row.cells.values())
-
-
-def result_records(tables: dict[str, Table]) -> list[dict[str, Any]]:
-    """One record per p-value cell: the unrounded test result and its provenance.
-
-    The shared source of the CSV ``results.csv`` and the Excel ``Results`` sheet, which
-    differ only in the names and order of the columns they show. ``n`` and ``n_missing``
-    stay tuples (per group); ``group`` is the group of a per-group p-value column.
-    """
-    records = []
-    for key, table in tables.items():
-        for row, column, cell in table.pvalue_cells():
-            test = cell.result
-            records.append(
-                {
-                    "table": key,
-                    "variable": row.variable,
-                    "label": row.label,
-                    "level": row.level or "",
-                    "column": column.key,
-                    "group": column.key.split(":", 1)[1] if ":" in column.key else "",
-                    "test": test.test,
-                    "method": test.method,
-                    "reason": cell.reason,
-                    "statistic": test.statistic,
-                    "statistic_name": test.statistic_name,
-                    "df": test.df,
-                    "pvalue": test.pvalue,
-                    "adjusted_pvalue": cell.adjusted,
-                    "adjustment": cell.adjustment or "",
-                    "defines_groups": cell.defines_groups,
-                    "alternative": test.alternative,
-                    "n": test.n,
-                    "n_missing": test.n_missing,
-                    "estimate": test.estimate,
-                    "estimate_name": test.estimate_name or "",
-                    "ci_low": test.ci_low,
-                    "ci_high": test.ci_high,
-                    "conf_level": test.conf_level,
-                    "note": test.note or "",
-                }
-            )
-    return records
