@@ -9,7 +9,6 @@ columns has no test of association: the p-value is NaN and ``note`` says why.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -22,16 +21,16 @@ from painresponse.stats._result import TestResult
 
 __all__ = ["FISHER_MAX_WORK", "chi2_test", "fisher_exact"]
 
-#: Budget of the exact network algorithm, in elementary steps (allocations enumerated plus
-#: edges and (past value, edge) pairs in the band between the bounds). 4 x 5 tables with
-#: n = 150 need 1e7-1.4e8 steps (1-7 s); at the budget the enumeration takes about a minute.
-#: Past the budget the test raises and suggests ``method="monte-carlo"``.
-FISHER_MAX_WORK = 1_000_000_000
+#: Budget of the exact network algorithm, in elementary steps (column allocations listed,
+#: past values merged, completions listed; 2-4e8 a second on one core). The 80 seeded
+#: 4 x 4 - 5 x 6 tables of benchmarks/fisher_exact.py need at most 1e9; the hardest
+#: 4 x 5 (n <= 150) and 5 x 6 (n <= 100) tables found (near-uniform margins, p below 1e-5)
+#: about 1.2e10, so the budget is about three times that (a minute or two of enumeration).
+#: Past it the test raises: the table is beyond the exact range; use Monte Carlo.
+FISHER_MAX_WORK = 40_000_000_000
 
 _REL_TOL = 1e-7  # R fisher.test: tables with p <= p_obs * (1 + 1e-7) count as "as extreme"
 _LOG_REL_TOL = math.log1p(_REL_TOL)
-_MERGE_DIGITS = 9  # past log-probabilities equal to 1e-9 are merged (far below _REL_TOL)
-_CHUNK = 4_000_000  # (past, edge) pairs matched at once: bounds the memory of the last stage
 
 
 def _as_count_table(table: ArrayLike) -> NDArray[np.int64]:
@@ -177,358 +176,8 @@ def chi2_test(table: ArrayLike, correction: bool = False) -> TestResult:
 
 
 # --------------------------------------------------------------------------------------
-# Fisher-Freeman-Halton exact test: the network algorithm
+# Fisher-Freeman-Halton exact test
 # --------------------------------------------------------------------------------------
-
-
-class _Network:
-    """Exact two-sided Fisher-Freeman-Halton p-value by the network algorithm.
-
-    Columns are placed one at a time (a *stage*). A node is the sorted tuple of row totals
-    still to be filled, stored as one integer (mixed radix): rows with equal remaining totals
-    are interchangeable, so sorting merges their subtrees. The value of a path is
-    ``-sum(log x_ij!)`` over the cells placed so far; a whole table has probability
-    ``exp(const + value)``. Every stage is processed for all of its nodes together, with
-    each node's past values sorted. For each edge (an allocation of the column, merged by
-    child and value) the past values whose every completion is at most as probable as the
-    observed table form a prefix, added in closed form by a prefix sum; those whose every
-    completion is more probable form a suffix and are dropped; only the band between is
-    carried to the child. Bounds on the completions of a child come from relaxing the row
-    or the column totals, except two columns from the end, where every completion value is
-    listed once, sorted, and the bounds are exact: there each band (past + edge) value is
-    matched by binary search instead of being carried further.
-    """
-
-    def __init__(self, rows: NDArray[np.int64], cols: NDArray[np.int64], max_work: int) -> None:
-        self.rows = np.sort(rows)
-        self.cols = [int(c) for c in cols]
-        self.n = int(rows.sum())
-        self.lfact = gammaln(np.arange(self.n + 2, dtype=float) + 1.0)
-        lf_cols = [float(self.lfact[c]) for c in self.cols]
-        self.suffix_lfact_cols = [sum(lf_cols[k:]) for k in range(len(self.cols) + 1)]
-        # the k-th smallest remaining total never exceeds the k-th smallest row total
-        radix = np.cumprod(np.concatenate([[1], self.rows[:-1] + 1]))
-        if float(np.prod(self.rows.astype(float) + 1.0)) >= 2.0**62:
-            raise _BudgetExceeded
-        self.radix = radix.astype(np.int64)
-        self.max_work = max_work
-        self.work = 0
-        self._tail_ids: dict[int, int] = {}
-        self._tails: list[tuple[NDArray[np.float64], NDArray[np.float64]]] = []
-
-    def _spend(self, amount: int) -> None:
-        self.work += amount
-        if self.work > self.max_work:
-            raise _BudgetExceeded
-
-    def decode(self, code: int) -> NDArray[np.int64]:
-        """Sorted remaining row totals of a node from its integer code."""
-        return (code // self.radix) % (self.rows + 1)
-
-    # ---- relaxed bounds on the value a subtree can add (vectorised over nodes) -----------
-    def _max_spread(self, totals: NDArray[np.int64], caps: NDArray[np.int64]) -> NDArray[Any]:
-        """Largest -sum(log x!) with sum(x) = total, 0 <= x_i <= caps_i, per row of ``caps``
-        (sorted ascending): water-filling, the caps below the level are filled."""
-        value = np.zeros(len(totals))
-        left = totals.astype(np.int64).copy()
-        open_ = np.ones(len(totals), dtype=bool)
-        width = caps.shape[1]
-        for i in range(width):
-            cap = caps[:, i]
-            fits = open_ & (cap * (width - i) <= left)
-            value[fits] -= self.lfact[cap[fits]]
-            left[fits] -= cap[fits]
-            level = open_ & ~fits
-            base, extra = np.divmod(left[level], width - i)
-            value[level] -= extra * self.lfact[base + 1] + (width - i - extra) * self.lfact[base]
-            open_ &= fits
-        return value
-
-    def _max_concentrated(self, totals: NDArray[np.int64], caps: NDArray[np.int64]) -> NDArray[Any]:
-        """Largest sum(log x!) with sum(x) = total, 0 <= x_i <= caps_i, per row of ``caps``
-        (sorted descending): fill the largest cap first."""
-        value = np.zeros(len(totals))
-        left = totals.astype(np.int64).copy()
-        for i in range(caps.shape[1]):
-            take = np.minimum(caps[:, i], left)
-            value += self.lfact[take]
-            left -= take
-        return value
-
-    def bounds(self, stage: int, margins: NDArray[np.int64]) -> tuple[NDArray[Any], NDArray[Any]]:
-        """(lower, upper) bounds on -sum(log x!) over the completions of the nodes
-        ``margins`` (one node a row, sorted ascending) at ``stage``: relaxing the row (or
-        column) totals leaves independent columns (rows), each solved exactly."""
-        k = len(margins)
-        rest = np.asarray(self.cols[stage:], dtype=np.int64)
-        rest_up = np.broadcast_to(np.sort(rest), (k, len(rest)))
-        rest_down = rest_up[:, ::-1]
-        m_down = margins[:, ::-1]
-        upper = np.minimum(
-            sum(self._max_spread(np.full(k, c), margins) for c in rest),
-            sum(self._max_spread(margins[:, i], rest_up) for i in range(margins.shape[1])),
-        )
-        lower = np.maximum(
-            -sum(self._max_concentrated(np.full(k, c), m_down) for c in rest),
-            -sum(self._max_concentrated(margins[:, i], rest_down) for i in range(margins.shape[1])),
-        )
-        return lower, upper
-
-    def log_total(self, stage: int, margins: NDArray[np.int64]) -> NDArray[np.float64]:
-        """log of the sum over completions of exp(value) = log(N'! / (prod m! prod c!))."""
-        lf = self.lfact
-        return lf[margins.sum(axis=1)] - lf[margins].sum(axis=1) - self.suffix_lfact_cols[stage]
-
-    # ---- enumeration ------------------------------------------------------------------
-    def allocations(self, col: int, margins: NDArray[np.int64]) -> NDArray[np.int64]:
-        """Every way to split ``col`` over rows with remaining totals ``margins``."""
-        caps = np.asarray(margins, dtype=np.int64)
-        alloc = np.zeros((1, 0), dtype=np.int64)
-        partial = np.zeros(1, dtype=np.int64)
-        for i, cap in enumerate(caps):
-            left_after = int(caps[i + 1 :].sum())
-            lo = np.maximum(0, col - partial - left_after)
-            hi = np.minimum(cap, col - partial)
-            width = hi - lo + 1
-            ok = width > 0
-            alloc, partial, lo, width = alloc[ok], partial[ok], lo[ok], width[ok]
-            reps = np.repeat(np.arange(len(alloc)), width)
-            offsets = np.arange(int(width.sum())) - np.repeat(np.cumsum(width) - width, width)
-            x = lo[reps] + offsets
-            alloc = np.column_stack([alloc[reps], x])
-            partial = partial[reps] + x
-        self._spend(len(alloc))
-        return alloc
-
-    def edges(
-        self, stage: int, margins: NDArray[np.int64]
-    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
-        """Allocations of column ``stage`` merged by (child node, value).
-
-        Returns the distinct child codes (sorted), and per merged edge its child index,
-        value and count.
-        """
-        alloc = self.allocations(self.cols[stage], margins)
-        values = np.round(-self.lfact[alloc].sum(axis=1), _MERGE_DIGITS)
-        codes = np.sort(margins[None, :] - alloc, axis=1) @ self.radix
-        order = np.lexsort((values, codes))
-        codes, values = codes[order], values[order]
-        new = np.ones(len(codes), dtype=bool)
-        new[1:] = (codes[1:] != codes[:-1]) | (values[1:] != values[:-1])
-        starts = np.flatnonzero(new)
-        mult = np.diff(np.append(starts, len(codes))).astype(float)
-        children, child_idx = np.unique(codes[starts], return_inverse=True)
-        return children, child_idx.ravel(), values[starts], mult
-
-    def tail(self, code: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """Sorted values of every completion of a node two columns from the end, with the
-        running sum of exp(value - largest value)."""
-        margins = self.decode(code)
-        alloc = self.allocations(self.cols[-2], margins)
-        rest = margins[None, :] - alloc
-        values = np.sort(-self.lfact[alloc].sum(axis=1) - self.lfact[rest].sum(axis=1))
-        return values, np.cumsum(np.exp(values - values[-1]))
-
-    def tails(self, codes: NDArray[np.int64]) -> NDArray[np.int64]:
-        """Ids of the tails of the nodes ``codes``, computing the missing ones."""
-        ids = self._tail_ids
-        for code in codes.tolist():
-            if code not in ids:
-                ids[code] = len(self._tails)
-                self._tails.append(self.tail(code))
-        return np.array([ids[code] for code in codes.tolist()], dtype=np.int64)
-
-    # ---- the walk -----------------------------------------------------------------------
-    def pvalue(self, threshold: float, const: float) -> float:
-        """Sum of probabilities of the tables whose value is at most ``threshold``."""
-        root = int(self.rows @ self.radix)
-        last_forward = len(self.cols) - 2
-        if last_forward == 0:
-            return self._tail_sum(root, threshold, const)
-        level = _Level(np.array([root]), np.zeros(1), np.ones(1))
-        total = 0.0
-        for stage in range(last_forward - 1):
-            parts: list[_Level] = []
-            for code, past, weight in level.nodes():
-                subtotal, band = self._expand(stage, code, past, weight, threshold, const)
-                total += subtotal
-                parts.append(band)
-            level = _Level.merge(parts)
-        return total + self._last_forward(last_forward - 1, level, threshold, const)
-
-    def _expand(
-        self,
-        stage: int,
-        code: int,
-        past: NDArray[np.float64],
-        weight: NDArray[np.float64],
-        threshold: float,
-        const: float,
-    ) -> tuple[float, _Level]:
-        """One node, one stage: the probability settled in closed form and the band carried
-        to the children."""
-        children, child_idx, edge_values, edge_counts = self.edges(stage, self.decode(code))
-        child_margins = self.decode_many(children)
-        lower, upper = self.bounds(stage + 1, child_margins)
-        log_tot = self.log_total(stage + 1, child_margins)
-        top = float(past[-1])
-        prefix = np.concatenate([[0.0], np.cumsum(weight * np.exp(past - top))])
-        first = np.searchsorted(past, threshold - edge_values - upper[child_idx], side="right")
-        stop = np.searchsorted(past, threshold - edge_values - lower[child_idx], side="right")
-        scale = edge_counts * np.exp(edge_values + log_tot[child_idx] + top + const)
-        total = float(np.sum(scale * prefix[first]))
-        edge_of, past_of = _band_pairs(first, stop)
-        self._spend(len(edge_values) + len(edge_of))
-        band = _Level(
-            children[child_idx[edge_of]],
-            past[past_of] + edge_values[edge_of],
-            weight[past_of] * edge_counts[edge_of],
-        )
-        return total, band
-
-    def decode_many(self, codes: NDArray[np.int64]) -> NDArray[np.int64]:
-        return (codes[:, None] // self.radix[None, :]) % (self.rows[None, :] + 1)
-
-    def _last_forward(self, stage: int, level: _Level, threshold: float, const: float) -> float:
-        """Last forward stage: every band (past + edge) value is matched by binary search
-        against the sorted completion values of its child, all children of a batch of nodes
-        searched at once by laying their value lists end to end on one axis."""
-        total = 0.0
-        batch: list[tuple[NDArray[Any], ...]] = []
-        size = 0
-        for code, past, weight in level.nodes():
-            children, child_idx, edge_values, edge_counts = self.edges(stage, self.decode(code))
-            batch.append((past, weight, children, child_idx, edge_values, edge_counts))
-            size += len(edge_values)
-            if size > 2_000_000:
-                total += self._pair_with_tails(batch, threshold, const)
-                batch, size = [], 0
-        if batch:
-            total += self._pair_with_tails(batch, threshold, const)
-        return total
-
-    def _pair_with_tails(
-        self, batch: list[tuple[NDArray[Any], ...]], threshold: float, const: float
-    ) -> float:
-        codes = np.unique(np.concatenate([item[2] for item in batch]))
-        tails = [self._tails[i] for i in self.tails(codes).tolist()]
-        lows = np.array([t[0][0] for t in tails])
-        highs = np.array([t[0][-1] for t in tails])
-        spans = highs - lows + 4.0
-        bases = np.concatenate([[0.0], np.cumsum(spans)[:-1]])
-        axis = np.concatenate([t[0] - lo + b for t, lo, b in zip(tails, lows, bases, strict=True)])
-        cum = np.concatenate([t[1] for t in tails])
-        totals = np.array([t[1][-1] for t in tails])
-        total = 0.0
-        for past, weight, children, child_idx, edge_values, edge_counts in batch:
-            k = np.searchsorted(codes, children)[child_idx]
-            top = float(past[-1])
-            scaled = weight * np.exp(past - top)
-            prefix = np.concatenate([[0.0], np.cumsum(scaled)])
-            first = np.searchsorted(past, threshold - edge_values - highs[k], side="right")
-            stop = np.searchsorted(past, threshold - edge_values - lows[k], side="right")
-            # a table's probability is scaled[past] * edge_scale[edge] * cum[completion]
-            edge_scale = edge_counts * np.exp(edge_values + highs[k] + top + const)
-            total += float(np.sum(edge_scale * totals[k] * prefix[first]))
-            widths = stop - first
-            self._spend(len(edge_values) + int(widths.sum()))
-            band = np.flatnonzero(widths > 0)
-            # chunks of edges keep the (past, edge) arrays to a few million entries
-            if len(band) == 0:
-                continue
-            ends = np.cumsum(widths[band])
-            cuts = np.searchsorted(ends, np.arange(1, ends[-1] // _CHUNK + 1) * _CHUNK)
-            for part in np.split(band, cuts):
-                if len(part) == 0:
-                    continue
-                total += self._band_sum(
-                    past,
-                    scaled,
-                    first[part],
-                    widths[part],
-                    edge_scale[part],
-                    threshold - edge_values[part] - lows[k[part]] + bases[k[part]],
-                    axis,
-                    cum,
-                )
-        return total
-
-    @staticmethod
-    def _band_sum(
-        past: NDArray[np.float64],
-        scaled: NDArray[np.float64],
-        first: NDArray[np.int64],
-        widths: NDArray[np.int64],
-        edge_scale: NDArray[np.float64],
-        room: NDArray[np.float64],
-        axis: NDArray[np.float64],
-        cum: NDArray[np.float64],
-    ) -> float:
-        """Sum over edges of edge_scale * sum over the past band of scaled * cum[completions
-        within room - past], the completions found by binary search on ``axis``."""
-        starts = np.cumsum(widths) - widths
-        edge_of = np.repeat(np.arange(len(widths)), widths)
-        past_of = np.arange(int(starts[-1] + widths[-1])) + (first - starts)[edge_of]
-        idx = np.searchsorted(axis, room[edge_of] - past[past_of], side="right") - 1
-        per_edge = np.add.reduceat(scaled[past_of] * cum[idx], starts)
-        return float(np.dot(edge_scale, per_edge))
-
-    def _tail_sum(self, code: int, threshold: float, const: float) -> float:
-        """Probability of the completions of the root, two columns from the end, whose value
-        is at most ``threshold``."""
-        values, cum = self.tail(code)
-        idx = int(np.searchsorted(values, threshold, side="right")) - 1
-        return 0.0 if idx < 0 else float(np.exp(values[-1] + const) * cum[idx])
-
-
-def _band_pairs(first: NDArray[np.int64], stop: NDArray[np.int64]) -> tuple[NDArray[Any], ...]:
-    """(edge, past) index pairs with past index in [first, stop) of each edge."""
-    widths = np.maximum(stop - first, 0)
-    edge_of = np.repeat(np.arange(len(first)), widths)
-    starts = np.cumsum(widths) - widths
-    past_of = first[edge_of] + np.arange(len(edge_of)) - starts[edge_of]
-    return edge_of, past_of
-
-
-class _Level:
-    """Past values of the open nodes of a stage: node code, value and count per entry,
-    sorted by node and then value once merged."""
-
-    def __init__(
-        self, codes: NDArray[np.int64], values: NDArray[np.float64], counts: NDArray[np.float64]
-    ) -> None:
-        self.codes, self.values, self.counts = codes, values, counts
-
-    @staticmethod
-    def merge(parts: list[_Level]) -> _Level:
-        """Concatenate and merge entries of a node whose values agree to 1e-9 (log scale)."""
-        if not parts:
-            return _Level(np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
-        codes = np.concatenate([p.codes for p in parts])
-        values = np.round(np.concatenate([p.values for p in parts]), _MERGE_DIGITS)
-        counts = np.concatenate([p.counts for p in parts])
-        order = np.lexsort((values, codes))
-        codes, values, counts = codes[order], values[order], counts[order]
-        new = np.ones(len(codes), dtype=bool)
-        new[1:] = (codes[1:] != codes[:-1]) | (values[1:] != values[:-1])
-        starts = np.flatnonzero(new)
-        if len(starts) == 0:
-            return _Level(codes, values, counts)
-        return _Level(codes[starts], values[starts], np.add.reduceat(counts, starts))
-
-    def nodes(self) -> Iterator[tuple[int, NDArray[np.float64], NDArray[np.float64]]]:
-        """(code, sorted past values, counts) per node."""
-        if len(self.codes) == 0:
-            return
-        bounds = np.flatnonzero(np.diff(self.codes)) + 1
-        starts = np.concatenate([[0], bounds])
-        stops = np.concatenate([bounds, [len(self.codes)]])
-        for begin, end in zip(starts.tolist(), stops.tolist(), strict=True):
-            yield int(self.codes[begin]), self.values[begin:end], self.counts[begin:end]
-
-
-class _BudgetExceeded(Exception):
-    """Internal signal: the exact enumeration went over FISHER_MAX_WORK."""
 
 
 def _log_table_value(counts: NDArray[np.int64]) -> float:
@@ -536,19 +185,19 @@ def _log_table_value(counts: NDArray[np.int64]) -> float:
 
 
 def _fisher_exact_pvalue(counts: NDArray[np.int64], max_work: int) -> float:
-    """Two-sided Fisher-Freeman-Halton p-value of a table without empty margins."""
-    # fewer rows -> fewer distinct sorted margin tuples; the smaller dimension goes in rows
-    if counts.shape[0] > counts.shape[1]:
-        counts = counts.T
-    rows = counts.sum(axis=1)
-    # small columns first, the two largest in the tail: measured fastest (largest first is
-    # 1-4x slower on 4 x 5 tables, n = 150; the order among the forward columns hardly matters)
-    cols = np.sort(counts.sum(axis=0))
-    n = int(rows.sum())
-    const = float(np.sum(gammaln(rows + 1.0)) + np.sum(gammaln(cols + 1.0)) - gammaln(n + 1.0))
-    threshold = _log_table_value(counts) + _LOG_REL_TOL
-    network = _Network(rows, cols, max_work)
-    return min(1.0, network.pvalue(threshold, const))
+    """Two-sided Fisher-Freeman-Halton p-value of a table without empty margins, by the
+    compiled network algorithm; raises StatisticsError past ``max_work``."""
+    # imported here: the kernel needs numba, which importing painresponse must not load
+    from painresponse.stats._fisher_network import exact_pvalue
+
+    pvalue = exact_pvalue(counts, max_work)
+    if pvalue is None:
+        raise StatisticsError(
+            f"This {counts.shape[0]} x {counts.shape[1]} table (n = {int(counts.sum())}) is "
+            f"beyond the range of the exact test (more than {max_work:,} steps of the "
+            f"network algorithm); use method='monte-carlo'."
+        )
+    return pvalue
 
 
 def _monte_carlo_pvalue(
@@ -595,7 +244,8 @@ def fisher_exact(
     conf_level : float, default 0.95
         Confidence level of the odds-ratio interval (2 x 2 tables only).
     max_work : int, default :data:`FISHER_MAX_WORK`
-        Budget of the exact enumeration, in expanded (node, past-probability) pairs.
+        Budget of the exact enumeration, in elementary steps (column allocations listed,
+        past values merged, completions listed).
 
     Returns
     -------
@@ -610,8 +260,9 @@ def fisher_exact(
     Raises
     ------
     StatisticsError
-        If the table is not a valid table of counts, ``method`` is unknown, or the exact
-        enumeration would exceed ``max_work`` (the message suggests ``method="monte-carlo"``).
+        If the table is not a valid table of counts, ``method`` is unknown, or the table is
+        beyond the exact range: the enumeration would exceed ``max_work`` (one sentence that
+        says so and suggests ``method="monte-carlo"``).
 
     Notes
     -----
@@ -621,22 +272,29 @@ def fisher_exact(
 
     The two-sided p-value is :math:`\\sum P(x)` over tables with
     :math:`P(x) \\le P(x_{obs}) (1 + 10^{-7})`, R's relative tolerance. It is computed by the
-    network algorithm of Mehta and Patel: columns are placed one at a time, nodes are the
-    sorted remaining row totals (row-permutation symmetry), and bounds on the largest and
-    smallest log-probability a subtree can add let whole subtrees be counted in closed form
-    or dropped. Past log-probabilities equal to within 1e-9 are merged. The bounds come from
-    relaxing either the row or the column constraints, which is solved exactly by
-    water-filling (most even) and greedy filling (most concentrated); two columns from the
-    end they are exact (every completion is listed once, sorted). With each node's past
-    values sorted, the past values settled by an edge form a prefix (a prefix sum) and only
-    the band between the bounds is carried on or matched by binary search. The result is
-    deterministic. Empty rows and columns are dropped first.
+    network algorithm of Mehta and Patel [1]_ [2]_ in a compiled (numba) kernel: columns are
+    placed one at a time, a node is the sorted tuple of remaining row totals (rows with
+    equal totals are interchangeable), and each node keeps its distinct past
+    log-probabilities with their multiplicities (past-path hashing). Bounds on the largest
+    and smallest log-probability a node's completions can add (the longest and shortest
+    paths) let whole subtrees be counted in closed form or dropped; only the pasts in the
+    band between are carried on. Two columns from the end the bounds are exact and each
+    past is matched against the node's completions, listed once. Log-probabilities are held
+    in fixed point with exactly additive logarithms, so equal tables merge exactly and the
+    result does not depend on the order of the sums (nor on the number of threads, at most
+    two). 4 x 5 tables with n <= 150 and 5 x 6 tables with n <= 100 take a fraction of a
+    second to a few seconds, up to about a minute for the hardest found (near-uniform
+    margins with p below 1e-5; docs/scaling.md); larger tables are tried up to
+    ``max_work``. Empty rows and columns are dropped first. The kernel is compiled on first
+    use (15-30 s, once: numba caches it on disk).
 
     References
     ----------
     .. [1] Mehta CR, Patel NR. A network algorithm for performing Fisher's exact test in
        r x c contingency tables. J Am Stat Assoc. 1983;78:427-434.
     .. [2] Mehta CR, Patel NR. Algorithm 643: FEXACT. ACM Trans Math Softw. 1986;12:154-161.
+       Clarkson DB, Fan Y, Joe H. A remark on algorithm 643. ACM Trans Math Softw.
+       1993;19:484-488.
     .. [3] Freeman GH, Halton JH. Note on an exact treatment of contingency, goodness of fit
        and other problems of significance. Biometrika. 1951;38:141-149.
 
@@ -668,14 +326,7 @@ def fisher_exact(
     log_const = float(np.sum(gammaln(rows + 1.0)) + np.sum(gammaln(cols + 1.0)) - gammaln(n + 1.0))
     p_observed = math.exp(log_const + _log_table_value(kept))
     if method == "exact":
-        try:
-            pvalue = _fisher_exact_pvalue(kept, max_work)
-        except _BudgetExceeded:
-            raise StatisticsError(
-                f"The exact enumeration for this {kept.shape[0]} x {kept.shape[1]} table "
-                f"(n = {n}) exceeds the budget of {max_work} steps; use "
-                f"method='monte-carlo'."
-            ) from None
+        pvalue = _fisher_exact_pvalue(kept, max_work)
         details["algorithm"] = "network (Mehta-Patel)"
     else:
         sims = 100_000 if n_simulations is None else int(n_simulations)

@@ -1,0 +1,906 @@
+"""numba kernels of the Fisher–Freeman–Halton network (driven by :mod:`._fisher_network`).
+
+All the compiled code that calls other compiled code lives in this one module, although it
+is longer than the others: numba's on-disk cache is keyed by the source of the module a
+function is defined in, while a kernel inlines the kernels it calls, so kernels split over
+modules could keep a stale copy of a changed callee.
+
+Values. A table's *value* is ``-sum(log x_ij!)`` in fixed point (int64, units of 1/scale)
+with exactly additive logs (:func:`._fisher_network.fixed_point_log_factorials`): sums are
+exact and do not depend on the order of addition, so equal values merge by plain equality.
+
+Speed. A numba loop that may replace an array it uses (``arr = grow(arr)``) runs about ten
+times slower, so the hot loops live in functions that never replace their arrays; their
+callers grow the buffers and resume. The first compilation takes about 15 s (30 s on a busy
+machine); numba caches it on disk.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from painresponse.stats._fisher_jit import jit
+
+I64 = NDArray[np.int64]
+F64 = NDArray[np.float64]
+
+EMPTY = np.iinfo(np.int64).min  # an empty slot of a value table (no value is this small)
+_GOLDEN = -7046029254386353131  # 0x9E3779B97F4A7C15 as int64, for multiplicative hashing
+SMALL_TABLE = 256  # first size of a node's table of past values (so it stays in cache)
+STRIDE = 8  # words per slot of a node table: one cache line
+FAST_SPAN = 600.0  # spread (log scale) below which scaled sums cannot under- or overflow
+
+
+# --------------------------------------------------------------------------------------
+# buffers, hash tables, sorting
+# --------------------------------------------------------------------------------------
+
+
+@jit
+def grow_1d(arr: Any, need: int) -> Any:
+    """``arr`` when it holds ``need`` entries, else a copy at least twice as long."""
+    if need <= arr.shape[0]:
+        return arr
+    out = np.empty(max(need, 2 * arr.shape[0]), arr.dtype)
+    out[: arr.shape[0]] = arr
+    return out
+
+
+@jit
+def grow_2d(arr: I64, need: int) -> I64:
+    """``arr`` when it holds ``need`` rows, else a copy with at least twice as many."""
+    if need <= arr.shape[0]:
+        return arr
+    out = np.empty((max(need, 2 * arr.shape[0]), arr.shape[1]), arr.dtype)
+    out[: arr.shape[0]] = arr
+    return out
+
+
+@jit
+def _slot(keys: I64, key: int, empty: int, mask: int, stride: int) -> int:
+    """Slot of ``key`` in the open-addressing table ``keys[::stride]`` of ``mask + 1``
+    slots, or the empty slot where it belongs."""
+    slot = ((key * _GOLDEN) >> 23) & mask
+    while keys[stride * slot] != key and keys[stride * slot] != empty:
+        slot = (slot + 1) & mask
+    return slot
+
+
+@jit
+def code_of(m: I64, radix: I64) -> int:
+    """A node's code: its sorted remaining totals in mixed radix."""
+    code = 0
+    for i in range(m.shape[0]):
+        code += m[i] * radix[i]
+    return code
+
+
+@jit
+def node_table(margins: I64, radix: I64, cap: int) -> I64:
+    """Hash table of the nodes ``margins`` (at least ``cap`` slots and twice as many as
+    nodes), a 64-byte line per slot: word 0 the code (-1 when empty), word 1 the node's
+    row in ``margins``; words 2-7 are filled by :func:`index_parents`."""
+    while cap < 2 * margins.shape[0]:
+        cap *= 2
+    table = np.full(STRIDE * cap, -1, np.int64)
+    for i in range(margins.shape[0]):
+        code = code_of(margins[i], radix)
+        slot = _slot(table, code, -1, cap - 1, STRIDE)
+        table[STRIDE * slot] = code
+        table[STRIDE * slot + 1] = i
+    return table
+
+
+@jit
+def _node_find(table: I64, code: int) -> int:
+    """Slot of the node ``code`` in a node table, or -1."""
+    slot = _slot(table, code, -1, table.shape[0] // STRIDE - 1, STRIDE)
+    return slot if table[STRIDE * slot] == code else -1
+
+
+@jit
+def _value_table_grow(table: I64, used: I64, n_used: int, cap: int) -> tuple[I64, I64, int]:
+    """Double the active size ``cap`` of a value table and insert its entries again.
+
+    A value table interleaves a past value and its weight (float64 bits) per slot, so one
+    cache line serves both; ``table[: 2 cap]`` is in use, ``used`` lists the filled slots."""
+    weights = table.view(np.float64)
+    old_keys = np.empty(n_used, np.int64)
+    old_weights = np.empty(n_used, np.float64)
+    for i in range(n_used):
+        old_keys[i] = table[2 * used[i]]
+        old_weights[i] = weights[2 * used[i] + 1]
+        table[2 * used[i]] = EMPTY
+    cap *= 2
+    if table.shape[0] < 2 * cap:
+        table = np.full(2 * cap, EMPTY, np.int64)
+        used = np.empty(cap // 4 + 1, np.int64)
+        weights = table.view(np.float64)
+    for i in range(n_used):
+        slot = _slot(table, old_keys[i], EMPTY, cap - 1, 2)
+        table[2 * slot] = old_keys[i]
+        weights[2 * slot + 1] = old_weights[i]
+        used[i] = slot
+    return table, used, cap
+
+
+@jit
+def _insert_runs(
+    table: I64,
+    used: I64,
+    n_used: int,
+    cap: int,
+    values: I64,
+    value_weights: F64,
+    runs: I64,
+    factors: F64,
+    n_runs: int,
+    run: int,
+    pos: int,
+) -> tuple[int, int, int]:
+    """Add (values[j] + shift, value_weights[j] * factor) for j in each run's span
+    (``runs[i]`` = first, stop, shift, ...) to the value table, from run ``run`` at ``pos``
+    on, merging equal values. Stops before a new entry would fill the table over a quarter
+    (the caller grows it and resumes). Returns the entries in use and where it stopped."""
+    weights = table.view(np.float64)
+    mask = cap - 1
+    while run < n_runs:
+        stop = runs[run, 1]
+        shift = runs[run, 2]
+        factor = factors[run]
+        for j in range(pos, stop):
+            key = values[j] + shift
+            slot = _slot(table, key, EMPTY, mask, 2)
+            if table[2 * slot] == EMPTY:
+                if 4 * (n_used + 1) > cap:
+                    return n_used, run, j
+                table[2 * slot] = key
+                weights[2 * slot + 1] = 0.0
+                used[n_used] = slot
+                n_used += 1
+            weights[2 * slot + 1] += value_weights[j] * factor
+        run += 1
+        if run < n_runs:
+            pos = runs[run, 0]
+    return n_used, run, pos
+
+
+@jit
+def _take_sorted(table: I64, used: I64, n_used: int) -> tuple[I64, F64]:
+    """The (value, weight) entries of a value table sorted by value (bottom-up merge
+    sort), clearing the table."""
+    weights = table.view(np.float64)
+    keys = np.empty(n_used, np.int64)
+    ws = np.empty(n_used, np.float64)
+    for i in range(n_used):
+        keys[i] = table[2 * used[i]]
+        ws[i] = weights[2 * used[i] + 1]
+        table[2 * used[i]] = EMPTY
+    keys_b = np.empty(n_used, np.int64)
+    ws_b = np.empty(n_used, np.float64)
+    width = 1
+    while width < n_used:
+        for lo in range(0, n_used, 2 * width):
+            mid = min(lo + width, n_used)
+            hi = min(lo + 2 * width, n_used)
+            i, j = lo, mid
+            for k in range(lo, hi):
+                if j >= hi or (i < mid and keys[i] <= keys[j]):
+                    keys_b[k] = keys[i]
+                    ws_b[k] = ws[i]
+                    i += 1
+                else:
+                    keys_b[k] = keys[j]
+                    ws_b[k] = ws[j]
+                    j += 1
+        keys, keys_b = keys_b, keys
+        ws, ws_b = ws_b, ws
+        width *= 2
+    return keys, ws
+
+
+# --------------------------------------------------------------------------------------
+# allocations of a column and the nodes of a stage
+# --------------------------------------------------------------------------------------
+
+
+@jit
+def _fill_allocations(
+    caps: I64, total: int, lf: I64, pair: bool, small_fact: F64, out: I64, mult: F64, value: I64
+) -> int:
+    """The allocations of :func:`allocations` written into the buffers; -1 when they are
+    too short. The first r - 2 rows run as an odometer, the last two in a closed loop."""
+    r = caps.shape[0]
+    suffix = np.zeros(r + 1, np.int64)
+    for i in range(r - 1, -1, -1):
+        suffix[i] = suffix[i + 1] + caps[i]
+    if suffix[0] < total:
+        return 0
+    tied = False
+    for i in range(1, r):
+        tied = tied or caps[i] == caps[i - 1]
+    x = np.zeros(r, np.int64)
+    left = np.zeros(r + 1, np.int64)
+    part = np.zeros(r + 1, np.int64)  # value of the rows fixed so far
+    left[0] = total
+    a_row, b_row = r - 2, r - 1
+    n = 0
+    i = 0
+    if a_row > 0:
+        x[0] = max(0, total - suffix[1])
+    while True:
+        if i < a_row:
+            if x[i] <= min(caps[i], left[i]):
+                left[i + 1] = left[i] - x[i]
+                part[i + 1] = part[i] - lf[x[i]] - (lf[caps[i] - x[i]] if pair else 0)
+                i += 1
+                if i < a_row:
+                    low = max(0, left[i] - suffix[i + 1])
+                    if caps[i] == caps[i - 1] and x[i - 1] > low:
+                        low = x[i - 1]
+                    x[i] = low
+                continue
+            i -= 1
+            if i < 0:
+                break
+            x[i] += 1
+            continue
+        rest = left[a_row]  # the last two rows: x_a + x_b = rest
+        lo = max(0, rest - caps[b_row])
+        if a_row > 0 and caps[a_row] == caps[a_row - 1] and x[a_row - 1] > lo:
+            lo = x[a_row - 1]
+        hi = min(caps[a_row], rest)
+        if caps[b_row] == caps[a_row] and hi > rest // 2:
+            hi = rest // 2
+        if n + hi - lo + 1 > out.shape[0]:
+            return -1
+        for xa in range(lo, hi + 1):
+            xb = rest - xa
+            for k in range(a_row):
+                out[n, k] = x[k]
+            out[n, a_row] = xa
+            out[n, b_row] = xb
+            v = part[a_row] - lf[xa] - lf[xb]
+            if pair:
+                v -= lf[caps[a_row] - xa] + lf[caps[b_row] - xb]
+            value[n] = v
+            count = 1.0
+            if tied:  # distinct permutations within runs of equal capacities
+                block = 1
+                run = 1
+                for k in range(1, r):
+                    if caps[k] == caps[k - 1]:
+                        block += 1
+                        if out[n, k] == out[n, k - 1]:
+                            run += 1
+                        else:
+                            count /= small_fact[run]
+                            run = 1
+                    else:
+                        count *= small_fact[block] / small_fact[run]
+                        block = 1
+                        run = 1
+                count *= small_fact[block] / small_fact[run]
+            mult[n] = count
+            n += 1
+        if a_row == 0:
+            break
+        i = a_row - 1
+        x[i] += 1
+    return n
+
+
+@jit
+def allocations(
+    caps: I64, total: int, lf: I64, pair: bool, small_fact: F64, out: I64, mult: F64, value: I64
+) -> tuple[I64, F64, I64, int]:
+    """Every way to split ``total`` over rows with capacities ``caps`` (r >= 2), up to
+    permutations among rows with equal capacities: within a run of equal capacities the
+    allocation x is non-decreasing and ``mult`` counts its distinct permutations.
+    ``value`` is -sum(log x_i!), or with ``pair`` -sum(log x_i! + log (caps_i - x_i)!)
+    (a node's last two columns). Returns the buffers (doubled when short) and the count."""
+    while True:
+        n = _fill_allocations(caps, total, lf, pair, small_fact, out, mult, value)
+        if n >= 0:
+            return out, mult, value, n
+        out = grow_2d(out, 2 * out.shape[0])
+        mult = grow_1d(mult, 2 * mult.shape[0])
+        value = grow_1d(value, 2 * value.shape[0])
+
+
+@jit
+def symmetries(m: I64, small_fact: F64) -> float:
+    """Number of permutations of the rows that leave the sorted totals ``m`` unchanged."""
+    count = 1.0
+    block = 1
+    for i in range(1, m.shape[0]):
+        if m[i] == m[i - 1]:
+            block += 1
+        else:
+            count *= small_fact[block]
+            block = 1
+    return count * small_fact[block]
+
+
+@jit
+def reached_nodes(parents: I64, col: int, radix: I64, lf: I64, small_fact: F64) -> I64:
+    """The distinct children (sorted remaining totals) of the nodes ``parents`` when the
+    next column, of total ``col``, is placed."""
+    r = parents.shape[1]
+    out = np.empty((256, r), np.int64)
+    mult = np.empty(256, np.float64)
+    value = np.empty(256, np.int64)
+    cap = 1024
+    seen = np.full(STRIDE * cap, -1, np.int64)
+    found = np.empty((64, r), np.int64)
+    n = 0
+    m = np.empty(r, np.int64)
+    child = np.empty(r, np.int64)
+    for p in range(parents.shape[0]):
+        m[:] = parents[p]
+        out, mult, value, k = allocations(m, col, lf, False, small_fact, out, mult, value)
+        for a in range(k):
+            for i in range(r):  # insertion sort of m - x
+                v = m[i] - out[a, i]
+                j = i
+                while j > 0 and child[j - 1] > v:
+                    child[j] = child[j - 1]
+                    j -= 1
+                child[j] = v
+            code = code_of(child, radix)
+            slot = _slot(seen, code, -1, cap - 1, STRIDE)
+            if seen[STRIDE * slot] == code:
+                continue
+            seen[STRIDE * slot] = code
+            seen[STRIDE * slot + 1] = n
+            found = grow_2d(found, n + 1)
+            found[n] = child
+            n += 1
+            if 2 * n > cap:
+                cap *= 2
+                seen = node_table(found[:n], radix, cap)
+    return found[:n]
+
+
+# --------------------------------------------------------------------------------------
+# bounds on the value the completions of a node can add
+# --------------------------------------------------------------------------------------
+
+
+@jit
+def _spread(total: int, caps: I64, lf: I64) -> int:
+    """Largest -sum(log x!) over sum(x) = total, 0 <= x_i <= caps_i (caps ascending):
+    water-filling, the caps below the level are filled."""
+    width = caps.shape[0]
+    value = 0
+    left = total
+    for i in range(width):
+        slots = width - i
+        if caps[i] * slots <= left:
+            value -= lf[caps[i]]
+            left -= caps[i]
+        else:
+            base = left // slots
+            extra = left - base * slots
+            return value - extra * lf[base + 1] - (slots - extra) * lf[base]
+    return value
+
+
+@jit
+def _concentrate(total: int, caps: I64, lf: I64) -> int:
+    """Largest sum(log x!) over sum(x) = total, 0 <= x_i <= caps_i (caps descending):
+    the largest caps filled first."""
+    value = 0
+    left = total
+    for i in range(caps.shape[0]):
+        take = min(caps[i], left)
+        value += lf[take]
+        left -= take
+    return value
+
+
+@jit
+def _relaxed_bounds(m: I64, rest: I64, lf: I64) -> tuple[int, int]:
+    """(lower, upper) bounds on the completion value of node ``m`` (ascending) with the
+    columns ``rest`` (ascending) left: relaxing the row or the column totals leaves
+    independent columns or rows, each solved exactly."""
+    m_desc = m[::-1].copy()
+    rest_desc = rest[::-1].copy()
+    up_cols = 0
+    low_cols = 0
+    for j in range(rest.shape[0]):
+        up_cols += _spread(rest[j], m, lf)
+        low_cols -= _concentrate(rest[j], m_desc, lf)
+    up_rows = 0
+    low_rows = 0
+    for i in range(m.shape[0]):
+        up_rows += _spread(m[i], rest, lf)
+        low_rows -= _concentrate(m[i], rest_desc, lf)
+    return max(low_cols, low_rows), min(up_cols, up_rows)
+
+
+@jit
+def _tail_bounds(m: I64, col: int, lf: I64, log_int: I64) -> tuple[int, int]:
+    """Exact (smallest, largest) completion value of a node two columns from the end.
+
+    With y_i in the first of the two columns, row i adds g_i(y) = -log y! - log (m_i - y)!,
+    concave in y. The largest sum is found greedily, one unit at a time to the row whose
+    value rises most (exact for separable concave functions under one sum constraint); the
+    smallest lies on a vertex of {sum y = col, 0 <= y <= m}: all rows empty or full but one.
+    """
+    r = m.shape[0]
+    y = np.zeros(r, np.int64)
+    for _ in range(col):
+        best = -1
+        gain = 0
+        for i in range(r):
+            if y[i] < m[i]:
+                g = log_int[m[i] - y[i]] - log_int[y[i] + 1]
+                if best < 0 or g > gain:
+                    best = i
+                    gain = g
+        y[best] += 1
+    upper = 0
+    full = 0
+    for i in range(r):
+        upper -= lf[y[i]] + lf[m[i] - y[i]]
+        full -= lf[m[i]]  # an empty or a full row adds -log m_i! either way
+    lower = 0
+    found = False
+    for free in range(r):
+        for subset in range(1 << (r - 1)):
+            filled = 0
+            bit = 0
+            for i in range(r):
+                if i != free:
+                    if subset >> bit & 1:
+                        filled += m[i]
+                    bit += 1
+            rest = col - filled
+            if 0 <= rest <= m[free]:
+                v = full + lf[m[free]] - lf[rest] - lf[m[free] - rest]
+                if not found or v < lower:
+                    lower = v
+                    found = True
+    return lower, upper
+
+
+# --------------------------------------------------------------------------------------
+# a node pulls from its parents
+# --------------------------------------------------------------------------------------
+
+
+@jit
+def _bands(
+    m: I64,
+    out: I64,
+    mult: F64,
+    value: I64,
+    n_alloc: int,
+    radix: I64,
+    table: I64,
+    val: I64,
+    lp: F64,
+    lower: int,
+    upper: int,
+    threshold: int,
+    log_scale: float,
+    inv_scale: float,
+    sym_child: float,
+    buf: I64,
+    runs: I64,
+    factors: F64,
+) -> tuple[float, int]:
+    """Node ``m`` pulls from its parents: for each allocation x (parent = m + x, sorted;
+    ``table`` from :func:`index_parents`), the parent's pasts whose completions all count
+    are added in closed form and the band of pasts whose completions straddle the
+    threshold is recorded as a run (first, stop, shift = e, the parent's largest past)
+    with its factor. Returns (closed-form sum, number of runs)."""
+    info = table.view(np.float64)
+    r = m.shape[0]
+    closed = 0.0
+    n_runs = 0
+    for a in range(n_alloc):
+        e = value[a]
+        for i in range(r):  # insertion sort of m + x
+            v = m[i] + out[a, i]
+            j = i
+            while j > 0 and buf[j - 1] > v:
+                buf[j] = buf[j - 1]
+                j -= 1
+            buf[j] = v
+        slot = _node_find(table, code_of(buf, radix))
+        if slot < 0:
+            continue
+        at = STRIDE * slot
+        cut_band = threshold - e - lower
+        if table[at + 2] > cut_band:  # even the parent's smallest past is too large
+            continue
+        # labelled allocations of the parent leading here: the reverse count times
+        # |Aut(parent)| / |Aut(node)| (both count arrangement pairs joined by an allocation)
+        count = mult[a] * info[at + 6] / sym_child
+        cut_closed = threshold - e - upper
+        if table[at + 3] <= cut_closed:  # every past of the parent is settled
+            closed += count * math.exp(info[at + 7] + e * inv_scale + log_scale)
+            continue
+        parent = table[at + 1]
+        lo = table[at + 4]
+        hi = table[at + 5]
+        first = lo
+        top = hi
+        while first < top:  # pasts <= cut_closed: every completion counts
+            mid = (first + top) >> 1
+            if val[mid] <= cut_closed:
+                first = mid + 1
+            else:
+                top = mid
+        stop = first
+        top = hi
+        while stop < top:  # pasts <= cut_band: some completion counts
+            mid = (stop + top) >> 1
+            if val[mid] <= cut_band:
+                stop = mid + 1
+            else:
+                top = mid
+        if first > lo:
+            closed += count * math.exp(lp[first + parent] + e * inv_scale + log_scale)
+        if stop > first:
+            runs[n_runs, 0] = first
+            runs[n_runs, 1] = stop
+            runs[n_runs, 2] = e
+            runs[n_runs, 3] = table[at + 3]
+            factors[n_runs] = count
+            n_runs += 1
+    return closed, n_runs
+
+
+@jit
+def index_parents(margins: I64, radix: I64, ptr: I64, val: I64, lp: F64, sym: F64) -> I64:
+    """Node table of a stage's parents, each slot holding what a child needs first: code,
+    row, smallest and largest past, span of pasts [lo, hi), symmetries and the log-sum of
+    all its past probabilities (the last two as float64 bits)."""
+    table = node_table(margins, radix, 64)
+    info = table.view(np.float64)
+    for slot in range(table.shape[0] // STRIDE):
+        at = STRIDE * slot
+        if table[at] == -1:
+            continue
+        i = table[at + 1]
+        table[at + 2] = val[ptr[i]]
+        table[at + 3] = val[ptr[i + 1] - 1]
+        table[at + 4] = ptr[i]
+        table[at + 5] = ptr[i + 1]
+        info[at + 6] = sym[i]
+        info[at + 7] = lp[ptr[i + 1] + i]
+    return table
+
+
+@jit
+def _log_sums(vals: I64, ws: F64, inv_scale: float, lp: F64, at: int) -> None:
+    """lp[at + j] = log sum_{i < j} ws_i exp(vals_i), j = 0..len(vals) (-inf for j = 0)."""
+    running = -np.inf
+    lp[at] = running
+    for i in range(vals.shape[0]):
+        term = math.log(ws[i]) + vals[i] * inv_scale
+        if running == -np.inf or term - running > 700.0:
+            running = term
+        elif running - term < 700.0:
+            hi = max(running, term)
+            running = hi + math.log1p(math.exp(min(running, term) - hi))
+        lp[at + i + 1] = running
+
+
+# --------------------------------------------------------------------------------------
+# the last two columns
+# --------------------------------------------------------------------------------------
+
+
+@jit
+def _tail_index(
+    value: I64,
+    mult: F64,
+    k: int,
+    lower: int,
+    upper: int,
+    inv_scale: float,
+    starts: I64,
+    fv: I64,
+    fu: F64,
+    below: F64,
+) -> int:
+    """Bucket the completions of a node two columns from the end by value, about one per
+    bucket, by a counting sort: bucket b holds [lower + b 2**shift, lower + (b+1) 2**shift),
+    ``starts[b]`` is its first entry in ``fv`` (values) and ``fu`` (mult exp(value -
+    upper)), ``below[b]`` the sum of ``fu`` before it. Returns ``shift``."""
+    span = upper - lower
+    shift = 0
+    while (span >> shift) >= k:
+        shift += 1
+    nb = (span >> shift) + 1
+    for b in range(nb + 1):
+        starts[b] = 0
+        below[b] = 0.0
+    for a in range(k):
+        starts[((value[a] - lower) >> shift) + 1] += 1
+    for b in range(nb):
+        starts[b + 1] += starts[b]
+    for a in range(k):
+        b = (value[a] - lower) >> shift
+        at = starts[b] + int(below[b])  # below[] counts the entries placed so far here
+        fv[at] = value[a]
+        fu[at] = mult[a] * math.exp((value[a] - upper) * inv_scale)
+        below[b] += 1.0
+    running = 0.0
+    for b in range(nb):
+        below[b] = running
+        for at in range(starts[b], starts[b + 1]):
+            running += fu[at]
+    below[nb] = running
+    return shift
+
+
+@jit
+def _tail_answer(
+    table: I64,
+    used: I64,
+    n_used: int,
+    threshold: int,
+    lower: int,
+    upper: int,
+    shift: int,
+    starts: I64,
+    fv: I64,
+    fu: F64,
+    below: F64,
+    inv_scale: float,
+) -> float:
+    """The merged pasts (v, w) of a node two columns from the end, each matched against
+    its bucketed completions: sum of w exp(v - threshold) * sum over completions f <=
+    threshold - v of mult exp(f). Clears the table. Needs (upper - lower) < FAST_SPAN."""
+    weights = table.view(np.float64)
+    total = 0.0
+    for i in range(n_used):
+        slot = used[i]
+        v = table[2 * slot]
+        table[2 * slot] = EMPTY
+        q = threshold - v  # lower <= q < upper for a past in the band
+        b = (q - lower) >> shift
+        acc = below[b]
+        for at in range(starts[b], starts[b + 1]):
+            if fv[at] <= q:
+                acc += fu[at]
+        total += weights[2 * slot + 1] * math.exp((upper - q) * inv_scale) * acc
+    return total
+
+
+@jit
+def tail_sweep(
+    m: I64,
+    col: int,
+    vals: I64,
+    ws: F64,
+    threshold: int,
+    lf: I64,
+    inv_scale: float,
+    small_fact: F64,
+) -> tuple[float, int]:
+    """As :func:`_tail_answer` for sorted pasts ``vals``, safe at any spread of values:
+    every completion is dropped into the bucket of the smallest query q_j = threshold -
+    v_j it does not exceed, relative to that query, and a running sum rescaled from query
+    to query gives each query's total. Returns (sum, completions listed)."""
+    r = m.shape[0]
+    out = np.empty((256, r), np.int64)
+    mult = np.empty(256, np.float64)
+    value = np.empty(256, np.int64)
+    out, mult, value, k = allocations(m, col, lf, True, small_fact, out, mult, value)
+    nq = vals.shape[0]
+    query = np.empty(nq, np.int64)
+    for j in range(nq):
+        query[j] = threshold - vals[nq - 1 - j]  # ascending
+    bucket = np.zeros(nq, np.float64)
+    for a in range(k):
+        f = value[a]
+        if f > query[nq - 1]:
+            continue
+        lo = 0
+        hi = nq - 1
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if query[mid] >= f:
+                hi = mid
+            else:
+                lo = mid + 1
+        bucket[lo] += mult[a] * math.exp((f - query[lo]) * inv_scale)
+    total = 0.0
+    running = 0.0
+    for j in range(nq):
+        if j > 0:
+            running *= math.exp((query[j - 1] - query[j]) * inv_scale)
+        running += bucket[j]
+        total += ws[nq - 1 - j] * running
+    return total, k
+
+
+# --------------------------------------------------------------------------------------
+# one stage for a chunk of nodes
+# --------------------------------------------------------------------------------------
+
+
+@jit
+def pull_chunk(
+    children: I64,
+    tail: bool,
+    col: int,
+    tail_col: int,
+    rest: I64,
+    log_rest: float,
+    rows_max: int,
+    radix: I64,
+    lf: I64,
+    lf_float: F64,
+    inv_scale: float,
+    threshold: int,
+    table: I64,
+    par_val: I64,
+    par_w: F64,
+    par_lp: F64,
+    max_work: int,
+    progress: I64,
+    piece: int,
+) -> Any:
+    """One stage for the nodes ``children``: each lists backwards the allocations of the
+    column (total ``col``) that lead to it, pulls from its parents (:func:`_bands`), merges
+    the bands in a small hash table of its own and keeps them as its pasts or, two columns
+    from the end (``tail``), matches them against its completions. ``rest`` holds the
+    totals of the columns after this one (ascending), ``log_rest`` the sum of their log
+    factorials; the pieces of a stage share the budget through ``progress`` (the work done
+    so far by each piece, this one at ``piece``). Returns (sum, work, over budget,
+    margins, symmetries, ptr, pasts, weights, running log-sums) of the children that keep
+    pasts."""
+    r = children.shape[1]
+    small_fact = np.ones(r + 2, np.float64)
+    for i in range(2, r + 2):
+        small_fact[i] = small_fact[i - 1] * i
+    log_int = np.zeros(lf.shape[0], np.int64)
+    for i in range(1, lf.shape[0]):
+        log_int[i] = lf[i] - lf[i - 1]
+    n_rest = 0
+    for j in range(rest.shape[0]):
+        n_rest += rest[j]
+    t_float = threshold * inv_scale
+    out = np.empty((256, r), np.int64)
+    mult = np.empty(256, np.float64)
+    value = np.empty(256, np.int64)
+    runs = np.empty((256, 4), np.int64)
+    factors = np.empty(256, np.float64)
+    vtable = np.full(2 * SMALL_TABLE, EMPTY, np.int64)
+    used = np.empty(SMALL_TABLE // 4 + 1, np.int64)
+    starts = np.empty(256, np.int64)
+    fv = np.empty(256, np.int64)
+    fu = np.empty(256, np.float64)
+    below = np.empty(256, np.float64)
+    m = np.empty(r, np.int64)
+    caps = np.empty(r, np.int64)
+    buf = np.empty(r, np.int64)
+    n_child = children.shape[0]
+    nxt_margins = np.empty((max(n_child, 1), r), np.int64)
+    nxt_sym = np.empty(max(n_child, 1), np.float64)
+    nxt_ptr = np.zeros(n_child + 1, np.int64)
+    nxt_val = np.empty(256, np.int64)
+    nxt_w = np.empty(256, np.float64)
+    nxt_lp = np.empty(256, np.float64)
+    n_nxt = 0
+    n_val = 0
+    total = 0.0
+    work = 0
+    over = False
+    for ch in range(n_child):
+        m[:] = children[ch]
+        if tail:
+            lower, upper = _tail_bounds(m, tail_col, lf, log_int)
+        else:
+            lower, upper = _relaxed_bounds(m, rest, lf)
+        log_total = lf_float[n_rest] - log_rest  # log of the sum of exp(completion)
+        for i in range(r):
+            log_total -= lf_float[m[i]]
+            caps[i] = rows_max - m[i]
+        sym_child = symmetries(m, small_fact)
+        out, mult, value, n_alloc = allocations(caps, col, lf, False, small_fact, out, mult, value)
+        runs = grow_2d(runs, n_alloc)
+        factors = grow_1d(factors, n_alloc)
+        closed, n_runs = _bands(
+            m,
+            out,
+            mult,
+            value,
+            n_alloc,
+            radix,
+            table,
+            par_val,
+            par_lp,
+            lower,
+            upper,
+            threshold,
+            log_total - t_float,
+            inv_scale,
+            sym_child,
+            buf,
+            runs,
+            factors,
+        )
+        total += closed
+        work += n_alloc
+        for i in range(n_runs):
+            work += runs[i, 1] - runs[i, 0]
+        progress[piece] = work  # each piece writes its own entry and reads the others'
+        if progress.sum() > max_work:
+            over = True
+            break
+        fast_tail = tail and (upper - lower) * inv_scale < FAST_SPAN
+        cap = SMALL_TABLE
+        n_used = 0
+        run = 0
+        pos = runs[0, 0] if n_runs > 0 else 0
+        while run < n_runs:
+            n_used, run, pos = _insert_runs(
+                vtable, used, n_used, cap, par_val, par_w, runs, factors, n_runs, run, pos
+            )
+            if run < n_runs:
+                vtable, used, cap = _value_table_grow(vtable, used, n_used, cap)
+        if n_used == 0:
+            continue
+        if fast_tail:
+            out, mult, value, k = allocations(m, tail_col, lf, True, small_fact, out, mult, value)
+            work += k
+            starts = grow_1d(starts, k + 2)
+            fv = grow_1d(fv, k + 2)
+            fu = grow_1d(fu, k + 2)
+            below = grow_1d(below, k + 2)
+            shift = _tail_index(value, mult, k, lower, upper, inv_scale, starts, fv, fu, below)
+            total += _tail_answer(
+                vtable,
+                used,
+                n_used,
+                threshold,
+                lower,
+                upper,
+                shift,
+                starts,
+                fv,
+                fu,
+                below,
+                inv_scale,
+            )
+            continue
+        vals, ws = _take_sorted(vtable, used, n_used)
+        if tail:
+            s, listed = tail_sweep(m, tail_col, vals, ws, threshold, lf, inv_scale, small_fact)
+            total += s
+            work += listed
+            continue
+        nxt_margins[n_nxt] = m
+        nxt_sym[n_nxt] = sym_child
+        nxt_val = grow_1d(nxt_val, n_val + n_used)
+        nxt_w = grow_1d(nxt_w, n_val + n_used)
+        nxt_lp = grow_1d(nxt_lp, n_val + n_used + n_nxt + 1)
+        _log_sums(vals, ws, inv_scale, nxt_lp, n_val + n_nxt)
+        nxt_val[n_val : n_val + n_used] = vals
+        nxt_w[n_val : n_val + n_used] = ws
+        n_val += n_used
+        n_nxt += 1
+        nxt_ptr[n_nxt] = n_val
+    return (
+        total,
+        work,
+        over,
+        nxt_margins[:n_nxt],
+        nxt_sym[:n_nxt],
+        nxt_ptr[: n_nxt + 1],
+        nxt_val[:n_val],
+        nxt_w[:n_val],
+        nxt_lp[: n_val + n_nxt],
+    )
