@@ -176,6 +176,7 @@ def test_rank_sum_5000_per_group_where_coin_fails() -> None:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("totals", "m"),
     [
