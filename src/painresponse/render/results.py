@@ -14,10 +14,10 @@ Examples
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
+from painresponse.stats._result import _plain  # NaN → None, numpy → Python, as TestResult.to_dict
 from painresponse.tables.model import Table
 
 __all__ = ["RESULT_FIELDS", "join_counts", "result_records"]
@@ -57,12 +57,6 @@ RESULT_FIELDS = (
 def join_counts(counts: Any) -> str:
     """``(41, 43)`` → ``"41;43"``: the one separator of per-group counts in CSV and Excel."""
     return ";".join(str(n) for n in counts)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
 
 
 def result_records(tables: Mapping[str, Table]) -> list[dict[str, Any]]:

@@ -29,9 +29,7 @@ from painresponse.tables.model import (
 from painresponse.tables.outcomes import between_time_rows, change_rows, within_group_rows
 from painresponse.tables.registry import table_spec
 
-__all__ = ["ADJUSTMENTS", "build_tables"]
-
-ADJUSTMENTS = ADJUSTMENT_NAMES
+__all__ = ["build_tables"]
 
 
 def _between_columns(aggregates: Aggregates, study: Study, effects: bool) -> tuple[Column, ...]:
@@ -93,7 +91,7 @@ def _adjust(
         return rows, columns
     raw = np.array([c.result.pvalue for _, _, c in cells], dtype=float)
     adjusted = adjust_pvalues(raw, method=method)
-    name = ADJUSTMENTS[method]
+    name = ADJUSTMENT_NAMES[method]
     out = [dict(r.cells) for r in rows]
     for (i, k, c), p in zip(cells, adjusted, strict=True):
         out[i][k] = dataclasses.replace(c, adjusted=float(p), adjustment=name, adjusted_apart=True)
@@ -149,7 +147,7 @@ def _table(
     if extra:
         footnotes.append(Footnote("", extra))
     if adjusted:
-        name = ADJUSTMENTS[study.analysis.adjust]
+        name = ADJUSTMENT_NAMES[study.analysis.adjust]
         footnotes.append(
             Footnote("", f"{name} P, P-values adjusted for multiple comparisons within the "
                      f"table with the {name} method ({len(_computed(rows))} tests).")
