@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 from fractions import Fraction
@@ -262,9 +263,9 @@ def test_cache_falls_back_to_a_private_directory(monkeypatch: pytest.MonkeyPatch
     """numba refuses cache=True without a writable cache directory (RuntimeError): the
     decorator then caches under a private temporary directory, and compiles in memory
     when even that fails; numba's global setting is restored either way."""
-    from painresponse.stats import _fisher_jit
+    from painresponse.stats import _jit
 
-    config: Any = _fisher_jit.config
+    config: Any = _jit.config
 
     calls: list[tuple[bool, str | None]] = []
 
@@ -276,13 +277,27 @@ def test_cache_falls_back_to_a_private_directory(monkeypatch: pytest.MonkeyPatch
 
     before = config.CACHE_DIR
     monkeypatch.setattr(config, "CACHE_DIR", "")
-    monkeypatch.setattr(_fisher_jit, "njit", fake_njit)
-    assert _fisher_jit.jit(len) is len
+    monkeypatch.setattr(_jit, "njit", fake_njit)
+    assert _jit.jit(len) is len
     assert calls[0] == (True, "")
     assert calls[1][0] and calls[1][1] and "painresponse-numba" in calls[1][1]
     assert config.CACHE_DIR == ""
-    monkeypatch.setattr(_fisher_jit, "_private_cache_dir", lambda: None)
+    monkeypatch.setattr(_jit, "_private_cache_dir", lambda: None)
     calls.clear()
-    assert _fisher_jit.jit(len) is len
+    assert _jit.jit(len) is len
     assert calls[-1] == (False, "")
     monkeypatch.setattr(config, "CACHE_DIR", before)
+
+
+def test_every_compiled_kernel_goes_through_the_shared_decorator() -> None:
+    """A bare ``numba.njit(cache=True)`` fails on a read-only install with no writable
+    home; every kernel module therefore compiles through :func:`stats._jit.jit`."""
+    import painresponse
+
+    root = Path(painresponse.__file__).parent
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path.name != "_jit.py" and re.search(r"@njit|njit\(|from numba import", path.read_text())
+    ]
+    assert offenders == []

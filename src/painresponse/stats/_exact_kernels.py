@@ -2,9 +2,10 @@
 
 Imported only through :func:`painresponse.stats._rank_tails.kernels`, so ``numba`` is loaded
 the first time a test needs a compiled kernel, never by ``import painresponse``. Every
-function is ``@njit(cache=True)``: the first call in a fresh environment compiles it (about
-two seconds for all kernels; ``benchmarks/exact_tests.py`` reports it) and later processes
-load the machine code from ``__pycache__`` (or ``NUMBA_CACHE_DIR``). The Fourier kernels
+function is compiled by :func:`painresponse.stats._jit.jit` (``njit`` with an on-disk
+cache that also works on a read-only install): the first call in a fresh environment
+compiles it (about two seconds for all kernels; ``benchmarks/exact_tests.py`` reports it)
+and later processes load the machine code from the cache. The Fourier kernels
 are in :mod:`._exact_nodes`.
 
 Tail programmes (the network algorithm of a 2 x c table, item by item)
@@ -29,8 +30,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 from numpy.typing import NDArray
+
+from painresponse.stats._jit import jit
 
 __all__ = [
     "rank_sum_tail",
@@ -54,7 +56,7 @@ __all__ = [
 # a window of at most (sum of the m largest) - u + 1 cells.
 
 
-@njit(cache=True)
+@jit
 def _hypergeometric(n: int, first: int, second: int, out: NDArray[np.float64]) -> int:
     """``P(a)``, ``a`` of ``n`` draws from ``first`` (rest from ``second``), into ``out[a - low]``.
 
@@ -86,7 +88,7 @@ def _hypergeometric(n: int, first: int, second: int, out: NDArray[np.float64]) -
     return low
 
 
-@njit(cache=True)
+@jit
 def _rank_sum_windows(
     prefix: NDArray[np.int64], m: int, u: int
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:  # pragma: no cover - compiled
@@ -102,7 +104,7 @@ def _rank_sum_windows(
     return low, high
 
 
-@njit(cache=True)
+@jit
 def _category_starts(totals: NDArray[np.int64]) -> NDArray[np.int64]:  # pragma: no cover
     starts = np.zeros(totals.size + 1, np.int64)
     for j in range(totals.size):
@@ -110,7 +112,7 @@ def _category_starts(totals: NDArray[np.int64]) -> NDArray[np.int64]:  # pragma:
     return starts
 
 
-@njit(cache=True)
+@jit
 def rank_sum_tail_cells(
     values: NDArray[np.int64], totals: NDArray[np.int64], m: int, u: int
 ) -> float:  # pragma: no cover - compiled
@@ -135,7 +137,7 @@ def rank_sum_tail_cells(
     return cells
 
 
-@njit(cache=True)
+@jit
 def rank_sum_tail(
     values: NDArray[np.int64], totals: NDArray[np.int64], m: int, u: int, max_cells: float
 ) -> tuple[float, float]:  # pragma: no cover - compiled
@@ -259,7 +261,7 @@ def rank_sum_tail(
 # -------------------------------------------------------------------- signed-rank tail
 
 
-@njit(cache=True)
+@jit
 def signed_rank_tail_cells(r: NDArray[np.int64], u: int) -> float:  # pragma: no cover
     """Upper bound of the cell updates :func:`signed_rank_tail` performs."""
     total = 0
@@ -278,7 +280,7 @@ def signed_rank_tail_cells(r: NDArray[np.int64], u: int) -> float:  # pragma: no
     return cells
 
 
-@njit(cache=True)
+@jit
 def signed_rank_tail(
     r: NDArray[np.int64], u: int, max_cells: float
 ) -> tuple[float, float]:  # pragma: no cover - compiled
@@ -348,7 +350,7 @@ def signed_rank_tail(
 # -------------------------------------------------------------- rank-sum, few categories
 
 
-@njit(cache=True)
+@jit
 def rank_sum_tail_few(
     d: NDArray[np.int64],
     totals: NDArray[np.int64],

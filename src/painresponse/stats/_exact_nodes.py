@@ -1,7 +1,7 @@
 """Compiled kernels (numba) of the certified Fourier inversion (:mod:`._exact_fourier`).
 
 Imported only through :func:`painresponse.stats._rank_tails.node_kernels` (numba is loaded
-on first use). ``@njit(cache=True)`` as :mod:`._exact_kernels`.
+on first use). Compiled and cached as :mod:`._exact_kernels` (:func:`painresponse.stats._jit.jit`).
 
 * :func:`row_sums`: ``S(theta) = sum_j t_j p_j q_j e^{i theta delta_j}`` at candidate rows;
 * :func:`screen_nodes`: the rows and ``(phi, theta)`` nodes whose bound can matter, the
@@ -16,8 +16,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 from numpy.typing import NDArray
+
+from painresponse.stats._jit import jit
 
 __all__ = ["cumulant_coefficients", "fourier_nodes", "row_sums", "screen_nodes"]
 
@@ -27,7 +28,7 @@ __all__ = ["cumulant_coefficients", "fourier_nodes", "row_sums", "screen_nodes"]
 _SCREEN_PAD = 1e-14
 
 
-@njit(cache=True)
+@jit
 def row_sums(
     nodes: NDArray[np.int64], delta_mod: NDArray[np.int64], w: NDArray[np.float64], period_d: int
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:  # pragma: no cover - compiled
@@ -75,7 +76,7 @@ def row_sums(
     return out_re, out_im
 
 
-@njit(cache=True)
+@jit
 def _int_power(x: float, n: int) -> float:  # pragma: no cover - compiled
     result = 1.0
     while n > 0:
@@ -86,7 +87,7 @@ def _int_power(x: float, n: int) -> float:  # pragma: no cover - compiled
     return result
 
 
-@njit(cache=True)
+@jit
 def screen_nodes(
     rows: NDArray[np.int64],
     s_re: NDArray[np.float64],
@@ -218,7 +219,7 @@ _N_ODD = (_ORDER - 1) // 2  # orders 3, 5, .., 29
 _CAUCHY = 1.0
 
 
-@njit(cache=True)
+@jit
 def cumulant_coefficients(
     p: NDArray[np.float64], q: NDArray[np.float64]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:  # pragma: no cover - compiled
@@ -256,7 +257,7 @@ def cumulant_coefficients(
     return even, odd
 
 
-@njit(cache=True)
+@jit
 def fourier_nodes(
     s_nodes: NDArray[np.int64],
     r_nodes: NDArray[np.int64],

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from painresponse.stats._fisher_jit import jit
+from painresponse.stats._jit import jit
 
 I64 = NDArray[np.int64]
 F64 = NDArray[np.float64]

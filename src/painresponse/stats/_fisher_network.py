@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from painresponse.stats import _fisher_kernel as kernel
-from painresponse.stats._fisher_jit import jit
+from painresponse.stats._jit import jit
 
 __all__ = ["exact_pvalue", "fixed_point_log_factorials", "network_sum"]
 

@@ -1,4 +1,7 @@
-"""numba's ``njit`` with an on-disk cache that also works on a read-only install."""
+"""numba's ``njit`` with an on-disk cache that also works on a read-only install.
+
+Shared by every compiled kernel (the exact rank tails, the Fourier nodes, the
+Fisher–Freeman–Halton network)."""
 
 from __future__ import annotations
 
