@@ -11,9 +11,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+
+if TYPE_CHECKING:
+    from painresponse.render.figures import PendingFigures
+    from painresponse.result import StudyResult
 
 app = typer.Typer(
     name="painresponse",
@@ -132,6 +136,7 @@ def _run_report(
 
     from painresponse.pipeline import analyze
     from painresponse.render.outputs import check_out_dir, write_report_folder
+    from painresponse.render.report import figure_kinds
 
     # piped to a file, lines are not wrapped and tables get room (no "Non-respon…")
     console = Console(
@@ -142,23 +147,39 @@ def _run_report(
     if supplementary:
         extended = True  # a supplementary table asked for by name needs the analyses
     _guard(lambda: check_out_dir(out, overwrite))
-    with _progress_bar(console) as tick:
-        result = _guard(
-            lambda: analyze(
-                data, study, extended=extended, tables=numbers, progress=tick,
-                **reading.as_kwargs(),
-            )
-        )  # fmt: skip
-    if supplementary or numbers is not None:
-        result = _only_tables(result, numbers, supplementary)
-    _print_summary(console, result, verbosity)
-    with console.status("Writing outputs …") as status:
-        folder = _guard(
-            lambda: write_report_folder(
-                result, out, formats, overwrite=overwrite,
-                progress=lambda what: status.update(f"Writing {what} …"),
-            )
-        )  # fmt: skip
+    early: list[PendingFigures] = []
+
+    def paper_ready(paper: StudyResult) -> None:
+        # the paper's figures are drawn (in a second process, where one pays) while the
+        # supplementary analyses run
+        kinds = figure_kinds(formats)
+        if kinds:
+            from painresponse.render.figures import start_paper_figures
+
+            early.append(start_paper_figures(paper, kinds))
+
+    try:
+        with _progress_bar(console) as tick:
+            result = _guard(
+                lambda: analyze(
+                    data, study, extended=extended, tables=numbers, progress=tick,
+                    on_paper=paper_ready, **reading.as_kwargs(),
+                )
+            )  # fmt: skip
+        if supplementary or numbers is not None:
+            result = _only_tables(result, numbers, supplementary)
+        _print_summary(console, result, verbosity)
+        with console.status("Writing outputs …") as status:
+            folder = _guard(
+                lambda: write_report_folder(
+                    result, out, formats, overwrite=overwrite,
+                    progress=lambda what: status.update(f"Writing {what} …"),
+                    early=early[0] if early else None,
+                )
+            )  # fmt: skip
+    finally:
+        for pending in early:  # a failed analysis: stop drawing
+            pending.close()
     if verbosity == "verbose":
         for p in folder.written:
             console.print(f"  {p}", markup=False)

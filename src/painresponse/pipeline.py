@@ -37,6 +37,7 @@ def analyze(
     tables: Iterable[int] | None = None,
     progress: Progress | None = None,
     *,
+    on_paper: Callable[[StudyResult], None] | None = None,
     sheet: str | None = None,
     header_row: int | None = None,
     delimiter: str | None = None,
@@ -63,6 +64,11 @@ def analyze(
     progress : callable, optional
         Called as ``progress(stage, done, total)`` as the work advances (the command line
         draws it as a progress bar).
+    on_paper : callable, optional
+        With the supplementary analyses, called once with a preliminary result as soon as
+        the paper's part is ready (flow, Tables 1–5, figure data; no supplementary tables,
+        no methods text), before those analyses run: the command line starts drawing the
+        paper's figures there, beside them.
     sheet, header_row, delimiter, decimal : optional
         How to read the file when detection needs help: the Excel sheet (name or number
         from 1), the header's row number, a CSV file's separator and decimal mark. Each
@@ -117,7 +123,16 @@ def analyze(
     )
     software = software_versions()
     analysed = None if raw.streaming else cohort.collect()
+    figures = figure_data(aggregates, study)
+    reading = raw.notes + unobserved_levels(aggregates, study)
     ext = None
+    if run_extended and on_paper is not None:
+        on_paper(
+            StudyResult(
+                study=study, source=raw.source, flow=flow, reading=reading, tables=built,
+                figures=figures, methods=(), software=software, analysed=analysed,
+            )
+        )  # fmt: skip
     if run_extended:
         from painresponse.cohort import eligible_patients
         from painresponse.tables.supplementary import build_extended
@@ -135,9 +150,9 @@ def analyze(
         study=study,
         source=raw.source,
         flow=flow,
-        reading=raw.notes + unobserved_levels(aggregates, study),
+        reading=reading,
         tables=built,
-        figures=figure_data(aggregates, study),
+        figures=figures,
         methods=methods_sentences(study, built, software),
         software=software,
         analysed=analysed,

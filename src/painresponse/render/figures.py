@@ -17,7 +17,7 @@ Groups also differ by marker shape.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -25,7 +25,7 @@ import numpy as np
 
 from painresponse._words import counted
 from painresponse.render import extended_figures, flow_diagram
-from painresponse.render._figure_pool import Drawing
+from painresponse.render._figure_pool import Drawing, Drawn
 from painresponse.render._figure_style import (
     DOUBLE_COLUMN_CM,
     GREY,
@@ -58,6 +58,7 @@ __all__ = [
     "outcome_figure",
     "outcome_scales",
     "render_figures",
+    "start_paper_figures",
     "trajectory_figure",
     "waterfall_figure",
     "write_figures",
@@ -695,30 +696,81 @@ class PendingFigures:
         The analysis.
     kinds : iterable of {"svg", "png"}
         The forms to make, as in :func:`render_figures`.
+    early : PendingFigures, optional
+        Figures started earlier on the paper's result (:func:`start_paper_figures`, while
+        the supplementary analyses ran), in the same forms: they are taken from there and
+        only the others are drawn here.
     """
 
-    def __init__(self, result: StudyResult, kinds: Iterable[Kind] = BOTH) -> None:
+    def __init__(
+        self,
+        result: StudyResult,
+        kinds: Iterable[Kind] = BOTH,
+        early: PendingFigures | None = None,
+    ) -> None:
         wanted = frozenset(kinds)
         unknown = wanted - BOTH
         if unknown:
             raise ValueError(f"kinds must be 'svg' and/or 'png', not {sorted(unknown)}")
+        if early is not None and early.kinds != wanted:
+            raise ValueError("figures started early were drawn in other forms")
+        self.kinds: frozenset[Kind] = wanted
         self._captions = figure_captions(result)
+        self._early = early
+        done = set() if early is None else set(early._order) & set(self._captions)
         draw = _drawings(result)
-        self._order = sorted(self._captions, key=lambda name: -_WEIGHT.get(name, 1))
+        self._order: list[str] = sorted(
+            (name for name in self._captions if name not in done),
+            key=lambda name: -_WEIGHT.get(name, 1),
+        )
         jobs = [(f"painresponse-{name}", draw[name]) for name in self._order]
         self._drawing = Drawing(jobs, wanted)
 
     def figures(self) -> list[RenderedFigure]:
         """Every figure, numbered in caption order (drawn here what is not drawn yet)."""
         drawn = dict(zip(self._order, self._drawing.results(), strict=True))
+        if self._early is not None:
+            earlier = self._early._drawn()
+            drawn.update((name, earlier[name]) for name in self._captions if name not in drawn)
         return [
             RenderedFigure(name, number, caption, *drawn[name])
             for number, (name, caption) in enumerate(self._captions.items(), start=1)
         ]
 
+    def _drawn(self) -> dict[str, Drawn]:
+        """This set's figures by name, unnumbered."""
+        return dict(zip(self._order, self._drawing.results(), strict=True))
+
     def close(self) -> None:
         """Stop drawing (a report that fails before it needs its figures)."""
         self._drawing.close()
+        if self._early is not None:
+            self._early.close()
+
+
+def start_paper_figures(paper: StudyResult, kinds: Iterable[Kind] = BOTH) -> PendingFigures:
+    """Start drawing the paper's figures (flow, outcomes, trajectories, waterfall) now.
+
+    Called with the preliminary result that :func:`painresponse.pipeline.analyze` hands to
+    its ``on_paper`` callback, before the supplementary analyses: where a second process
+    can draw (:mod:`painresponse.render._figure_pool`), the paper's figures are drawn
+    beside those analyses. Pass the returned object as ``early`` to
+    :class:`PendingFigures` (through the report's writers) for the whole set.
+
+    Parameters
+    ----------
+    paper : StudyResult
+        The paper's result: flow, Tables 1–5 and figure data (supplementary figures, if
+        any, are left to the report).
+    kinds : iterable of {"svg", "png"}
+        The forms the report will show.
+
+    Returns
+    -------
+    PendingFigures
+        The paper's figures, being drawn; :meth:`PendingFigures.close` stops them.
+    """
+    return PendingFigures(replace(paper, extended=None), kinds)
 
 
 def write_figures(

@@ -20,6 +20,7 @@ from painresponse.render._tabular import write_csv_outputs, write_markdown_outpu
 from painresponse.render.report import MANIFEST_NAME, ReportFolder, replace_report
 
 if TYPE_CHECKING:
+    from painresponse.render.figures import PendingFigures
     from painresponse.result import StudyResult
 
 __all__ = [
@@ -85,6 +86,7 @@ def write_report_folder(
     formats: set[str] | None = None,
     overwrite: bool = False,
     progress: Callable[[str], None] | None = None,
+    early: PendingFigures | None = None,
 ) -> ReportFolder:
     """Write the chosen formats (all by default) into the folder ``out``, all or nothing.
 
@@ -102,6 +104,9 @@ def write_report_folder(
         painresponse did not write are kept.
     progress : callable, optional
         Called with a short message before each format is written.
+    early : PendingFigures, optional
+        The paper's figures, started while the supplementary analyses ran
+        (:func:`painresponse.render.figures.start_paper_figures`); closed in any case.
 
     Returns
     -------
@@ -118,5 +123,10 @@ def write_report_folder(
         is then as it was before, and so it is after Ctrl-C (KeyboardInterrupt).
     """
     out = Path(out)
-    check_out_dir(out, overwrite)
-    return replace_report(result, out, formats, progress)
+    try:
+        check_out_dir(out, overwrite)
+    except OutputError:
+        if early is not None:
+            early.close()
+        raise
+    return replace_report(result, out, formats, progress, early)

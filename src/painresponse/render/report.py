@@ -44,6 +44,7 @@ __all__ = [
     "ReportFolder",
     "ReportJob",
     "Writer",
+    "figure_kinds",
     "read_manifest",
     "replace_report",
     "write_report",
@@ -64,6 +65,10 @@ class ReportJob:
     formats : iterable of str, optional
         The formats being written (names of :data:`WRITERS`): the figures are drawn only
         in the forms they show (:data:`FIGURE_KINDS`). All formats when None.
+    early : PendingFigures, optional
+        The paper's figures, started during the analysis
+        (:func:`~painresponse.render.figures.start_paper_figures`) in the forms
+        :func:`figure_kinds` gives for ``formats``; the job draws only the others.
 
     Notes
     -----
@@ -73,12 +78,17 @@ class ReportJob:
     :meth:`close` stops drawing that is no longer wanted.
     """
 
-    def __init__(self, result: StudyResult, formats: Iterable[str] | None = None) -> None:
+    def __init__(
+        self,
+        result: StudyResult,
+        formats: Iterable[str] | None = None,
+        early: PendingFigures | None = None,
+    ) -> None:
         self.result = result
-        chosen = list(FIGURE_KINDS) if formats is None else list(formats)
-        self.kinds: frozenset[Kind] = frozenset(
-            kind for name in chosen for kind in FIGURE_KINDS.get(name, ())
-        )
+        self.kinds: frozenset[Kind] = figure_kinds(formats)
+        self._early = early if early is not None and early.kinds == self.kinds else None
+        if early is not None and self._early is None:  # drawn in forms no format shows
+            early.close()
         self._pending: PendingFigures | None = None
         self._figures: list[RenderedFigure] | None = None
 
@@ -87,7 +97,8 @@ class ReportJob:
         if self.kinds and self._pending is None and self._figures is None:
             from painresponse.render.figures import PendingFigures
 
-            self._pending = PendingFigures(self.result, self.kinds)
+            self._pending = PendingFigures(self.result, self.kinds, early=self._early)
+            self._early = None
 
     @property
     def figures(self) -> list[RenderedFigure]:
@@ -109,6 +120,21 @@ class ReportJob:
         if self._pending is not None:
             self._pending.close()
             self._pending = None
+        if self._early is not None:
+            self._early.close()
+            self._early = None
+
+
+def figure_kinds(formats: Iterable[str] | None = None) -> frozenset[Kind]:
+    """The forms of the figures that ``formats`` show (all formats when None).
+
+    Examples
+    --------
+    >>> sorted(figure_kinds(["csv", "docx"]))
+    ['png']
+    """
+    chosen = list(FIGURE_KINDS) if formats is None else list(formats)
+    return frozenset(kind for name in chosen for kind in FIGURE_KINDS.get(name, ()))
 
 
 #: The forms of the figures each format shows: Word embeds the PNG, the HTML report
@@ -229,6 +255,7 @@ def replace_report(
     out_dir: str | Path,
     formats: set[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    early: PendingFigures | None = None,
 ) -> ReportFolder:
     """Write the report in the requested formats into ``out_dir``, replacing the previous one.
 
@@ -243,6 +270,9 @@ def replace_report(
         Names from :data:`WRITERS`; all of them when None.
     progress : callable, optional
         Called with a short message before each format is written.
+    early : PendingFigures, optional
+        The paper's figures started during the analysis (see :class:`ReportJob`); closed
+        here in any case.
 
     Returns
     -------
@@ -263,6 +293,21 @@ def replace_report(
     A folder that is a mount point is staged inside itself (``.painresponse-staging-XXXX``)
     so that files are moved, never copied, across file systems.
     """
+    try:
+        return _replace_report(result, out_dir, formats, progress, early)
+    finally:
+        if early is not None:  # closing twice is harmless; a failure before the job needs it
+            early.close()
+
+
+def _replace_report(
+    result: StudyResult,
+    out_dir: str | Path,
+    formats: set[str] | None,
+    progress: Callable[[str], None] | None,
+    early: PendingFigures | None,
+) -> ReportFolder:
+    """:func:`replace_report` without closing ``early``."""
     chosen = list(WRITERS) if formats is None else [name for name in WRITERS if name in formats]
     unknown = sorted(set(formats or ()) - set(WRITERS))
     if unknown:
@@ -285,7 +330,7 @@ def replace_report(
     try:
         report = staging / "report"
         report.mkdir()
-        written = _write_formats(result, report, chosen, progress)
+        written = _write_formats(result, report, chosen, progress, early)
         _write_manifest(report, written)
         with _interrupts_deferred():
             removed, kept = _commit(report, staging, real, [*written, MANIFEST_NAME])
@@ -335,10 +380,14 @@ def read_manifest(folder: str | Path) -> list[str] | None:
 
 
 def _write_formats(
-    result: StudyResult, report: Path, chosen: list[str], progress: Callable[[str], None] | None
+    result: StudyResult,
+    report: Path,
+    chosen: list[str],
+    progress: Callable[[str], None] | None,
+    early: PendingFigures | None = None,
 ) -> list[str]:
     """Run the writers into ``report``; the files written, relative and ``/``-separated."""
-    job = ReportJob(result, chosen)
+    job = ReportJob(result, chosen, early)
     job.start()  # the figures are drawn beside the writers that need none
     written: list[str] = []
     try:

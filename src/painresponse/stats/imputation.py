@@ -341,16 +341,40 @@ def _mice_data_class() -> Any:
 
     statsmodels re-parses the conditional formula (``y ~ every other column``) with patsy
     at every step, which is 97% of its run time; this subclass builds the same matrices
-    (an intercept and every other column, in column order) directly. Everything else —
-    cycle order, parameter perturbation, predictive mean matching, the random generator —
-    is statsmodels' own.
+    (an intercept and every other column, in column order) directly. It also keeps the
+    data being imputed as a numpy array (pandas' cell assignment and conversion were most
+    of what was left) and makes the initial imputation once per class, not once per
+    chain (it depends on the data only). Everything else — cycle order, parameter
+    perturbation, predictive mean matching, the random generator — is statsmodels' own;
+    a test checks the imputations equal those of the stock class.
+
+    Each call returns a new class: the initial imputation it keeps belongs to one matrix.
     """
     from statsmodels.imputation.mice import MICEData
 
     class ArrayMICEData(MICEData):  # type: ignore[misc]
+        _first: NDArray[np.float64] | None = None
+
+        def _initial_imputation(self) -> None:
+            kind = type(self)
+            if kind._first is None:
+                super()._initial_imputation()
+                kind._first = self.data.to_numpy(dtype=float)
+            self._values = kind._first.copy()
+            self._column = {name: j for j, name in enumerate(self.data.columns)}
+
+        def _store_changes(self, col: str, vals: NDArray[np.float64]) -> None:
+            ix = self.ix_miss[col]
+            if len(ix) > 0:
+                self._values[ix, self._column[col]] = np.atleast_1d(vals)
+
+        def completed(self) -> NDArray[np.float64]:
+            """The data set as imputed so far."""
+            return self._values.copy()
+
         def _design(self, vname: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-            values = self.data.to_numpy(dtype=float)
-            j = list(self.data.columns).index(vname)
+            values = self._values
+            j = self._column[vname]
             others = np.delete(values, j, axis=1)
             exog = np.column_stack([np.ones(values.shape[0]), others])
             return values[:, j], exog
@@ -483,7 +507,7 @@ def _run_chains(
         for stream in np.random.SeedSequence(seed).spawn(m):
             data = klass(frame, k_pmm=donors, rng=np.random.default_rng(stream))
             data.update_all(cycles)
-            completed.append(data.data.to_numpy(dtype=float))
+            completed.append(data.completed())
     notes = []
     if any(issubclass(w.category, ModelWarning) for w in caught):
         notes.append(

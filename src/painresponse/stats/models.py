@@ -61,7 +61,9 @@ def fit_logistic(y: NDArray[np.float64], columns: dict[str, NDArray[np.float64]]
     >>> fit_logistic(y, {"x": y.copy()}).message.startswith("separation")
     True
     """
-    import statsmodels.api as sm
+    # the two classes, not statsmodels.api (which imports every model: ~0.2 s more)
+    from statsmodels.genmod.families import Binomial
+    from statsmodels.genmod.generalized_linear_model import GLM
 
     names = list(columns)
     x = (
@@ -97,7 +99,7 @@ def fit_logistic(y: NDArray[np.float64], columns: dict[str, NDArray[np.float64]]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            result = sm.GLM(yy, x, family=sm.families.Binomial()).fit(maxiter=100)
+            result = GLM(yy, x, family=Binomial()).fit(maxiter=100)
         except Exception as exc:  # statsmodels raises several error types on separation
             return LogisticFit(
                 terms,

@@ -10,13 +10,15 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from painresponse.errors import OutputError
 from painresponse.synth._schema import COLUMNS, SCHEMA
+
+if TYPE_CHECKING:  # pyarrow is loaded only to write Parquet (not by `painresponse demo`)
+    import pyarrow as pa
 
 __all__ = ["EXCEL_MAX_ROWS", "SUFFIXES", "check_destination", "write_blocks", "write_csv_text"]
 
@@ -66,6 +68,8 @@ def write_csv_text(frame: pl.DataFrame, *, include_header: bool = True) -> str:
 
 
 def _arrow_schema() -> pa.Schema:
+    import pyarrow as pa
+
     kinds = {pl.String: pa.large_string(), pl.Float64: pa.float64(), pl.Int64: pa.int64()}
     return pa.schema([pa.field(c, kinds[SCHEMA[c]]) for c in COLUMNS])
 
@@ -80,6 +84,8 @@ def _write_csv(blocks: Iterable[pl.DataFrame], tmp: Path, on_block: Callable[[in
 def _write_parquet(
     blocks: Iterable[pl.DataFrame], tmp: Path, on_block: Callable[[int], None]
 ) -> None:
+    import pyarrow.parquet as pq
+
     schema = _arrow_schema()
     with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
         for frame in blocks:
