@@ -196,3 +196,32 @@ def test_headers_that_look_like_patterns_are_plain_names(tmp_path: Path) -> None
     frame = table.frame.collect() if isinstance(table.frame, pl.LazyFrame) else table.frame
     assert frame["*"].to_list() == [None, "x"] and frame["^a.*$"].to_list() == [None, "y"]
     assert [(p.row, p.column) for p in table.error_cells] == [(2, "*")]
+
+
+def test_levels_stored_as_integers_are_checked_as_numbers(tmp_path: Path) -> None:
+    """A categorical variable with whole-number levels ("1" … "6") read from an integer
+    column (Parquet, Excel): valid values type to the level text, others are named."""
+    frame = pl.DataFrame(make_rows()).with_columns(pl.col("surgery_range").cast(pl.Int64))
+    assert frame["surgery_range"].dtype == pl.Int64
+    frame.write_parquet(tmp_path / "ok.parquet")
+    typed = validate(read_table(tmp_path / "ok.parquet"), STUDY).collect()
+    assert typed["surgery_range"].to_list() == [str(v) for v in frame["surgery_range"]]
+    bad = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 2)
+        .then(9)
+        .otherwise(pl.col("surgery_range"))
+        .alias("surgery_range")
+    )
+    bad.write_parquet(tmp_path / "bad.parquet")
+    assert problems(tmp_path / "bad.parquet") == [
+        "row 4, surgery_range = '9': Surgery range (level) must be one of "
+        "'1', '2', '3', '4', '5', '6'"
+    ]
+
+
+def test_an_empty_id_is_still_found_with_the_count_in_one_pass(tmp_path: Path) -> None:
+    rows = make_rows()
+    rows[3]["patient_id"] = "   "
+    assert problems(write_csv(rows, tmp_path / "x.csv")) == [
+        "row 5, patient_id: patient ID must not be empty"
+    ]

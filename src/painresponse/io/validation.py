@@ -145,7 +145,20 @@ def _categorical(
     if dtype == pl.String and not na:
         quick = pl.col(column).is_not_null() & ~pl.col(column).is_in(allowed)
         fast = pl.col(column)
+    elif dtype.is_integer() and not na and all(_integer_text(a) for a in allowed):
+        # levels written as whole numbers, stored as integers (Parquet, Excel): compared as
+        # numbers, exactly the text comparison, without making a string per patient
+        quick = pl.col(column).is_not_null() & ~pl.col(column).is_in([int(a) for a in allowed])
+        fast = pl.col(column).cast(pl.String)
     return typed, [_Rule(column, rule, present & ~text.is_in(allowed), quick, fast)]
+
+
+def _integer_text(level: str) -> bool:
+    """Whether ``level`` is how an integer column's value reads as text ("3", "-1")."""
+    try:
+        return str(int(level)) == level
+    except ValueError:
+        return False
 
 
 def _column_checks(
@@ -294,14 +307,23 @@ def _cut(value: str | None) -> str | None:
 
 
 def _id_problems(
-    frame: pl.LazyFrame, id_col: str, empty_id: pl.Expr, streaming: bool, rows: int | None = None
+    frame: pl.LazyFrame,
+    id_col: str,
+    empty_id: pl.Expr,
+    streaming: bool,
+    rows: int | None = None,
+    empty_ids: int | None = None,
 ) -> list[Problem]:
+    """Empty and duplicate patient IDs (``empty_ids``: how many are empty, when counted)."""
     run_on = engine(streaming)
     ident = pl.col(id_col).cast(pl.String).str.strip_chars()
-    empty = frame.filter(empty_id).select(ROW).head(MAX_ROWS_PER_RULE).collect(engine=run_on)
-    problems = [
-        Problem(int(r), id_col, None, "patient ID must not be empty") for (r,) in empty.iter_rows()
-    ]
+    problems = []
+    if empty_ids is None or empty_ids > 0:
+        empty = frame.filter(empty_id).select(ROW).head(MAX_ROWS_PER_RULE).collect(engine=run_on)
+        problems += [
+            Problem(int(r), id_col, None, "patient ID must not be empty")
+            for (r,) in empty.iter_rows()
+        ]
     # Duplicates are found on 64-bit hashes, then confirmed on the IDs themselves. Large
     # inputs are split into hash partitions so that each pass holds a bounded hash table.
     hashed = frame.filter(~empty_id).select(ident.hash(seed=7).alias("_h"))
@@ -378,7 +400,9 @@ def validate(raw: RawTable, study: Study) -> pl.LazyFrame:
         return rule.quick if rule.quick is not None else rule.broken
 
     counts = frame.select(
-        pl.len().alias("_rows"), *[screen(r).sum().alias(f"_r{i}") for i, r in enumerate(rules)]
+        pl.len().alias("_rows"),
+        empty_id.sum().alias("_empty_ids"),
+        *[screen(r).sum().alias(f"_r{i}") for i, r in enumerate(rules)],
     ).collect(engine=run_on)
     if counts["_rows"].item() == 0:
         raise InputError(f"{raw.source}: the table has no patient rows")
@@ -413,7 +437,10 @@ def validate(raw: RawTable, study: Study) -> pl.LazyFrame:
         if total > MAX_ROWS_PER_RULE:
             more = f"{total - MAX_ROWS_PER_RULE} more rows break the rule: {rule.rule}"
             problems.append(Problem(None, name, None, more))
-    id_problems = _id_problems(frame, id_col, empty_id, raw.streaming, int(counts["_rows"].item()))
+    id_problems = _id_problems(
+        frame, id_col, empty_id, raw.streaming, int(counts["_rows"].item()),
+        int(counts["_empty_ids"].item()),
+    )  # fmt: skip
     problems += [Problem(p.row, display.get(id_col, id_col), p.value, p.rule) for p in id_problems]
     problems += list(raw.problems)
     needed = set(study.required_columns())
