@@ -133,16 +133,18 @@ def build_cohort(
     lazy = frame.lazy().with_columns(status.alias(_STATUS))
     run_on = engine(streaming)
     labels = list(study.group_labels())
-    counts = lazy.group_by(_STATUS).agg(pl.len().alias("n")).collect(engine=run_on)
-    excluded = lazy.filter(~pl.col(_STATUS).is_in(labels))
-    # Row numbers are listed for exclusions only (the first MAX_LISTED_ROWS per reason).
-    listed = (
-        excluded.group_by(_STATUS)
-        .agg(pl.col(ROW).bottom_k(MAX_LISTED_ROWS).sort().alias("rows"))
+    # One pass: each status's count and, for exclusions only, its first MAX_LISTED_ROWS
+    # row numbers (a group's list is empty: its rows are all kept or none).
+    excluded = ~pl.col(_STATUS).is_in(labels)
+    counts = (
+        lazy.group_by(_STATUS)
+        .agg(
+            pl.len().alias("n"),
+            pl.col(ROW).filter(excluded).bottom_k(MAX_LISTED_ROWS).sort().alias("rows"),
+        )
         .collect(engine=run_on)
     )
-    rows_of = {s: tuple(int(r) for r in rows) for s, rows in listed.iter_rows()}
-    found = {s: (int(n), rows_of.get(s, ())) for s, n in counts.iter_rows()}
+    found = {s: (int(n), tuple(int(r) for r in rows)) for s, n, rows in counts.iter_rows()}
     exclusions = [
         Exclusion(stages[reason], reason, *found[reason])  # type: ignore[arg-type]
         for reason in stages
