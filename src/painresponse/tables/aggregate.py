@@ -102,8 +102,11 @@ def aggregate(
     # All categorical variables (and the group sizes) in one query: a count per level.
     categorical = [v for v in study.variables if v.is_categorical]
     sums: list[pl.Expr] = [pl.len().alias(COUNT)]
+    schema = lazy.collect_schema()
     for var in categorical:
-        col = pl.col(var.column).cast(pl.String)
+        col = pl.col(var.column)
+        if not isinstance(schema.get(var.column), pl.String | pl.Categorical | pl.Enum):
+            col = col.cast(pl.String)  # a categorical column compares by its codes: no cast
         for i, level in enumerate(var.allowed_values()):
             sums.append((col == level).sum().alias(f"{var.key}{_SEP}{i}"))
         sums.append(col.is_null().sum().alias(f"{var.key}{_SEP}missing"))
