@@ -85,11 +85,14 @@ class AnchorDefinition:
         The anchor in words (``"EQ-5D level sum decrease ≥ 1 point, T0→T1"``).
     messages : tuple of str
         What the reader must know (patients without the anchor, a fallback).
+    criterion : str
+        The label without its time points (``"EQ-5D level sum decrease ≥ 1 point"``).
     """
 
     improved: NDArray[np.float64]
     label: str
     messages: tuple[str, ...] = ()
+    criterion: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,7 @@ class AnchorResult:
 
 
 def eq5d_improvement(data: Analysed, baseline: str, time: str) -> AnchorDefinition | str:
-    """EQ-5D improvement from ``baseline`` to ``time``, as Table S6 defines it.
+    """EQ-5D improvement from ``baseline`` to ``time``: Table S6's reference, S11's anchor.
 
     A level-sum decrease of at least ``roc_level_sum_mid`` points, or (``roc_anchor =
     "index"`` with ``roc_index_mid`` set) an index increase of at least ``roc_index_mid``.
@@ -174,7 +177,7 @@ def eq5d_improvement(data: Analysed, baseline: str, time: str) -> AnchorDefiniti
         what = f"EQ-5D level sum decrease ≥ {opts.roc_level_sum_mid:g} {points}"
     label = f"{what}, {data.time_label(baseline)}→{data.time_label(time)}"
     values = np.where(np.isnan(change), np.nan, improved.astype(float))
-    return AnchorDefinition(values, label, tuple(messages))
+    return AnchorDefinition(values, label, tuple(messages), what)
 
 
 def _variable_anchor(data: Analysed, variable: Variable) -> AnchorDefinition | str:

@@ -17,6 +17,7 @@ from painresponse.tables.model import Column, EstimateCI, Footnote, Number, Row,
 from painresponse.tables.registry import table_spec
 from painresponse.tables.supplementary._data import Analysed, is_eq5d
 from painresponse.tables.supplementary._rows import make_row, note_cell
+from painresponse.tables.supplementary.anchor import eq5d_improvement
 
 __all__ = ["roc_table"]
 
@@ -60,25 +61,13 @@ def roc_table(data: Analysed) -> tuple[Table, RocResult | None, list[str]]:
     if time not in pain.time_keys() or time not in eq5d.time_keys():
         return fail(f"ROC time point {time!r} is not recorded for both outcomes.")
     predictor = data.values(pain, base) - data.values(pain, time)
-    anchor = opts.roc_anchor
-    if anchor == "index" and opts.roc_index_mid is None:
-        messages.append(
-            "roc_anchor = 'index' needs roc_index_mid (no Korean EQ-5D-5L MID is bundled); "
-            "the level-sum anchor is used instead."
-        )
-        anchor = "level_sum"
-    if anchor == "index":
-        vs = opts.eq5d_value_set
-        assert opts.roc_index_mid is not None
-        change = data.values(eq5d, time, f"index:{vs}") - data.values(eq5d, base, f"index:{vs}")
-        improved = change >= opts.roc_index_mid - 1e-12
-        ref_label = f"EQ-5D index ({vs}) increase ≥ {opts.roc_index_mid:g}"
-    else:
-        change = data.values(eq5d, time, "level_sum") - data.values(eq5d, base, "level_sum")
-        improved = change <= -opts.roc_level_sum_mid + 1e-12
-        points = "point" if opts.roc_level_sum_mid == 1 else "points"
-        ref_label = f"EQ-5D level sum decrease ≥ {opts.roc_level_sum_mid:g} {points}"
-    ok = ~(np.isnan(predictor) | np.isnan(change))
+    definition = eq5d_improvement(data, base, time)
+    if isinstance(definition, str):
+        return fail(f"ROC: {definition}")
+    messages += definition.messages
+    anchor, ref_label = definition.improved, definition.criterion
+    improved = anchor == 1.0
+    ok = ~(np.isnan(predictor) | np.isnan(anchor))
     if ok.sum() < len(predictor):
         lacking = counted(int((~ok).sum()), "patient")
         messages.append(f"ROC: {lacking} without both scores left out.")
