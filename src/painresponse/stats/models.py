@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -76,8 +77,12 @@ def fit_logistic(y: NDArray[np.float64], columns: dict[str, NDArray[np.float64]]
     n, events = int(yy.size), int(yy.sum())
     terms = ("(Intercept)", *names)
     nan = np.full(len(terms), np.nan)
+
+    def not_fitted(why: str, separated: Sequence[str] = ()) -> LogisticFit:
+        return LogisticFit(terms, nan, nan, n, events, False, tuple(separated), why)
+
     if events == 0 or events == n:
-        return LogisticFit(terms, nan, nan, n, events, False, (), "every patient is in one group")
+        return not_fitted("every patient is in one group")
     separated = []
     for j, name in enumerate(names, start=1):
         col = x[:, j]
@@ -86,31 +91,15 @@ def fit_logistic(y: NDArray[np.float64], columns: dict[str, NDArray[np.float64]]
             if on.sum() == 0 or yy[on].min() == yy[on].max() or yy[~on].min() == yy[~on].max():
                 separated.append(name)
     if np.linalg.matrix_rank(x) < x.shape[1]:
-        return LogisticFit(
-            terms,
-            nan,
-            nan,
-            n,
-            events,
-            False,
-            tuple(separated),
-            "the characteristics are collinear (a level is empty or duplicated)",
+        return not_fitted(
+            "the characteristics are collinear (a level is empty or duplicated)", separated
         )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             result = GLM(yy, x, family=Binomial()).fit(maxiter=100)
         except Exception as exc:  # statsmodels raises several error types on separation
-            return LogisticFit(
-                terms,
-                nan,
-                nan,
-                n,
-                events,
-                False,
-                tuple(separated),
-                f"the model could not be fitted ({type(exc).__name__})",
-            )
+            return not_fitted(f"the model could not be fitted ({type(exc).__name__})", separated)
     converged = bool(result.converged)
     fitted = np.asarray(result.fittedvalues)
     extreme = bool(((fitted < 1e-8) | (fitted > 1 - 1e-8)).any())
