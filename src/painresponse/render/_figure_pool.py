@@ -104,6 +104,11 @@ class Drawing:
         The SVG hash salt of each figure and a function drawing it, the heaviest first.
     kinds : frozenset of {"svg", "png"}
         The forms wanted.
+    background : bool
+        This process has other work to do before it wants the figures (the paper's
+        figures during the supplementary analyses): the child imports matplotlib itself,
+        so this process does not spend that time first; it draws only what the child did
+        not send.
 
     Notes
     -----
@@ -111,8 +116,11 @@ class Drawing:
     fails before it needs its figures stops the child there).
     """
 
-    def __init__(self, jobs: Sequence[Job], kinds: frozenset[Kind]) -> None:
+    def __init__(
+        self, jobs: Sequence[Job], kinds: frozenset[Kind], *, background: bool = False
+    ) -> None:
         self.jobs, self.kinds = list(jobs), kinds
+        self._background = background
         self._drawn: dict[int, Drawn] = {}
         self._child: Any = None
         self._receiver: Any = None
@@ -158,10 +166,11 @@ class Drawing:
     def _fork(self) -> None:
         import multiprocessing
 
-        # imported before the fork, so that neither process imports them on its own
-        import matplotlib.backends.backend_agg
-        import matplotlib.backends.backend_svg  # noqa: F401
-        import PIL.PngImagePlugin  # noqa: F401
+        if not self._background:
+            # imported before the fork, so that neither process imports them on its own
+            import matplotlib.backends.backend_agg
+            import matplotlib.backends.backend_svg  # noqa: F401
+            import PIL.PngImagePlugin  # noqa: F401
 
         context = multiprocessing.get_context("fork")
         counter = context.RawValue("i", 0)

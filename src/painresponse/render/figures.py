@@ -700,6 +700,9 @@ class PendingFigures:
         Figures started earlier on the paper's result (:func:`start_paper_figures`, while
         the supplementary analyses ran), in the same forms: they are taken from there and
         only the others are drawn here.
+    background : bool
+        The caller has other work before it wants the figures: a second process, if
+        any, imports matplotlib itself (see :class:`~painresponse.render._figure_pool.Drawing`).
     """
 
     def __init__(
@@ -707,6 +710,8 @@ class PendingFigures:
         result: StudyResult,
         kinds: Iterable[Kind] = BOTH,
         early: PendingFigures | None = None,
+        *,
+        background: bool = False,
     ) -> None:
         wanted = frozenset(kinds)
         unknown = wanted - BOTH
@@ -724,7 +729,7 @@ class PendingFigures:
             key=lambda name: -_WEIGHT.get(name, 1),
         )
         jobs = [(f"painresponse-{name}", draw[name]) for name in self._order]
-        self._drawing = Drawing(jobs, wanted)
+        self._drawing = Drawing(jobs, wanted, background=background)
 
     def figures(self) -> list[RenderedFigure]:
         """Every figure, numbered in caption order (drawn here what is not drawn yet)."""
@@ -770,7 +775,7 @@ def start_paper_figures(paper: StudyResult, kinds: Iterable[Kind] = BOTH) -> Pen
     PendingFigures
         The paper's figures, being drawn; :meth:`PendingFigures.close` stops them.
     """
-    return PendingFigures(replace(paper, extended=None), kinds)
+    return PendingFigures(replace(paper, extended=None), kinds, background=True)
 
 
 def write_figures(
