@@ -1,6 +1,6 @@
 """Timing of the exact Wilcoxon tests against R coin (run: python benchmarks/exact_tests.py).
 
-Three tables:
+Four tables:
 
 * ``first call``: what the first exact test that needs a compiled kernel costs in a fresh
   process: numba's import and start-up with its cache warm, and with an empty cache
@@ -12,8 +12,12 @@ Three tables:
   ``PAINRESPONSE_RERUN_COIN=1`` and ``Rscript`` on the PATH the R script is run first (a
   few minutes) so coin's times are measured on this machine. Cases coin cannot compute
   (its exact distributions overflow) are listed with its message and time to fail.
+* ``unbalanced``: every case of ``tests/reference/unbalanced_exact.json`` (a group of
+  30-200 against 1,200-3,000, written by ``tests/reference/make_unbalanced_exact_reference.R``),
+  painresponse next to coin's recorded time.
 * ``limits``: the size rule's limits (``ranks.RANK_SUM_RULE``, ``ranks.SIGNED_RANK_RULE``),
-  where coin overflows or would take hours.
+  where coin overflows or would take hours, including a small group against 5,000 (the
+  slowest corner of the rule).
 
 Times are medians of several runs (``--repeat``), in milliseconds; the machine may be shared,
 so compare ratios rather than single figures.
@@ -47,6 +51,7 @@ from painresponse.stats.ranks import (
 
 _REFERENCE = Path(__file__).resolve().parents[1] / "tests" / "reference" / "rank_exact_large.json"
 _MAKE_REFERENCE = _REFERENCE.with_name("make_large_exact_reference.R")
+_UNBALANCED = _REFERENCE.with_name("unbalanced_exact.json")
 _ALTERNATIVE = {"two.sided": "two-sided", "less": "less", "greater": "greater"}
 
 
@@ -160,6 +165,32 @@ def bench_coin(repeat: int) -> None:
     print()
 
 
+def bench_unbalanced(repeat: int) -> None:
+    """A small group against a large one: painresponse next to coin's recorded time."""
+    reference = json.loads(_UNBALANCED.read_text())
+    print(f"## unbalanced: {reference['packages']} on {reference['R_version']}")
+    header = f"{'case':<54} {'ours ms':>9} {'coin s':>8} {'ratio':>8} {'rel diff':>9}  algorithm"
+    print(header)
+    print("-" * len(header))
+    for case in reference["cases"]:
+        call = partial(
+            rank_sum_from_counts,
+            np.arange(case["K"]),
+            case["counts_x"],
+            case["counts_y"],
+            method="exact",
+            alternative=_ALTERNATIVE[case["alternative"]],
+        )
+        seconds, result = _median_time(call, repeat)
+        rel = abs(result.pvalue - case["pvalue"]) / case["pvalue"]
+        name = f"{case['label']} ({case['alternative']})"
+        print(
+            f"{name:<54} {seconds * 1000:9.1f} {case['coin_seconds']:8.2f} "
+            f"{case['coin_seconds'] / seconds:7.0f}x {rel:9.1e}  {result.details['algorithm']}"
+        )
+    print()
+
+
 def _limits() -> list[tuple[str, Callable[[], TestResult]]]:
     rng = np.random.default_rng(14)
     cases: list[tuple[str, Callable[[], TestResult]]] = []
@@ -173,11 +204,35 @@ def _limits() -> list[tuple[str, Callable[[], TestResult]]]:
         )
         label = f"rank_sum {per_group}+{per_group} on {levels} values, shift {shift}"
         cases.append((label, partial(rank_sum_from_counts, np.arange(levels), x, y)))
-    for levels, smaller in [(4, 5000), (3, 5000), (11, 50), (100, 50), (11, 100)]:
+    for levels, smaller in [
+        (4, 5000),
+        (3, 5000),
+        (5, 5000),
+        (5, 300),
+        (5, 1000),
+        (6, 150),
+        (11, 20),
+        (11, 50),
+        (11, 100),
+        (30, 50),
+        (100, 20),
+        (100, 35),
+        (100, 50),
+        (100, 100),
+    ]:
         # few values, and a small group against a large one: the slowest corners
         x = np.bincount(rng.integers(0, levels, smaller), minlength=levels)
         y = np.bincount(rng.integers(0, levels, 5000), minlength=levels)
         label = f"rank_sum {smaller}+5000 on {levels} values"
+        cases.append((label, partial(rank_sum_from_counts, np.arange(levels), x, y)))
+    for levels, smaller in [(5, 300), (11, 300)]:
+        # skewed scale, strong shift: tiny p-values ('exact not computable' before)
+        prob = np.exp(-np.arange(levels) / (levels / 4))
+        prob /= prob.sum()
+        shifted = np.minimum(rng.choice(levels, smaller, p=prob) + levels // 5, levels - 1)
+        x = np.bincount(shifted, minlength=levels)
+        y = np.bincount(rng.choice(levels, 5000, p=prob), minlength=levels)
+        label = f"rank_sum {smaller}+5000 on {levels} skewed values, shifted"
         cases.append((label, partial(rank_sum_from_counts, np.arange(levels), x, y)))
     for kind in ("untied", "continuous (2 decimals)"):
         for shift in (0.0, 0.2):
@@ -211,7 +266,7 @@ def bench_limits(repeat: int) -> None:
 
 
 def main() -> None:
-    """Run the three tables."""
+    """Run the four tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per case (median)")
     parser.add_argument("--skip-first-call", action="store_true")
@@ -219,6 +274,7 @@ def main() -> None:
     if not args.skip_first_call:
         bench_first_call()
     bench_coin(args.repeat)
+    bench_unbalanced(args.repeat)
     bench_limits(args.repeat)
 
 

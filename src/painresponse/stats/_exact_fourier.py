@@ -19,7 +19,11 @@ cos(phi + arg S(theta)))`` (``S(theta) = sum_j t_j p_j q_j e^{i theta delta_j}``
 ``W = S(0)``) can matter are evaluated; the bound of the others is summed. Rows
 ``theta`` are screened first (one FFT of ``S`` over the period, or a coarse grid with a
 Lipschitz bound when the period is long), then the ``(phi, theta)`` pairs of the rows
-that remain, inside the compiled kernels of :mod:`._exact_nodes`. The
+that remain, inside the compiled kernels of :mod:`._exact_nodes`. For a small group (``m``
+below about 100) the node bound, about ``exp(-m (1 - |psi(theta)|))``, is weak although the
+nodes of a row cancel to about ``|psi(theta)|^m``: when many rows pass, whole rows are
+bounded by Cauchy's estimate of the ``m``-th coefficient on the best circle
+(:func:`_cauchy_rows`), which keeps a few hundred rows of a grid of 10^5-10^6. The
 reported relative error bound adds the aliasing bound, the skipped nodes' bound and a
 running rounding bound (float64 in the kernel; extended precision in NumPy when that
 bound is too large).
@@ -34,8 +38,9 @@ distributions. *Queueing Syst* 1992;10:5-87 (aliasing of the periodic sum).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
@@ -75,6 +80,11 @@ FOURIER_MAX_N = 20_000
 _FULL_FFT_MAX_PERIOD = 1 << 17
 #: Memory guards: candidate theta rows of the coarse screening, nodes screened one by one.
 _MAX_CANDIDATE_ROWS = 1 << 22
+#: The Cauchy bound of whole rows (:func:`_cauchy_rows`) is used when more than this many
+#: rows pass the node bound (a small group: its node bounds do not see the cancellation)
+#: and the period is at most the second (it costs one FFT over the period).
+_CAUCHY_MIN_ROWS = 4096
+_CAUCHY_MAX_PERIOD = 1 << 22
 _MAX_SCREEN_PAIRS = 5e7
 
 _LD = np.longdouble
@@ -241,13 +251,22 @@ def _candidate_rows(
     lam: float,
     period_d: int,
     log_thr: float,
+    cauchy: Callable[[], tuple[NDArray[np.bool_], float]] | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.complex128], float]:
-    """Theta nodes that may matter, ``S`` at them, and the log-bound of the rows left out."""
+    """Theta nodes that may matter, ``S`` at them, and the log-bound of the rows left out.
+
+    When more than :data:`_CAUCHY_MIN_ROWS` rows pass the bound from ``S`` and ``cauchy``
+    is given, it is called for a second row bound (:func:`_cauchy_rows`: the flags of the
+    rows it keeps and the log-bound of those it leaves out).
+    """
     half = period_d // 2 + 1
     if period_d <= _FULL_FFT_MAX_PERIOD:
         spikes = np.bincount(np.mod(delta, period_d), weights=w, minlength=period_d)
         s_all = np.fft.ifft(spikes.astype(np.complex128))[:half] * period_d
-        return np.arange(half, dtype=np.int64), s_all, -math.inf
+        if cauchy is None or half <= _CAUCHY_MIN_ROWS:
+            return np.arange(half, dtype=np.int64), s_all, -math.inf
+        keep, log_cauchy = cauchy()
+        return np.flatnonzero(keep).astype(np.int64), s_all[keep], log_cauchy
     # A slack of W/4 nats costs a few more fine rows near theta = 0 and keeps the grid small.
     size, cell_bound = _rank_tails.coarse_row_bound(delta, w, period_d, max(4.0, big_w / 4.0))
     cells = np.arange(cell_bound.size)
@@ -268,8 +287,61 @@ def _candidate_rows(
         raise FourierNotCertified(f"{int(lengths.sum())} candidate Fourier rows")
     starts = np.repeat(lo - (np.cumsum(lengths) - lengths), lengths)
     nodes = starts + np.arange(int(lengths.sum()), dtype=np.int64)  # disjoint runs, sorted
+    if cauchy is not None and nodes.size > _CAUCHY_MIN_ROWS:
+        # many rows pass: a small group, whose row sums cancel; bound whole rows instead
+        keep, log_cauchy = cauchy()
+        nodes = nodes[keep[nodes]]
+        log_excluded = float(np.logaddexp(log_excluded, log_cauchy))
     s_re, s_im = _rank_tails.node_kernels().row_sums(nodes, np.mod(delta, period_d), w, period_d)
     return nodes, s_re + 1j * s_im, log_excluded
+
+
+def _cauchy_rows(
+    delta: NDArray[np.int64],
+    totals: NDArray[np.float64],
+    p: NDArray[np.float64],
+    q: NDArray[np.float64],
+    m: int,
+    lam: float,
+    period_d: int,
+    log_thr: float,
+    log_alias_a: float,
+) -> tuple[NDArray[np.bool_], float]:
+    """Rows ``theta`` that may matter by a Cauchy bound on their ``phi`` sum, and the rest's bound.
+
+    The ``period_a`` nodes of a row sum to ``R(theta) = sum_{k = m mod period_a} c_k``,
+    ``c_k = [x^k] prod_j (q_j + p_j e^{i theta delta_j} x)^{t_j}``. Node by node the terms
+    are about ``exp(-m (1 - |psi|))`` (``psi`` the mean phase of the pooled scores) and are
+    kept by the node screening when ``m`` is below about 100, although their sum, which
+    is about ``|psi|^m``, cancels. Here the sum is bounded directly: for any radius
+    ``r``, ``|c_m| <= max_{|x| = r} |prod_j (...)| r^{-m}`` (Cauchy), and
+    ``log|q + s e^{i a}| <= log q + (s/q) cos a + (s/q)^2 / 2`` gives
+    ``log|c_m| <= C0 + A r^2 + r |U(theta)| - m log r`` with ``C0 = sum t log q``,
+    ``A = sum t (p/q)^2 / 2`` and ``U(theta) = sum_j t_j (p_j/q_j) e^{i theta delta_j}``
+    (one FFT over the period), minimised over ``r`` in closed form. The other ``c_k`` are
+    at most ``Q(A = k)``, so their part is at most ``Q(|A - m| >= period_a)``
+    (``log_alias_a``, Chernoff) in every row.
+
+    Returns the rows kept (their bound, with kernel and weight, above ``exp(log_thr)``)
+    and the log of the bound of the rows left out (divided by ``period_d``, as in the sum).
+    """
+    half = period_d // 2 + 1
+    v = totals * p / q
+    spikes = np.bincount(np.mod(delta, period_d), weights=v, minlength=period_d)
+    b = np.abs(np.fft.rfft(spikes))[:half] + 1e-9 * float(v.sum())  # FFT rounding, padded
+    a = 0.5 * float(np.sum(totals * (p / q) ** 2)) * (1.0 + 1e-12)
+    c0 = float(np.sum(totals * np.log(q)))
+    keep, rows_sum, kernel_sum, dropped = _rank_tails.node_kernels().cauchy_rows(
+        b, a, c0, m, lam, period_d, log_thr, 1e-9 * (abs(c0) + m)
+    )
+    if dropped == 0.0:
+        return keep, -math.inf
+    # sums of up to a million positive terms (relative rounding far below 1e-9); terms
+    # that underflow are below 1e-300 each
+    rows = (rows_sum + dropped * 1e-300) * (1.0 + 1e-9)
+    log_rows = log_thr + math.log(rows)
+    log_alias = log_alias_a + math.log(kernel_sum * (1.0 + 1e-9))
+    return keep, float(np.logaddexp(log_rows, log_alias)) - math.log(period_d)
 
 
 @dataclass
@@ -277,7 +349,8 @@ class TailPlan:
     """A screened Fourier grid for one upper tail, ready for :func:`evaluate_tail`.
 
     ``complement``: the plan is for the reflected problem and the tail wanted is one minus
-    its value. ``nodes``: kept ``(phi, theta)`` nodes (the work of the evaluation).
+    its value. ``nodes``: kept ``(phi, theta)`` nodes; ``work``: the evaluation's cost in
+    node-category evaluations (nodes times categories).
     """
 
     s_nodes: NDArray[np.int64]
@@ -298,6 +371,7 @@ class TailPlan:
     nodes: int
     complement: bool
     info: dict[str, float] = field(default_factory=dict)
+    work: float = 0.0
 
 
 def _extreme_sums(d: Sequence[int], totals: Sequence[int], m: int | None) -> tuple[int, int]:
@@ -426,6 +500,9 @@ def _plan(
             _chernoff_log_bound(-ones, totals, logit, eta_dn, -(m - period_a)) + wrap,
         ]
     log_alias = float(np.logaddexp.reduce(alias_terms))
+    log_alias_a = (
+        float(np.logaddexp(alias_terms[2] - wrap, alias_terms[3] - wrap)) if m is not None else 0.0
+    )
     if period_d > FOURIER_MAX_PERIOD or period_a > FOURIER_MAX_PERIOD:
         raise FourierNotCertified(
             f"the Fourier grid would need {period_a} x {period_d} points "
@@ -435,18 +512,30 @@ def _plan(
     # with S(theta) = sum_j w_j e^{i theta delta_j}.
     log_thr = math.log(_FOURIER_TARGET) + log_r_est
     delta_arr = np.asarray(delta_int, dtype=np.int64)
-    nodes, s_theta, log_excluded = _candidate_rows(delta_arr, w, big_w, lam, period_d, log_thr)
     # The tilt must enter the products and the normalisation identically: build it in
     # extended precision from the exact integer scores (a float64 logit would leave an
     # inconsistency of order m * 1e-16 in the exponent).
     logit_ld = _LD(rho_s) + _LD(lam) * np.asarray(delta_int, dtype=_LD)
+    p_node, q_node = _node_probabilities(logit_ld)
+    cauchy = None
+    if m is not None and period_d <= _CAUCHY_MAX_PERIOD:
+        cauchy = partial(
+            _cauchy_rows, delta_arr, totals, p_node, q_node, m, lam, period_d, log_thr, log_alias_a
+        )
+    nodes, s_theta, log_excluded = _candidate_rows(
+        delta_arr, w, big_w, lam, period_d, log_thr, cauchy
+    )
     log_norm = np.sum(totals.astype(_LD) * np.logaddexp(_LD(0), logit_ld)) - _LD(lam) * u_s
     if m is None:
         log_norm -= _LD(n_total) * np.log(_LD(2))
     else:
         log_norm -= _LD(rho_s) * m + _log_comb(n_total, m)
     totals_arr = np.asarray(totals_int, dtype=np.int64)
-    p_node, q_node = _node_probabilities(logit_ld)
+    info = {
+        "period_d": float(period_d),
+        "period_a": float(period_a),
+        "tilt_sd": lam * math.sqrt(var_d),
+    }
     # Rows on the bound from S, the phi arcs within them, then node by node on the exact
     # modulus (the first bound is loose far from the saddle point: it keeps 10-100 times
     # the nodes that matter).
@@ -486,11 +575,8 @@ def _plan(
         log_norm=log_norm,
         nodes=int(s_nodes.size),
         complement=False,
-        info={
-            "period_d": float(period_d),
-            "period_a": float(period_a),
-            "tilt_sd": lam * math.sqrt(var_d),
-        },
+        info=info,
+        work=float(s_nodes.size) * len(d_int),
     )
 
 

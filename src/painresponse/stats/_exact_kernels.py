@@ -38,6 +38,7 @@ __all__ = [
     "rank_sum_tail",
     "rank_sum_tail_cells",
     "rank_sum_tail_few",
+    "rank_sum_tail_table",
     "signed_rank_tail",
     "signed_rank_tail_cells",
 ]
@@ -138,6 +139,24 @@ def rank_sum_tail_cells(
 
 
 @jit
+def rank_sum_tail_table(
+    values: NDArray[np.int64], totals: NDArray[np.int64], m: int, u: int
+) -> float:  # pragma: no cover - compiled
+    """Cells of the table :func:`rank_sum_tail` allocates (its memory, in float64 cells)."""
+    starts = _category_starts(totals)
+    n_items = starts[-1]
+    prefix = np.zeros(n_items + 1, np.int64)
+    for j in range(values.size):
+        for i in range(starts[j], starts[j + 1]):
+            prefix[i + 1] = prefix[i] + values[j]
+    low, high = _rank_sum_windows(prefix, m, u)
+    table = 0.0
+    for k in range(m + 1):
+        table += max(high[k] - low[k] + 1, 0)
+    return table
+
+
+@jit
 def rank_sum_tail(
     values: NDArray[np.int64], totals: NDArray[np.int64], m: int, u: int, max_cells: float
 ) -> tuple[float, float]:  # pragma: no cover - compiled
@@ -194,15 +213,11 @@ def rank_sum_tail(
             a_low = _hypergeometric(r, count, remaining - count, weights)
             a_high = min(count, r)
             src = base[k]
-            # suffix sums of the row (compensated, small terms first): the moves that
-            # land above a row's window are complete and join the tail in O(1) each
+            # suffix sums of the row (compensated, from the top: small terms first), only
+            # as far down as the moves need: the moves that land above a row's window are
+            # complete and join the tail. ``running`` is the sum of w = pos .. hi.
             running, run_carry = 0.0, 0.0
-            for w in range(hi, lo - 1, -1):
-                y = mass[src + w] - run_carry
-                updated = running + y
-                run_carry = (updated - running) - y
-                running = updated
-                suffix[w - lo] = running
+            pos = hi + 1
             for a in range(max(a_low, 1), a_high + 1):
                 pick = weights[a - a_low]
                 if pick == 0.0:
@@ -213,6 +228,14 @@ def rank_sum_tail(
                 # reaches u); below it, the move is dead
                 first_complete = max(lo, high[dest] - shift + 1)
                 if first_complete <= hi:
+                    if first_complete < pos:
+                        for w in range(pos - 1, first_complete - 1, -1):
+                            y = mass[src + w] - run_carry
+                            updated = running + y
+                            run_carry = (updated - running) - y
+                            running = updated
+                            suffix[w - lo] = running
+                        pos = first_complete
                     y = suffix[first_complete - lo] * pick - carry
                     updated = tail + y
                     carry = (updated - tail) - y

@@ -6,6 +6,8 @@ on first use). Compiled and cached as :mod:`._exact_kernels` (:func:`painrespons
 * :func:`row_sums`: ``S(theta) = sum_j t_j p_j q_j e^{i theta delta_j}`` at candidate rows;
 * :func:`screen_nodes`: the rows and ``(phi, theta)`` nodes whose bound can matter, the
   bound of the others;
+* :func:`cauchy_rows`: the rows whose Cauchy bound of the row sum can matter, the bound of
+  the others (:func:`._exact_fourier._cauchy_rows`);
 * :func:`cumulant_coefficients`, :func:`fourier_nodes`: the tilted characteristic function
   at the kept nodes (cumulant series of each factor, linear phases summed exactly) with
   a running rounding bound, and the tail integrand summed.
@@ -20,7 +22,13 @@ from numpy.typing import NDArray
 
 from painresponse.stats._jit import jit
 
-__all__ = ["cumulant_coefficients", "fourier_nodes", "row_sums", "screen_nodes"]
+__all__ = [
+    "cauchy_rows",
+    "cumulant_coefficients",
+    "fourier_nodes",
+    "row_sums",
+    "screen_nodes",
+]
 
 
 #: Added to each computed factor ``|q + p e^{i alpha}|^2`` when screening: bounds its
@@ -206,6 +214,54 @@ def screen_nodes(
             else:
                 excluded += math.exp(log_bound - log_thr) * scale
     return kept_s[:n_kept], kept_r[:n_kept], excluded, pairs
+
+
+@jit
+def cauchy_rows(
+    b: NDArray[np.float64],
+    a: float,
+    c0: float,
+    m: int,
+    lam: float,
+    period_d: int,
+    log_thr: float,
+    pad: float,
+) -> tuple[NDArray[np.bool_], float, float, float]:  # pragma: no cover - compiled
+    """Rows whose bound ``min_r (c0 + a r^2 + b r - m log r)`` (plus kernel, weight) matters.
+
+    ``b[s]`` bounds ``|U(theta_s)|`` (:func:`._exact_fourier._cauchy_rows`); the minimising
+    radius is taken in closed form (any radius gives a valid bound, so its rounding does
+    not matter) and ``pad`` is added to each log-bound for the rounding of the rest.
+    Returns the flags of the rows kept, ``sum exp(bound - log_thr)`` and ``sum |kernel| *
+    weight`` over the rows left out, and their number.
+    """
+    two_pi = 2.0 * math.pi
+    half = b.size
+    keep = np.zeros(half, np.bool_)
+    e_lam = math.exp(-lam)
+    k_base = -math.expm1(-lam)
+    rows_sum = 0.0
+    kernel_sum = 0.0
+    dropped = 0.0
+    for s in range(half):
+        bs = b[s]
+        radius = (math.sqrt(bs * bs + 8.0 * a * m) - bs) / (4.0 * a)
+        log_cm = c0 + a * radius * radius + bs * radius - m * math.log(radius) + pad
+        theta = two_pi * s / period_d
+        half_sin = math.sin(0.5 * theta)
+        k_re = k_base + 2.0 * e_lam * half_sin * half_sin
+        k_im = e_lam * math.sin(theta)
+        kernel = 1.0 / math.sqrt(k_re * k_re + k_im * k_im)
+        if s != 0 and 2 * s != period_d:
+            kernel *= 2.0
+        row_log = log_cm + math.log(kernel)
+        if row_log > log_thr:
+            keep[s] = True
+        else:
+            rows_sum += math.exp(row_log - log_thr)
+            kernel_sum += kernel
+            dropped += 1.0
+    return keep, rows_sum, kernel_sum, dropped
 
 
 #: Orders of the cumulant series of one factor (2 .. _ORDER); the factors are expanded

@@ -28,6 +28,10 @@ p-values at every size (:func:`rank_sum_pvalue`, :func:`signed_rank_pvalue`)
 
     * at most 4 distinct values: sums of hypergeometric terms
       (:func:`._exact_kernels.rank_sum_tail_few`), O(m^2);
+    * 5 or 6 distinct values (0-4 and 0-5 scales) and a smaller group of at most
+      :data:`FIVE_MAX_M` (:data:`SIX_MAX_M`): nested hypergeometric sums
+      (:mod:`._exact_sums`), terms below 1e-19 of the tail left out with their weight
+      checked;
     * otherwise the cheaper of
       - the *network* programme (:func:`._exact_kernels.rank_sum_tail`, one category at
         a time with hypergeometric steps; :func:`._exact_kernels.signed_rank_tail`, one
@@ -36,16 +40,20 @@ p-values at every size (:func:`rank_sum_pvalue`, :func:`signed_rank_pvalue`)
         cheap up to a few hundred observations, for a small group against a large one,
         and in extreme tails;
       - certified tilted Fourier inversion (:mod:`._exact_fourier`): cost independent of
-        the score range, a few thousand nodes for large samples; relative error bound at
-        most :data:`FOURIER_MAX_REL_ERROR`, reported.
+        the score range, a few thousand nodes for large samples (for a small group, whole
+        rows of the grid are bounded by Cauchy's estimate of their sum); relative error
+        bound at most :data:`FOURIER_MAX_REL_ERROR`, reported.
 
     The choice compares the programme's counted cells with the Fourier nodes kept by the
-    screening (which is cheap and stops early when the programme is cheaper); a grid that
-    cannot certify its bound falls back to the programme and, when the programme is beyond
-    its limits, runs with a larger budget. Every path is exact; none falls back to an
-    approximation. Slowest inside the documented rule: a group of 50-100 patients against
-    thousands on 11-100 values (0.2-2 s); the rest takes at most about 0.1 s
-    (``benchmarks/exact_tests.py``).
+    screening (which stops early when the programme is cheaper); a grid that cannot
+    certify its bound falls back to the programme and, when the programme is beyond its
+    limits of work or memory, runs with a larger budget. Every path is exact; none falls
+    back to an approximation. Slowest inside the documented rule (2 cores): a group of
+    20-150 patients against 5,000 on 7-100 values, 0.2-1 s (the programme, or a Fourier
+    grid with many rows on few or skewed values); a group of 300 against 5,000 on a
+    skewed 0-10 scale with p near 1e-60, about 1 s; five values with a group of 1,000-2,000
+    and p below 1e-60, 0.4-2 s. Small groups on 100 values (50 + 5,000: 0.1 s) and 5-6
+    values take well under 0.1 s, as does the rest (``benchmarks/exact_tests.py``).
 
 References
 ----------
@@ -333,10 +341,21 @@ _NETWORK_COUNT_MAX = 5.0e7
 #: Tables with at most this many categories: sums of hypergeometric terms, O(m^2)
 #: (:func:`._exact_kernels.rank_sum_tail_few`); the Fourier grid of such lattices is large.
 FEW_CATEGORIES = 4
+#: Five categories: nested hypergeometric sums (:func:`._exact_kernels.rank_sum_tail_five`)
+#: when the smaller group has at most this many patients (a cache of ``m^2`` cumulative
+#: sums, 32 MB here; beyond, the Fourier grid of a large sample is cheaper).
+FIVE_MAX_M = 2_000
+#: Six categories (a 0-5 scale): one more nested level, when the smaller group has at most
+#: this many patients.
+SIX_MAX_M = 200
 #: Measured time of one Fourier node-category evaluation, and of one screened one, in
-#: units of the programme's counted cells (an upper bound: about 0.15-0.2 ns each).
-_FOURIER_ELEMENT_CELLS = 100.0
+#: units of the programme's counted cells (about 0.15-0.25 ns each; an evaluation is 25-85 ns).
+_FOURIER_ELEMENT_CELLS = 200.0
 _SCREEN_ELEMENT_CELLS = 25.0
+#: The screening may use a quarter of the programme's time (:data:`_SCREEN_BUDGET`), and
+#: at least this many node-category evaluations (a few milliseconds).
+_SCREEN_BUDGET = 0.25
+_SCREEN_MIN_ELEMENTS = 5.0e6
 _SIGNED_RANK_CELL = 4.0
 
 
@@ -400,18 +419,31 @@ def _tail(d: list[int], totals: list[int], m: int | None, u: int, fourier_ok: bo
         cells = math.inf
     if cells <= NETWORK_DIRECT_CELLS or not fourier_ok:
         return _network(values, counts, m, u, cells)
+    # the programme is feasible when its work and its table (memory) are within limits
+    if m is None:
+        table = float(min(u, int(values.sum()) - u + 1) + int(values[0]) + 1)
+    else:
+        table = float(kernels.rank_sum_tail_table(values, counts, m, u))
+    network_ok = cells <= NETWORK_MAX_WORK and table <= NETWORK_MAX_CELLS
     try:
         plan = _exact_fourier.plan_upper_tail(
-            d, totals, m, u, max_screen=cells / _SCREEN_ELEMENT_CELLS
+            d,
+            totals,
+            m,
+            u,
+            max_screen=(
+                max(_SCREEN_BUDGET * cells / _SCREEN_ELEMENT_CELLS, _SCREEN_MIN_ELEMENTS)
+                if network_ok
+                else math.inf
+            ),
         )
         if isinstance(plan, float):
             return _Tail(plan, "fourier", 0.0)
-        work = float(plan.nodes) * len(d)
-        if work * _FOURIER_ELEMENT_CELLS > cells:
+        work = plan.work
+        if work * _FOURIER_ELEMENT_CELLS > cells and network_ok:
             return _network(values, counts, m, u, cells)
         # Extended precision (NumPy) is slow: the programme first, when it is feasible;
         # when it is not, the grid may be as large as it takes (seconds, still exact).
-        network_ok = cells <= NETWORK_MAX_WORK
         budget = FOURIER_MAX_NODES if network_ok else FOURIER_LARGE_NODES
         value, bound, info = _exact_fourier.evaluate_tail(plan, budget, extended=not network_ok)
         return _Tail(value, "fourier", work, bound, info)
@@ -550,6 +582,8 @@ def rank_sum_pvalue(
         )
         value = (up if hi is not None else 0.0) + (down if lo is not None else 0.0)
         return ExactPvalue(min(1.0, value), "hypergeometric sums", rows * (m + 1))
+    if (len(d) == 5 and m <= FIVE_MAX_M) or (len(d) == 6 and m <= SIX_MAX_M):
+        return _five_categories(d, counts, m, hi, lo)
     if alternative == "two-sided" and hi is not None and lo is not None and symmetric:
         return _combine([_tail(d, counts, m, hi, fourier_ok)], 2.0)
     tails = []
@@ -558,6 +592,53 @@ def rank_sum_pvalue(
     if lo is not None:
         tails.append(_tail(*reflected, m, m * d_max - lo, fourier_ok))
     return _combine(tails)
+
+
+def _five_categories(
+    d: list[int], counts: list[int], m: int, hi: int | None, lo: int | None
+) -> ExactPvalue:
+    """Both tails of five or six categories by nested hypergeometric sums (:mod:`._exact_sums`).
+
+    Terms whose weight is below ``1e-19`` of the smallest tail found so far are left out;
+    their total weight is returned by the kernel, and when it exceeds ``1e-15`` of a tail
+    the sums are run again with that tail's ``1e-19 / (m + 1)^(c - 3)`` as the (absolute)
+    cut (at most ``(m + 1)^(c - 3)`` terms are left out), so the left-out weight is at
+    most ``1e-19`` of the tail.
+    """
+    low, high = _exact_fourier._extreme_sums(d, counts, m)
+    value = 0.0
+    need_upper = need_lower = False
+    if hi is not None:
+        if hi <= low:
+            value += 1.0
+        elif hi <= high:
+            need_upper = True
+    if lo is not None:
+        if lo >= high:
+            value += 1.0
+        elif lo >= low:
+            need_lower = True
+    if not (need_upper or need_lower) or value >= 1.0:
+        return ExactPvalue(min(1.0, value), "hypergeometric sums", 0.0)
+    args = (
+        np.asarray(d, dtype=np.int64),
+        np.asarray(counts, dtype=np.int64),
+        m,
+        hi if hi is not None else 0,
+        lo if lo is not None else 0,
+        need_upper,
+        need_lower,
+    )
+    sums = _rank_tails.sums_kernels()
+    kernel = sums.rank_sum_tail_five if len(d) == 5 else sums.rank_sum_tail_six
+    up, down, work, skipped = kernel(*args, -1e-19)
+    smallest = min(up if need_upper else math.inf, down if need_lower else math.inf)
+    if skipped > 1e-15 * smallest:
+        cut = 1e-19 * smallest / float(m + 1) ** (len(d) - 3)
+        up, down, more, skipped = kernel(*args, cut)
+        work += more
+    value += (up if need_upper else 0.0) + (down if need_lower else 0.0)
+    return ExactPvalue(min(1.0, value), "hypergeometric sums", work)
 
 
 def _distribution_tail(

@@ -5,8 +5,9 @@
   rounding bound, or in extended precision when that bound is too large.
 * :func:`coarse_row_bound` certifies which Fourier rows can matter without an FFT over the
   whole (possibly ten-million-point) aliasing period: a coarse grid plus a Lipschitz bound.
-* :func:`kernels` and :func:`node_kernels` return the compiled kernels
-  (:mod:`._exact_kernels`: the programmes; :mod:`._exact_nodes`: the Fourier nodes),
+* :func:`kernels`, :func:`node_kernels` and :func:`sums_kernels` return the compiled
+  kernels (:mod:`._exact_kernels`: the programmes; :mod:`._exact_nodes`: the Fourier
+  nodes; :mod:`._exact_sums`: five or six categories),
   importing numba on first use only: ``import painresponse`` never loads it.
 
 :func:`fourier_terms` is the extended-precision path of the Fourier method (numba has no
@@ -21,7 +22,7 @@ from types import ModuleType
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["coarse_row_bound", "fourier_terms", "kernels", "node_kernels"]
+__all__ = ["coarse_row_bound", "fourier_terms", "kernels", "node_kernels", "sums_kernels"]
 
 #: Elements (nodes x categories) handled per vectorised block.
 _BLOCK = 1 << 20
@@ -112,6 +113,13 @@ def kernels() -> ModuleType:
     from painresponse.stats import _exact_kernels
 
     return _exact_kernels
+
+
+def sums_kernels() -> ModuleType:
+    """The compiled tails of five or six categories (:mod:`._exact_sums`), numba on first call."""
+    from painresponse.stats import _exact_sums
+
+    return _exact_sums
 
 
 def node_kernels() -> ModuleType:

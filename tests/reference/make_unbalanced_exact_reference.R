@@ -1,0 +1,76 @@
+# Exact Wilcoxon rank-sum p-values of a small group against a large one, computed with R coin.
+#
+# Regenerate from the repository root with
+#     Rscript tests/reference/make_unbalanced_exact_reference.R
+# (packages: coin, jsonlite; a few minutes). Seeded. Scores are the integers 0..K-1 and the
+# counts per value of each group are stored, so inputs round-trip exactly. Each case records
+# coin's elapsed seconds. tests/stats/test_exact_unbalanced.py compares every case at
+# relative 1e-10 (floor 1e-300), through the automatic choice and through each exact route
+# (five-category hypergeometric sums, the network programme, certified Fourier inversion
+# with the Cauchy row bound).
+
+suppressPackageStartupMessages({
+  library(coin)
+  library(jsonlite)
+})
+
+SEED <- 20261206L
+set.seed(SEED, kind = "Mersenne-Twister", normal.kind = "Inversion", sample.kind = "Rejection")
+
+args <- commandArgs(trailingOnly = FALSE)
+script_path <- sub("^--file=", "", args[grep("^--file=", args)])
+OUT_DIR <- if (length(script_path) == 1L) dirname(normalizePath(script_path)) else "tests/reference"
+OUT <- file.path(OUT_DIR, "unbalanced_exact.json")
+
+HEADER <- list(
+  generated_by = "tests/reference/make_unbalanced_exact_reference.R",
+  R_version = R.version.string,
+  packages = list(
+    coin = as.character(packageVersion("coin")),
+    jsonlite = as.character(packageVersion("jsonlite"))
+  ),
+  seed = SEED,
+  r_call = paste(
+    "pvalue(coin::wilcox_test(v ~ g, data = data.frame(v = c(x, y), g = factor(rep(c('x', 'y'),",
+    "c(length(x), length(y))), levels = c('x', 'y'))), distribution = 'exact', alternative = a))"
+  ),
+  python_call = "rank_sum_from_counts(0..K-1, counts_x, counts_y, method='exact', alternative=a)",
+  tolerance = list(rel = 1e-10, abs_floor_pvalue = 1e-300)
+)
+
+cases <- list()
+save_all <- function() {
+  out <- c(HEADER, list(n_cases = length(cases), cases = cases))
+  writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = FALSE), OUT)
+}
+
+# K values, m + n patients; skewed: geometric-like frequencies; shift: added to x (capped).
+add_case <- function(label, K, m, n, skew, shift, alternative) {
+  prob <- if (skew) exp(-(0:(K - 1)) / (K / 4)) else rep(1, K)
+  x <- pmin(sample(0:(K - 1), m, TRUE, prob) + shift, K - 1L)
+  y <- sample(0:(K - 1), n, TRUE, prob)
+  d <- data.frame(v = c(x, y), g = factor(rep(c("x", "y"), c(m, n)), levels = c("x", "y")))
+  t0 <- proc.time()[["elapsed"]]
+  p <- pvalue(wilcox_test(v ~ g, data = d, distribution = "exact", alternative = alternative))
+  elapsed <- proc.time()[["elapsed"]] - t0
+  cases[[length(cases) + 1L]] <<- list(
+    label = label, K = K, counts_x = tabulate(x + 1L, K), counts_y = tabulate(y + 1L, K),
+    alternative = alternative, pvalue = as.numeric(p), coin_seconds = elapsed
+  )
+  cat(sprintf("%-40s %-10s p = %.6g (%.1f s)\n", label, alternative, p, elapsed))
+  save_all()
+}
+
+# five values (a 0-4 scale): the nested hypergeometric sums
+add_case("40+1500 on 5 values", 5L, 40L, 1500L, FALSE, 0L, "two.sided")
+add_case("40+1500 on 5 values, skewed, shift", 5L, 40L, 1500L, TRUE, 1L, "two.sided")
+add_case("120+1500 on 5 values, skewed, shift", 5L, 120L, 1500L, TRUE, 1L, "greater")
+add_case("200+1200 on 5 values, shift", 5L, 200L, 1200L, FALSE, 1L, "less")
+# 0-10 scale
+add_case("60+2000 on 11 values", 11L, 60L, 2000L, FALSE, 0L, "two.sided")
+add_case("40+2000 on 11 values, skewed, shift", 11L, 40L, 2000L, TRUE, 2L, "two.sided")
+# many values: the Cauchy row bound of the Fourier grid, or the programme
+add_case("30+3000 on 100 values", 100L, 30L, 3000L, FALSE, 0L, "two.sided")
+add_case("50+2500 on 100 values", 100L, 50L, 2500L, FALSE, 0L, "two.sided")
+add_case("50+2500 on 100 values, shift", 100L, 50L, 2500L, FALSE, 15L, "greater")
+add_case("40+2000 on 60 values, skewed", 60L, 40L, 2000L, TRUE, 0L, "two.sided")
