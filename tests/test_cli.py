@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from painresponse.cli import app
@@ -99,3 +100,32 @@ def test_synth_bad_input(tmp_path: Path) -> None:
     result = runner.invoke(app, ["synth", "--n", "5", "--out", str(tmp_path / "x.json")])
     assert result.exit_code == 2
     assert not (tmp_path / "x.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "status"),
+    [(["--help"], 0), (["report", "no-such-file.csv", "--out", "out"], 2), (["nope"], 2)],
+)
+def test_the_command_ends_with_its_status_after_the_exit_handlers(
+    tmp_path: Path, argv: list[str], status: int
+) -> None:
+    """``main`` leaves without tearing Python down (os._exit), but only after every exit
+    handler has run (temporary folders, child processes) and the output is flushed."""
+    import subprocess
+    import sys
+
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('handlers ran', flush=True))\n"
+        "from painresponse.cli import main\n"
+        f"sys.argv = ['painresponse', *{argv!r}]\n"
+        "main()\n"
+        "print('never here')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert done.returncode == status
+    assert done.stdout.rstrip().endswith("handlers ran")
+    assert "never here" not in done.stdout
+    assert "Traceback" not in done.stderr

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
@@ -588,18 +588,50 @@ def main() -> None:
     """Entry point of the ``painresponse`` command."""
     try:
         app()
+        code: object = 0
+    except SystemExit as stop:  # typer ends every command this way
+        code = stop.code
     except Exception as exc:  # a bug: say so plainly rather than dump a traceback
         from painresponse.errors import PainresponseError
 
         if isinstance(exc, PainresponseError):
             print(f"error: {exc}", file=sys.stderr)
-            sys.exit(2)
-        print(
-            f"painresponse: internal error ({type(exc).__name__}: {exc}). "
-            "Please report this with the command you ran.",
-            file=sys.stderr,
-        )
-        sys.exit(3)
+            code = 2
+        else:
+            print(
+                f"painresponse: internal error ({type(exc).__name__}: {exc}). "
+                "Please report this with the command you ran.",
+                file=sys.stderr,
+            )
+            code = 3
+    _leave(code)
+
+
+def _leave(code: object) -> NoReturn:
+    """End the process with ``code`` (as ``sys.exit`` would) without tearing Python down.
+
+    Everything registered to run at exit runs first (temporary folders are removed, child
+    processes stopped, logs flushed) and the output streams are flushed; what is skipped
+    is the interpreter freeing every object and module one by one, which took 0.4–0.6 s
+    after a report with figures (a tenth of the demo) and 0.1 s after a Tables 1–2 CSV
+    report. Only the command-line entry point does this; ``app`` and the library exit
+    normally.
+    """
+    import atexit
+    import os
+
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # sys.exit("message"): printed, status 1
+        print(code, file=sys.stderr)
+        status = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # a closed pipe: nothing more can be said
+            stream.flush()
+    os._exit(status)
 
 
 if __name__ == "__main__":
