@@ -145,6 +145,8 @@ def main() -> None:
         f"R {sum(r[6] for r in done):.1f} s, "
         f"R/ours {sum(r[6] for r in done) / sum(r[5] for r in done):.1f}"
     )
+    diffs = [abs(r[3] - r[4]) / r[4] for r in done if r[3] is not None]
+    print(f"worst relative difference from R: {max(diffs):.1e}")
     for shape in sorted({r[1] for r in rows}):
         times = [r[5] for r in rows if r[1] == shape]
         print(

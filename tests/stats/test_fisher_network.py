@@ -189,7 +189,7 @@ def test_allocations_match_brute_force() -> None:
 def test_tail_bounds_are_exact() -> None:
     from itertools import product
 
-    from painresponse.stats import _fisher_kernel as kernel
+    from painresponse.stats import _fisher_bounds as bounds
     from painresponse.stats._fisher_network import fixed_point_log_factorials
 
     lf = fixed_point_log_factorials(40, 2.0**40)
@@ -200,8 +200,81 @@ def test_tail_bounds_are_exact() -> None:
             for ys in product(*(range(mi + 1) for mi in m))
             if sum(ys) == col
         ]
-        lower, upper = kernel._tail_bounds(np.array(m, dtype=np.int64), col, lf, log_int)
+        lower, upper = bounds._tail_bounds(np.array(m, dtype=np.int64), col, lf, log_int)
         assert (lower, upper) == (min(values), max(values))
+
+
+def test_completion_index_ranks_every_query_exactly() -> None:
+    """The tail matches a past against the completions by their rank: the bucket look-up
+    of the kernel (a fixed count of comparisons from the bucket's first value) must give
+    the number of distinct completion values <= q for every q, ties and all."""
+    from painresponse.stats import _fisher_kernel as kernel
+
+    rng = np.random.default_rng(7)
+    for k, lower, upper in [(50, -1000, 0), (400, -(2**45), 2**40), (3, 5, 9), (1, 0, 0)]:
+        value = rng.integers(lower, upper + 1, size=k).astype(np.int64)
+        value[: k // 3] = value[k // 3 : 2 * (k // 3)]  # ties
+        value[0], value[-1] = lower, upper
+        mult = rng.integers(1, 5, size=k).astype(float)
+        fv, fu, cum = np.empty(2 * k + 2, np.int64), np.empty(k + 1), np.empty(k + 1)
+        starts, fill = np.empty(16 * k + 3, np.int64), np.empty(k + 3, np.int64)
+        n, shift, widest = kernel._completion_index(
+            value, mult, k, lower, upper, 1e-3, fv, fu, cum, starts, fill, k > 100
+        )
+        distinct = np.unique(value)
+        assert n == distinct.size and (fv[:n] == distinct).all()
+        weights = mult * np.exp((value - upper) * 1e-3)
+        below = [weights[value < v].sum() for v in distinct] + [weights.sum()]
+        assert np.allclose(cum[: n + 1], below, rtol=1e-12, atol=0)
+        for q in [*rng.integers(lower, upper + 1, size=300), *distinct[distinct < upper]]:
+            at = int(starts[(int(q) - lower) >> shift])
+            rank = at + int((fv[at : at + widest] <= q).sum())
+            assert rank == int((distinct <= q).sum())
+
+
+def test_binned_tail_matches_a_direct_sum() -> None:
+    """The binned tail (:func:`_tail_runs`) against a direct sum over (past, completion)
+    pairs, for parents whose pasts spread a little (exponentials stored with the pasts)
+    and very far (exponentials computed per past)."""
+    from painresponse.stats import _fisher_kernel as kernel
+
+    rng = np.random.default_rng(11)
+    inv_scale = 1.0 / 1024
+    lower, upper, threshold = -40_000, 0, 5_000
+    k = 300
+    value = rng.integers(lower, upper + 1, size=k).astype(np.int64)
+    value[0], value[-1] = lower, upper
+    mult = rng.integers(1, 4, size=k).astype(float)
+    fv, fu, cum = np.empty(2 * k + 2, np.int64), np.empty(k + 1), np.empty(k + 1)
+    starts, fill = np.empty(16 * k + 3, np.int64), np.empty(k + 3, np.int64)
+    n, shift, widest = kernel._completion_index(
+        value, mult, k, lower, upper, inv_scale, fv, fu, cum, starts, fill, True
+    )
+    # two parents: pasts spread over 30 log units, and a cluster 1500 below the largest
+    near = np.sort(rng.integers(-30_000, 1, 200))
+    far = np.sort(np.append(rng.integers(-1_530_000, -1_500_000, 199), 0))
+    val = np.concatenate([near, far]).astype(np.int64)
+    w = rng.integers(1, 6, size=val.size).astype(float)
+    ew = np.concatenate([w[:200] * np.exp((near - near[-1]) * inv_scale), w[200:] * 0.0])
+    runs, factors, expected = [], [], 0.0
+    for i, (p, middle) in enumerate([(near, -15_000), (far, -1_515_000)]):
+        top = int(p[-1])
+        for e in (threshold - middle + 15_000, threshold - middle + 25_000):
+            q_all = threshold - e - val[i * 200 : (i + 1) * 200]
+            band = np.flatnonzero((q_all >= lower) & (q_all < upper)) + i * 200
+            first, stop = int(band[0]), int(band[-1]) + 1
+            factor = float(rng.integers(1, 5))
+            runs.append([first, stop, e, top])
+            factors.append(factor)
+            for j in range(first, stop):
+                q = threshold - e - int(val[j])
+                counted = mult[value <= q] * np.exp((value[value <= q] - q) * inv_scale)
+                expected += factor * w[j] * counted.sum()
+    got = kernel._tail_runs(
+        np.array(runs, np.int64), np.array(factors), len(runs), val, w, ew, lower, upper,
+        threshold, inv_scale, n, shift, widest, fv, cum, starts, np.empty(k + 1),
+    )  # fmt: skip
+    assert got == pytest.approx(expected, rel=1e-12)
 
 
 def test_threads_do_not_change_the_result() -> None:
@@ -209,6 +282,30 @@ def test_threads_do_not_change_the_result() -> None:
 
     table = np.array([[6, 8, 6, 3, 4], [7, 0, 7, 7, 4], [4, 4, 4, 5, 5], [5, 11, 5, 2, 3]])
     assert exact_pvalue(table, 10**12, workers=1) == exact_pvalue(table, 10**12, workers=2)
+
+
+# near-uniform margins with strong association, the hardest family found (5 x 6 table #7
+# of ``benchmarks/fisher_exact.py --stress``); R 4.2 ``fisher.test(m, workspace = 2e8)``
+# gives 1.76774043632235e-08 (55 s). Most of its tail nodes bin their pasts by rank.
+HARD_5X6 = [
+    [1, 1, 0, 2, 0, 4],
+    [18, 1, 2, 4, 3, 1],
+    [2, 3, 0, 1, 0, 23],
+    [4, 5, 0, 2, 0, 12],
+    [1, 1, 1, 2, 1, 5],
+]
+
+
+@pytest.mark.slow
+def test_hard_family_agrees_with_r_whatever_the_threads() -> None:
+    from painresponse.stats._fisher_network import exact_pvalue
+
+    table = np.asarray(HARD_5X6, dtype=np.int64)
+    one = exact_pvalue(table, 10**12, workers=1)
+    assert one is not None
+    assert one == exact_pvalue(table, 10**12, workers=2)
+    assert abs(one - 1.76774043632235e-08) <= REL * 1.76774043632235e-08
+    assert fisher_exact(table.T).pvalue == pytest.approx(one, rel=1e-12)
 
 
 def test_beyond_the_range_says_so_in_one_sentence() -> None:

@@ -3,11 +3,21 @@
 All the compiled code that calls other compiled code lives in this one module, although it
 is longer than the others: numba's on-disk cache is keyed by the source of the module a
 function is defined in, while a kernel inlines the kernels it calls, so kernels split over
-modules could keep a stale copy of a changed callee.
+modules could keep a stale copy of a changed callee. The bounds on a node's completions
+(:mod:`._fisher_bounds`) are computed by the driver for a chunk of nodes and passed in as
+arrays, so they live apart without that risk.
 
 Values. A table's *value* is ``-sum(log x_ij!)`` in fixed point (int64, units of 1/scale)
 with exactly additive logs (:func:`._fisher_network.fixed_point_log_factorials`): sums are
 exact and do not depend on the order of addition, so equal values merge by plain equality.
+
+The last two columns. A node two columns from the end pulls the bands of its parents'
+pasts (Mehta & Patel 1986) and matches each against its completions, listed once, merged
+by value and indexed by buckets. The pasts are merged by value in a small hash table
+first (:func:`_tail_merged`); once that table would outgrow the cache (the near-uniform
+tables with a small p-value, where most of the time goes) the rest are not merged at all
+but binned by their rank among the completion values, which is all that decides which
+completions count (:func:`_tail_runs`).
 
 Speed. A numba loop that may replace an array it uses (``arr = grow(arr)``) runs about ten
 times slower, so the hot loops live in functions that never replace their arrays; their
@@ -33,6 +43,8 @@ _GOLDEN = -7046029254386353131  # 0x9E3779B97F4A7C15 as int64, for multiplicativ
 SMALL_TABLE = 256  # first size of a node's table of past values (so it stays in cache)
 STRIDE = 8  # words per slot of a node table: one cache line
 FAST_SPAN = 600.0  # spread (log scale) below which scaled sums cannot under- or overflow
+BINS_CAP = 16384  # a tail node bins its band pasts once their value table would outgrow this
+FINE_BUCKETS = 16  # at most this many look-up buckets per completion value of a tail node
 
 
 # --------------------------------------------------------------------------------------
@@ -367,109 +379,6 @@ def reached_nodes(parents: I64, col: int, radix: I64, lf: I64, small_fact: F64) 
 
 
 # --------------------------------------------------------------------------------------
-# bounds on the value the completions of a node can add
-# --------------------------------------------------------------------------------------
-
-
-@jit
-def _spread(total: int, caps: I64, lf: I64) -> int:
-    """Largest -sum(log x!) over sum(x) = total, 0 <= x_i <= caps_i (caps ascending):
-    water-filling, the caps below the level are filled."""
-    width = caps.shape[0]
-    value = 0
-    left = total
-    for i in range(width):
-        slots = width - i
-        if caps[i] * slots <= left:
-            value -= lf[caps[i]]
-            left -= caps[i]
-        else:
-            base = left // slots
-            extra = left - base * slots
-            return value - extra * lf[base + 1] - (slots - extra) * lf[base]
-    return value
-
-
-@jit
-def _concentrate(total: int, caps: I64, lf: I64) -> int:
-    """Largest sum(log x!) over sum(x) = total, 0 <= x_i <= caps_i (caps descending):
-    the largest caps filled first."""
-    value = 0
-    left = total
-    for i in range(caps.shape[0]):
-        take = min(caps[i], left)
-        value += lf[take]
-        left -= take
-    return value
-
-
-@jit
-def _relaxed_bounds(m: I64, rest: I64, lf: I64) -> tuple[int, int]:
-    """(lower, upper) bounds on the completion value of node ``m`` (ascending) with the
-    columns ``rest`` (ascending) left: relaxing the row or the column totals leaves
-    independent columns or rows, each solved exactly."""
-    m_desc = m[::-1].copy()
-    rest_desc = rest[::-1].copy()
-    up_cols = 0
-    low_cols = 0
-    for j in range(rest.shape[0]):
-        up_cols += _spread(rest[j], m, lf)
-        low_cols -= _concentrate(rest[j], m_desc, lf)
-    up_rows = 0
-    low_rows = 0
-    for i in range(m.shape[0]):
-        up_rows += _spread(m[i], rest, lf)
-        low_rows -= _concentrate(m[i], rest_desc, lf)
-    return max(low_cols, low_rows), min(up_cols, up_rows)
-
-
-@jit
-def _tail_bounds(m: I64, col: int, lf: I64, log_int: I64) -> tuple[int, int]:
-    """Exact (smallest, largest) completion value of a node two columns from the end.
-
-    With y_i in the first of the two columns, row i adds g_i(y) = -log y! - log (m_i - y)!,
-    concave in y. The largest sum is found greedily, one unit at a time to the row whose
-    value rises most (exact for separable concave functions under one sum constraint); the
-    smallest lies on a vertex of {sum y = col, 0 <= y <= m}: all rows empty or full but one.
-    """
-    r = m.shape[0]
-    y = np.zeros(r, np.int64)
-    for _ in range(col):
-        best = -1
-        gain = 0
-        for i in range(r):
-            if y[i] < m[i]:
-                g = log_int[m[i] - y[i]] - log_int[y[i] + 1]
-                if best < 0 or g > gain:
-                    best = i
-                    gain = g
-        y[best] += 1
-    upper = 0
-    full = 0
-    for i in range(r):
-        upper -= lf[y[i]] + lf[m[i] - y[i]]
-        full -= lf[m[i]]  # an empty or a full row adds -log m_i! either way
-    lower = 0
-    found = False
-    for free in range(r):
-        for subset in range(1 << (r - 1)):
-            filled = 0
-            bit = 0
-            for i in range(r):
-                if i != free:
-                    if subset >> bit & 1:
-                        filled += m[i]
-                    bit += 1
-            rest = col - filled
-            if 0 <= rest <= m[free]:
-                v = full + lf[m[free]] - lf[rest] - lf[m[free] - rest]
-                if not found or v < lower:
-                    lower = v
-                    found = True
-    return lower, upper
-
-
-# --------------------------------------------------------------------------------------
 # a node pulls from its parents
 # --------------------------------------------------------------------------------------
 
@@ -600,80 +509,175 @@ def _log_sums(vals: I64, ws: F64, inv_scale: float, lp: F64, at: int) -> None:
 
 
 @jit
-def _tail_index(
+def _completion_index(
     value: I64,
     mult: F64,
     k: int,
     lower: int,
     upper: int,
     inv_scale: float,
-    starts: I64,
     fv: I64,
     fu: F64,
-    below: F64,
-) -> int:
-    """Bucket the completions of a node two columns from the end by value, about one per
-    bucket, by a counting sort: bucket b holds [lower + b 2**shift, lower + (b+1) 2**shift),
-    ``starts[b]`` is its first entry in ``fv`` (values) and ``fu`` (mult exp(value -
-    upper)), ``below[b]`` the sum of ``fu`` before it. Returns ``shift``."""
+    cum: F64,
+    starts: I64,
+    fill: I64,
+    many: bool,
+) -> tuple[int, int, int]:
+    """Sort the completions of a node two columns from the end by value (a counting sort
+    by buckets, then an insertion sort within each), merge equal values and index them by
+    buckets of width 2**shift from ``lower``, four or more per value: ``fv`` holds the n
+    distinct values ascending, then sentinels; ``cum[i]`` the sum of mult exp(value -
+    upper) over the values below ``fv[i]``, ``starts[b]`` the first value of bucket b;
+    with ``many`` look-ups to come the buckets are finer. Returns (n, shift, the most
+    values in one bucket)."""
     span = upper - lower
     shift = 0
     while (span >> shift) >= k:
         shift += 1
     nb = (span >> shift) + 1
-    for b in range(nb + 1):
+    for b in range(nb + 2):
         starts[b] = 0
-        below[b] = 0.0
     for a in range(k):
         starts[((value[a] - lower) >> shift) + 1] += 1
     for b in range(nb):
         starts[b + 1] += starts[b]
+    for b in range(nb + 1):
+        fill[b] = starts[b]
     for a in range(k):
         b = (value[a] - lower) >> shift
-        at = starts[b] + int(below[b])  # below[] counts the entries placed so far here
-        fv[at] = value[a]
-        fu[at] = mult[a] * math.exp((value[a] - upper) * inv_scale)
-        below[b] += 1.0
+        at = fill[b]
+        fill[b] += 1
+        v = value[a]
+        u = mult[a] * math.exp((v - upper) * inv_scale)
+        while at > starts[b] and fv[at - 1] > v:
+            fv[at] = fv[at - 1]
+            fu[at] = fu[at - 1]
+            at -= 1
+        fv[at] = v
+        fu[at] = u
+    n = 0  # merge equal values
     running = 0.0
-    for b in range(nb):
-        below[b] = running
-        for at in range(starts[b], starts[b + 1]):
-            running += fu[at]
-    below[nb] = running
-    return shift
+    for a in range(k):
+        if n > 0 and fv[a] == fv[n - 1]:
+            running += fu[a]
+            continue
+        fv[n] = fv[a]
+        cum[n] = running
+        running += fu[a]
+        n += 1
+    cum[n] = running
+    shift = 0  # buckets for the look-ups: one per value, or for ``many`` look-ups four
+    while (span >> shift) >= (4 * n if many else n):  # and up to FINE_BUCKETS per value
+        shift += 1  # while a bucket holds more than two
+    while True:
+        nb = (span >> shift) + 1
+        widest = 1
+        a = 0
+        for b in range(nb + 1):
+            while a < n and (fv[a] - lower) >> shift < b:
+                a += 1
+            starts[b] = a
+            if b > 0:
+                widest = max(widest, a - starts[b - 1])
+        if not many or widest <= 2 or shift == 0 or (span >> (shift - 1)) >= FINE_BUCKETS * n:
+            break
+        shift -= 1
+    for a in range(n, n + widest + 1):
+        fv[a] = upper + 1  # sentinels above every look-up
+    return n, shift, widest
 
 
 @jit
-def _tail_answer(
+def _tail_runs(
+    runs: I64,
+    factors: F64,
+    n_runs: int,
+    val: I64,
+    w: F64,
+    ew: F64,
+    lower: int,
+    upper: int,
+    threshold: int,
+    inv_scale: float,
+    n: int,
+    shift: int,
+    widest: int,
+    fv: I64,
+    cum: F64,
+    starts: I64,
+    sums: F64,
+) -> float:
+    """The bands of a node two columns from the end (:func:`_bands`) matched against its
+    completions (:func:`_completion_index`), without merging the pasts.
+
+    Only the rank of q = threshold - e - p among the completion values matters to a band
+    past p (its completions f <= q count), so the pasts are binned by that rank, each bin
+    summing w exp(upper - q), and the node's sum is the sum over bins of the bin's weight
+    times the completions below it: an exact classification, with n + 1 bins that stay in
+    the first-level cache instead of a hash table of distinct pasts. exp(p - top), top the
+    parent's largest past, is stored with each past (``ew``), so a past costs no
+    exponential unless its parent's pasts spread too far. Returns the sum relative to
+    exp(threshold)."""
+    for i in range(n + 1):
+        sums[i] = 0.0
+    for run in range(n_runs):
+        first = runs[run, 0]
+        stop = runs[run, 1]
+        cut = threshold - runs[run, 2]
+        top = runs[run, 3]
+        d = (upper - cut + top) * inv_scale  # upper - q at the parent's largest past
+        if d < FAST_SPAN and (top - val[first]) * inv_scale < 650.0:  # no under- or overflow
+            factor = factors[run] * math.exp(d)
+            for j in range(first, stop):
+                q = cut - val[j]
+                at = starts[(q - lower) >> shift]
+                i = at
+                for t in range(widest):  # a fixed count without branches: the values
+                    i += fv[at + t] <= q  # past the bucket exceed q
+                sums[i] += ew[j] * factor
+        else:  # parents whose pasts spread too far: an exponential per past
+            for j in range(first, stop):
+                q = cut - val[j]
+                at = starts[(q - lower) >> shift]
+                i = at
+                for t in range(widest):
+                    i += fv[at + t] <= q
+                sums[i] += factors[run] * w[j] * math.exp((upper - q) * inv_scale)
+    total = 0.0
+    for i in range(n + 1):
+        total += sums[i] * cum[i]
+    return total
+
+
+@jit
+def _tail_merged(
     table: I64,
     used: I64,
     n_used: int,
     threshold: int,
     lower: int,
     upper: int,
-    shift: int,
-    starts: I64,
-    fv: I64,
-    fu: F64,
-    below: F64,
     inv_scale: float,
+    shift: int,
+    widest: int,
+    fv: I64,
+    cum: F64,
+    starts: I64,
 ) -> float:
-    """The merged pasts (v, w) of a node two columns from the end, each matched against
-    its bucketed completions: sum of w exp(v - threshold) * sum over completions f <=
-    threshold - v of mult exp(f). Clears the table. Needs (upper - lower) < FAST_SPAN."""
+    """As :func:`_tail_runs` for pasts already merged by value in a value table (fewer
+    look-ups when the bands are short): sum of w exp(v - threshold) times the completions
+    f <= threshold - v. Clears the table."""
     weights = table.view(np.float64)
     total = 0.0
-    for i in range(n_used):
-        slot = used[i]
-        v = table[2 * slot]
+    for j in range(n_used):
+        slot = used[j]
+        q = threshold - table[2 * slot]
         table[2 * slot] = EMPTY
-        q = threshold - v  # lower <= q < upper for a past in the band
-        b = (q - lower) >> shift
-        acc = below[b]
-        for at in range(starts[b], starts[b + 1]):
-            if fv[at] <= q:
-                acc += fu[at]
-        total += weights[2 * slot + 1] * math.exp((upper - q) * inv_scale) * acc
+        at = starts[(q - lower) >> shift]
+        i = at
+        for t in range(widest):
+            i += fv[at + t] <= q
+        total += weights[2 * slot + 1] * math.exp((upper - q) * inv_scale) * cum[i]
     return total
 
 
@@ -733,6 +737,8 @@ def tail_sweep(
 @jit
 def pull_chunk(
     children: I64,
+    lowers: I64,
+    uppers: I64,
     tail: bool,
     col: int,
     tail_col: int,
@@ -747,27 +753,30 @@ def pull_chunk(
     table: I64,
     par_val: I64,
     par_w: F64,
+    par_ew: F64,
     par_lp: F64,
+    scaled: bool,
     max_work: int,
     progress: I64,
     piece: int,
 ) -> Any:
-    """One stage for the nodes ``children``: each lists backwards the allocations of the
-    column (total ``col``) that lead to it, pulls from its parents (:func:`_bands`), merges
-    the bands in a small hash table of its own and keeps them as its pasts or, two columns
-    from the end (``tail``), matches them against its completions. ``rest`` holds the
+    """One stage for the nodes ``children`` with completion bounds ``lowers`` and
+    ``uppers`` (:func:`._fisher_bounds.node_bounds`): each lists backwards the allocations
+    of the column (total ``col``) that lead to it, pulls from its parents (:func:`_bands`),
+    merges the bands in a small hash table of its own and keeps them as its pasts or, two
+    columns from the end (``tail``), matches them against its completions (binned by
+    rank once the table would outgrow the cache, :func:`_tail_runs`). ``rest`` holds the
     totals of the columns after this one (ascending), ``log_rest`` the sum of their log
-    factorials; the pieces of a stage share the budget through ``progress`` (the work done
-    so far by each piece, this one at ``piece``). Returns (sum, work, over budget,
-    margins, symmetries, ptr, pasts, weights, running log-sums) of the children that keep
+    factorials; ``par_ew`` the parents' weights times exp(past - the parent's largest
+    past), made for the children too when ``scaled`` (the next stage is the tail). The
+    pieces of a stage share the budget through ``progress`` (the work done so far by each
+    piece, this one at ``piece``). Returns (sum, work, over budget, margins, symmetries,
+    ptr, pasts, weights, running log-sums, scaled weights) of the children that keep
     pasts."""
     r = children.shape[1]
     small_fact = np.ones(r + 2, np.float64)
     for i in range(2, r + 2):
         small_fact[i] = small_fact[i - 1] * i
-    log_int = np.zeros(lf.shape[0], np.int64)
-    for i in range(1, lf.shape[0]):
-        log_int[i] = lf[i] - lf[i - 1]
     n_rest = 0
     for j in range(rest.shape[0]):
         n_rest += rest[j]
@@ -779,10 +788,15 @@ def pull_chunk(
     factors = np.empty(256, np.float64)
     vtable = np.full(2 * SMALL_TABLE, EMPTY, np.int64)
     used = np.empty(SMALL_TABLE // 4 + 1, np.int64)
+    t_out = np.empty((256, r), np.int64)
+    t_mult = np.empty(256, np.float64)
+    t_value = np.empty(256, np.int64)
     starts = np.empty(256, np.int64)
+    fill = np.empty(256, np.int64)
     fv = np.empty(256, np.int64)
     fu = np.empty(256, np.float64)
-    below = np.empty(256, np.float64)
+    cum = np.empty(256, np.float64)
+    sums = np.empty(256, np.float64)
     m = np.empty(r, np.int64)
     caps = np.empty(r, np.int64)
     buf = np.empty(r, np.int64)
@@ -793,6 +807,7 @@ def pull_chunk(
     nxt_val = np.empty(256, np.int64)
     nxt_w = np.empty(256, np.float64)
     nxt_lp = np.empty(256, np.float64)
+    nxt_ew = np.empty(256, np.float64)
     n_nxt = 0
     n_val = 0
     total = 0.0
@@ -800,16 +815,15 @@ def pull_chunk(
     over = False
     for ch in range(n_child):
         m[:] = children[ch]
-        if tail:
-            lower, upper = _tail_bounds(m, tail_col, lf, log_int)
-        else:
-            lower, upper = _relaxed_bounds(m, rest, lf)
+        lower = lowers[ch]
+        upper = uppers[ch]
         log_total = lf_float[n_rest] - log_rest  # log of the sum of exp(completion)
         for i in range(r):
             log_total -= lf_float[m[i]]
             caps[i] = rows_max - m[i]
         sym_child = symmetries(m, small_fact)
         out, mult, value, n_alloc = allocations(caps, col, lf, False, small_fact, out, mult, value)
+        work += n_alloc
         runs = grow_2d(runs, n_alloc)
         factors = grow_1d(factors, n_alloc)
         closed, n_runs = _bands(
@@ -833,48 +847,82 @@ def pull_chunk(
             factors,
         )
         total += closed
-        work += n_alloc
+        band = 0
         for i in range(n_runs):
-            work += runs[i, 1] - runs[i, 0]
+            band += runs[i, 1] - runs[i, 0]
+        work += band
         progress[piece] = work  # each piece writes its own entry and reads the others'
         if progress.sum() > max_work:
             over = True
             break
+        if n_runs == 0:
+            continue
         fast_tail = tail and (upper - lower) * inv_scale < FAST_SPAN
+        n = 0
+        shift = 0
+        widest = 1
+        if fast_tail:
+            t_out, t_mult, t_value, k = allocations(
+                m, tail_col, lf, True, small_fact, t_out, t_mult, t_value
+            )
+            work += k
+            starts = grow_1d(starts, FINE_BUCKETS * k + 3)
+            fill = grow_1d(fill, k + 3)
+            fv = grow_1d(fv, 2 * k + 2)
+            fu = grow_1d(fu, k + 1)
+            cum = grow_1d(cum, k + 1)
+            sums = grow_1d(sums, k + 1)
+            n, shift, widest = _completion_index(
+                t_value, t_mult, k, lower, upper, inv_scale, fv, fu, cum, starts, fill, band > 4 * k
+            )
         cap = SMALL_TABLE
         n_used = 0
         run = 0
-        pos = runs[0, 0] if n_runs > 0 else 0
+        pos = runs[0, 0]
         while run < n_runs:
             n_used, run, pos = _insert_runs(
                 vtable, used, n_used, cap, par_val, par_w, runs, factors, n_runs, run, pos
             )
             if run < n_runs:
+                if fast_tail and cap >= BINS_CAP:  # the rest is binned (_tail_runs)
+                    break
                 vtable, used, cap = _value_table_grow(vtable, used, n_used, cap)
-        if n_used == 0:
-            continue
         if fast_tail:
-            out, mult, value, k = allocations(m, tail_col, lf, True, small_fact, out, mult, value)
-            work += k
-            starts = grow_1d(starts, k + 2)
-            fv = grow_1d(fv, k + 2)
-            fu = grow_1d(fu, k + 2)
-            below = grow_1d(below, k + 2)
-            shift = _tail_index(value, mult, k, lower, upper, inv_scale, starts, fv, fu, below)
-            total += _tail_answer(
+            total += _tail_merged(
                 vtable,
                 used,
                 n_used,
                 threshold,
                 lower,
                 upper,
-                shift,
-                starts,
-                fv,
-                fu,
-                below,
                 inv_scale,
+                shift,
+                widest,
+                fv,
+                cum,
+                starts,
             )
+            if run < n_runs:
+                runs[run, 0] = pos
+                total += _tail_runs(
+                    runs[run:],
+                    factors[run:],
+                    n_runs - run,
+                    par_val,
+                    par_w,
+                    par_ew,
+                    lower,
+                    upper,
+                    threshold,
+                    inv_scale,
+                    n,
+                    shift,
+                    widest,
+                    fv,
+                    cum,
+                    starts,
+                    sums,
+                )
             continue
         vals, ws = _take_sorted(vtable, used, n_used)
         if tail:
@@ -887,9 +935,13 @@ def pull_chunk(
         nxt_val = grow_1d(nxt_val, n_val + n_used)
         nxt_w = grow_1d(nxt_w, n_val + n_used)
         nxt_lp = grow_1d(nxt_lp, n_val + n_used + n_nxt + 1)
+        nxt_ew = grow_1d(nxt_ew, n_val + n_used)
         _log_sums(vals, ws, inv_scale, nxt_lp, n_val + n_nxt)
         nxt_val[n_val : n_val + n_used] = vals
         nxt_w[n_val : n_val + n_used] = ws
+        if scaled:  # the weights relative to the node's largest past, for the tail
+            for i in range(n_used):
+                nxt_ew[n_val + i] = ws[i] * math.exp((vals[i] - vals[n_used - 1]) * inv_scale)
         n_val += n_used
         n_nxt += 1
         nxt_ptr[n_nxt] = n_val
@@ -903,4 +955,5 @@ def pull_chunk(
         nxt_val[:n_val],
         nxt_w[:n_val],
         nxt_lp[: n_val + n_nxt],
+        nxt_ew[:n_val],
     )

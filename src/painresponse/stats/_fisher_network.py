@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from painresponse.stats import _fisher_bounds as bounds
 from painresponse.stats import _fisher_kernel as kernel
 from painresponse.stats._jit import jit
 
@@ -112,7 +113,10 @@ def _map(workers: int, func: Callable[..., Any], *args: Any) -> list[Any]:
 
 
 def _pull(children: I64, piece: int, **kwargs: Any) -> Any:
-    return kernel.pull_chunk(children, piece=piece, **kwargs)
+    lowers, uppers = bounds.node_bounds(
+        children, kwargs["rest"], kwargs["tail"], kwargs["tail_col"], kwargs["lf"]
+    )
+    return kernel.pull_chunk(children, lowers, uppers, piece=piece, **kwargs)
 
 
 def network_sum(
@@ -164,9 +168,13 @@ def network_sum(
     only the band between is merged into the node's pasts, in a small hash table of its own
     that stays in cache (past-path hashing). Two columns from the end the bounds are exact
     (the shortest and longest path: a greedy fill and a vertex search) and each past is
-    matched against the node's completions, listed once and bucketed by value. Before that
-    the bounds relax the row or the column totals. A stage with few parents lists its
-    children forwards first, so that only reachable nodes pull.
+    matched against the node's completions, listed once, merged by value and bucketed;
+    once a node's table of merged pasts would outgrow the cache, its remaining pasts skip
+    the merge and are binned by their rank among the completions instead (exact: the
+    rank alone decides which completions count). Before that the bounds relax the row or
+    the column totals (:mod:`._fisher_bounds`, computed per chunk of nodes before the
+    stage kernel). A stage with few parents lists its children forwards first, so that
+    only reachable nodes pull.
     """
     r = rows.shape[0]
     c = cols.shape[0]
@@ -189,6 +197,7 @@ def network_sum(
     ptr = np.array([0, 1], np.int64)
     val = np.zeros(1, np.int64)
     weight = np.ones(1)
+    scaled = np.ones(1)
     lp = np.array([-np.inf, 0.0])
     total = 0.0
     work = 0
@@ -216,7 +225,9 @@ def network_sum(
             table=table,
             par_val=val,
             par_w=weight,
+            par_ew=scaled,
             par_lp=lp,
+            scaled=stage + 2 == c - 2,
             max_work=max_work - work,
             progress=np.zeros(_CHUNKS, np.int64),
         )
@@ -244,6 +255,7 @@ def network_sum(
             return total, True, work
         weight = np.concatenate([res[7] for res in results])
         lp = np.concatenate([res[8] for res in results])
+        scaled = np.concatenate([res[9] for res in results])
     return total, False, work
 
 
