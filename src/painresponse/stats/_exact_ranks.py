@@ -211,13 +211,15 @@ def rank_sum_distribution(
     rows, cols, plan = _rank_sum_plan(scores2, totals, m)
     s_min = int(scores2[0])
     p = m / n_total
-    table = np.zeros((rows, cols))
+    # Each step's table is only as wide as the columns reachable so far (the same cells,
+    # without allocating and clearing the final width at every category).
+    table = np.zeros((rows, 1))
     table[0, 0] = 1.0
     for (k_lo, k_hi, k_lo_new, k_hi_new, col_hi), s, t in zip(plan, scores2, totals, strict=True):
         t = int(t)
         weights = _binom_pmf(t, p)
         step = int(s) - s_min
-        new = np.zeros_like(table)
+        new = np.zeros((rows, min(cols, col_hi + min(t, m) * step + 1)))
         for a in range(min(t, m) + 1):
             src_lo = max(k_lo, k_lo_new - a)
             src_hi = min(k_hi, k_hi_new - a)
