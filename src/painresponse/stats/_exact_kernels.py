@@ -114,16 +114,25 @@ def _category_starts(totals: NDArray[np.int64]) -> NDArray[np.int64]:  # pragma:
 
 
 @jit
+def _item_prefix(
+    values: NDArray[np.int64], starts: NDArray[np.int64]
+) -> NDArray[np.int64]:  # pragma: no cover - compiled
+    """Sums of the first ``i`` item scores (category ``j`` holds items ``starts[j]`` on)."""
+    prefix = np.zeros(starts[-1] + 1, np.int64)
+    for j in range(values.size):
+        for i in range(starts[j], starts[j + 1]):
+            prefix[i + 1] = prefix[i] + values[j]
+    return prefix
+
+
+@jit
 def rank_sum_tail_cells(
     values: NDArray[np.int64], totals: NDArray[np.int64], m: int, u: int
 ) -> float:  # pragma: no cover - compiled
     """Upper bound of the cell updates :func:`rank_sum_tail` performs (no arithmetic)."""
     starts = _category_starts(totals)
     n_items = starts[-1]
-    prefix = np.zeros(n_items + 1, np.int64)
-    for j in range(values.size):
-        for i in range(starts[j], starts[j + 1]):
-            prefix[i + 1] = prefix[i] + values[j]
+    prefix = _item_prefix(values, starts)
     low, high = _rank_sum_windows(prefix, m, u)
     cells = 0.0
     for j in range(values.size):
@@ -143,12 +152,7 @@ def rank_sum_tail_table(
     values: NDArray[np.int64], totals: NDArray[np.int64], m: int, u: int
 ) -> float:  # pragma: no cover - compiled
     """Cells of the table :func:`rank_sum_tail` allocates (its memory, in float64 cells)."""
-    starts = _category_starts(totals)
-    n_items = starts[-1]
-    prefix = np.zeros(n_items + 1, np.int64)
-    for j in range(values.size):
-        for i in range(starts[j], starts[j + 1]):
-            prefix[i + 1] = prefix[i] + values[j]
+    prefix = _item_prefix(values, _category_starts(totals))
     low, high = _rank_sum_windows(prefix, m, u)
     table = 0.0
     for k in range(m + 1):
@@ -171,10 +175,7 @@ def rank_sum_tail(
     """
     starts = _category_starts(totals)
     n_items = starts[-1]
-    prefix = np.zeros(n_items + 1, np.int64)
-    for j in range(values.size):
-        for i in range(starts[j], starts[j + 1]):
-            prefix[i + 1] = prefix[i] + values[j]
+    prefix = _item_prefix(values, starts)
     if prefix[n_items] - prefix[n_items - m] >= u:  # even the m smallest items reach u
         return 1.0, 0.0
     if prefix[m] < u:

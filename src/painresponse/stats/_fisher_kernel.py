@@ -384,6 +384,18 @@ def reached_nodes(parents: I64, col: int, radix: I64, lf: I64, small_fact: F64) 
 
 
 @jit
+def _end_of_at_most(val: I64, lo: int, hi: int, cut: int) -> int:  # pragma: no cover - compiled
+    """First index in ``[lo, hi)`` of the sorted ``val`` above ``cut`` (``hi`` if none)."""
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if val[mid] <= cut:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@jit
 def _bands(
     m: I64,
     out: I64,
@@ -439,22 +451,8 @@ def _bands(
         parent = table[at + 1]
         lo = table[at + 4]
         hi = table[at + 5]
-        first = lo
-        top = hi
-        while first < top:  # pasts <= cut_closed: every completion counts
-            mid = (first + top) >> 1
-            if val[mid] <= cut_closed:
-                first = mid + 1
-            else:
-                top = mid
-        stop = first
-        top = hi
-        while stop < top:  # pasts <= cut_band: some completion counts
-            mid = (stop + top) >> 1
-            if val[mid] <= cut_band:
-                stop = mid + 1
-            else:
-                top = mid
+        first = _end_of_at_most(val, lo, hi, cut_closed)  # pasts every completion counts for
+        stop = _end_of_at_most(val, first, hi, cut_band)  # ... some completion counts for
         if first > lo:
             closed += count * math.exp(lp[first + parent] + e * inv_scale + log_scale)
         if stop > first:
