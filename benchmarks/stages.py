@@ -143,7 +143,7 @@ def demo_once() -> dict[str, float]:
     early: list[Any] = []
 
     def paper_ready(paper: Any) -> None:  # as the command line: the paper's figures start
-        from painresponse.render.figures import start_paper_figures
+        from painresponse.render.figure_set import start_paper_figures
         from painresponse.render.report import figure_kinds
 
         early.append(start_paper_figures(paper, figure_kinds(WRITER_ORDER)))

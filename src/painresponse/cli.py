@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 
 if TYPE_CHECKING:
-    from painresponse.render.figures import PendingFigures
+    from painresponse.render.figure_set import PendingFigures
     from painresponse.result import StudyResult
 
 app = typer.Typer(
@@ -154,7 +154,7 @@ def _run_report(
         # supplementary analyses run
         kinds = figure_kinds(formats)
         if kinds:
-            from painresponse.render.figures import start_paper_figures
+            from painresponse.render.figure_set import start_paper_figures
 
             early.append(start_paper_figures(paper, kinds))
 

@@ -420,6 +420,6 @@ def result() -> StudyResult:
 @pytest.fixture(scope="session")
 def rendered(result: StudyResult) -> list[Any]:
     """The fake result's figures, drawn once for the whole test session."""
-    from painresponse.render.figures import render_figures
+    from painresponse.render.figure_set import render_figures
 
     return render_figures(result)

@@ -11,7 +11,7 @@ from docx.oxml.ns import qn
 
 from painresponse.render._layout import cell_parts, header_text, row_label
 from painresponse.render.docx import CELL_PAD_CM, _lines, plan_table, write_docx
-from painresponse.render.figures import RenderedFigure
+from painresponse.render.figure_set import RenderedFigure
 from painresponse.render.format import TYPESET, column_header, format_cell
 from painresponse.result import StudyResult
 from painresponse.tables.model import Column, CountPercent, EstimateCI, Footnote, PValue, Row, Table

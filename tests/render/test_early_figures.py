@@ -17,7 +17,7 @@ import pytest
 
 from painresponse.pipeline import analyze
 from painresponse.render._figure_pool import PROCESSES_VARIABLE
-from painresponse.render.figures import PendingFigures, render_figures, start_paper_figures
+from painresponse.render.figure_set import PendingFigures, render_figures, start_paper_figures
 from painresponse.render.report import ReportJob, figure_kinds
 from painresponse.result import StudyResult
 from painresponse.synth import default_cohort_path

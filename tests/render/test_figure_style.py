@@ -165,7 +165,7 @@ def test_forest_plot_numbers_and_references(analysed: StudyResult) -> None:
 
 def test_one_house_style(analysed: StudyResult) -> None:
     """Every text of every figure is 7–9 pt, in the house font."""
-    from painresponse.render.figures import render_figures
+    from painresponse.render.figure_set import render_figures
 
     allowed = {7.5, 8.0, 9.0}
     for rendered in render_figures(analysed):

@@ -9,16 +9,14 @@ import numpy as np
 import pytest
 
 from painresponse.flow import Exclusion, Flow
+from painresponse.render.figure_set import RenderedFigure, render_figures, write_figures
 from painresponse.render.figures import (
     MAX_TRAJECTORIES,
     OKABE_ITO,
-    RenderedFigure,
     figure_captions,
     outcome_figure,
-    render_figures,
     trajectory_figure,
     waterfall_figure,
-    write_figures,
 )
 from painresponse.render.flow_diagram import flow_figure
 from painresponse.result import StudyResult, Trajectories

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from painresponse.render.figures import RenderedFigure
+from painresponse.render.figure_set import RenderedFigure
 from painresponse.render.format import TYPESET, format_cell
 from painresponse.render.html import inline_svg, write_html
 from painresponse.result import StudyResult

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from painresponse.render.figures import RenderedFigure
+from painresponse.render.figure_set import RenderedFigure
 from painresponse.render.html import write_html
 from painresponse.result import StudyResult
 

@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from openpyxl.utils import get_column_letter
 
 from painresponse.render.docx import CELL_PAD_CM, _longest_word, plan_table, write_docx
-from painresponse.render.figures import RenderedFigure
+from painresponse.render.figure_set import RenderedFigure
 from painresponse.render.xlsx import RESULT_COLUMNS, write_xlsx
 from painresponse.result import StudyResult
 from painresponse.tables.model import Cell, Column, CountPercent, EstimateCI, Footnote, Row, Table

@@ -24,7 +24,7 @@ from painresponse.render import report
 from painresponse.render import xlsx as xlsx_module
 from painresponse.render._reproducible import FIXED_DATE_TIME, FIXED_TIMESTAMP
 from painresponse.render.docx import write_docx
-from painresponse.render.figures import RenderedFigure
+from painresponse.render.figure_set import RenderedFigure
 from painresponse.render.outputs import check_out_dir, write_outputs, write_report_folder
 from painresponse.render.report import MANIFEST_NAME, read_manifest
 from painresponse.render.xlsx import write_xlsx

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
     from docx.text.paragraph import Paragraph
 
-    from painresponse.render.figures import RenderedFigure
+    from painresponse.render.figure_set import RenderedFigure
     from painresponse.result import StudyResult
     from painresponse.tables.model import Table
 
@@ -89,7 +89,7 @@ def write_docx(
     options : FormatOptions
         Number formatting; the default writes a real minus sign.
     rendered : sequence of RenderedFigure, optional
-        Figures already drawn by :func:`painresponse.render.figures.render_figures`.
+        Figures already drawn by :func:`painresponse.render.figure_set.render_figures`.
 
     Returns
     -------
@@ -109,7 +109,7 @@ def write_docx(
     from docx.shared import Cm
 
     if rendered is None:
-        from painresponse.render.figures import render_figures
+        from painresponse.render.figure_set import render_figures
 
         rendered = render_figures(result, ("png",))
     document = Document()

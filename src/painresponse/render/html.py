@@ -31,7 +31,7 @@ from painresponse.render._layout import (
 from painresponse.render.format import TYPESET, FormatOptions
 
 if TYPE_CHECKING:
-    from painresponse.render.figures import RenderedFigure
+    from painresponse.render.figure_set import RenderedFigure
     from painresponse.result import StudyResult
     from painresponse.tables.model import Table
 
@@ -254,7 +254,7 @@ def write_html(
     options : FormatOptions
         Number formatting.
     rendered : sequence of RenderedFigure, optional
-        Figures already drawn by :func:`painresponse.render.figures.render_figures`.
+        Figures already drawn by :func:`painresponse.render.figure_set.render_figures`.
 
     Returns
     -------
@@ -262,7 +262,7 @@ def write_html(
         ``path``.
     """
     if rendered is None:
-        from painresponse.render.figures import render_figures
+        from painresponse.render.figure_set import render_figures
 
         rendered = render_figures(result)
     title = study_title(result)

@@ -20,7 +20,7 @@ from painresponse.render._tabular import write_csv_outputs, write_markdown_outpu
 from painresponse.render.report import MANIFEST_NAME, ReportFolder, replace_report
 
 if TYPE_CHECKING:
-    from painresponse.render.figures import PendingFigures
+    from painresponse.render.figure_set import PendingFigures
     from painresponse.result import StudyResult
 
 __all__ = [
@@ -106,7 +106,7 @@ def write_report_folder(
         Called with a short message before each format is written.
     early : PendingFigures, optional
         The paper's figures, started while the supplementary analyses ran
-        (:func:`painresponse.render.figures.start_paper_figures`); closed in any case.
+        (:func:`painresponse.render.figure_set.start_paper_figures`); closed in any case.
 
     Returns
     -------

@@ -34,7 +34,7 @@ from painresponse.errors import OutputError
 
 if TYPE_CHECKING:
     from painresponse.render._figure_style import Kind
-    from painresponse.render.figures import PendingFigures, RenderedFigure
+    from painresponse.render.figure_set import PendingFigures, RenderedFigure
     from painresponse.result import StudyResult
 
 __all__ = [
@@ -67,13 +67,13 @@ class ReportJob:
         in the forms they show (:data:`FIGURE_KINDS`). All formats when None.
     early : PendingFigures, optional
         The paper's figures, started during the analysis
-        (:func:`~painresponse.render.figures.start_paper_figures`) in the forms
+        (:func:`~painresponse.render.figure_set.start_paper_figures`) in the forms
         :func:`figure_kinds` gives for ``formats``; the job draws only the others.
 
     Notes
     -----
     :meth:`start` begins drawing the figures where a second process can (see
-    :class:`~painresponse.render.figures.PendingFigures`), while the formats without
+    :class:`~painresponse.render.figure_set.PendingFigures`), while the formats without
     figures are written; :attr:`figures` waits for them (or draws them, on first use).
     :meth:`close` stops drawing that is no longer wanted.
     """
@@ -95,7 +95,7 @@ class ReportJob:
     def start(self) -> None:
         """Start drawing the figures, if any format shows them."""
         if self.kinds and self._pending is None and self._figures is None:
-            from painresponse.render.figures import PendingFigures
+            from painresponse.render.figure_set import PendingFigures
 
             self._pending = PendingFigures(self.result, self.kinds, early=self._early)
             self._early = None
@@ -106,7 +106,7 @@ class ReportJob:
         if self._figures is None:
             self.start()
             if self._pending is None:  # no format asked for figures: draw both forms
-                from painresponse.render.figures import PendingFigures
+                from painresponse.render.figure_set import PendingFigures
 
                 self._pending = PendingFigures(self.result)
             try:
@@ -176,7 +176,7 @@ def _html(result: StudyResult, out_dir: Path, job: ReportJob) -> list[Path]:
 
 
 def _figures(result: StudyResult, out_dir: Path, job: ReportJob) -> list[Path]:
-    from painresponse.render.figures import write_figures
+    from painresponse.render.figure_set import write_figures
 
     return write_figures(result, out_dir / "figures", rendered=job.figures)
 
