@@ -125,8 +125,7 @@ def write_report_folder(
     out = Path(out)
     try:
         check_out_dir(out, overwrite)
-    except OutputError:
-        if early is not None:
+        return replace_report(result, out, formats, progress, early)
+    finally:
+        if early is not None:  # stopped if the report failed (closing twice is harmless)
             early.close()
-        raise
-    return replace_report(result, out, formats, progress, early)
