@@ -147,7 +147,7 @@ def _rank_sum_exact(from_x: NDArray[np.int64], from_y: NDArray[np.int64], alpha:
                     f"reach (the Fourier method could not certify its error: {exc}); "
                     "use method='asymptotic'."
                 ) from exc
-    support, probs = _exact_ranks.rank_sum_distribution(s, t, m)
+    support, probs = _exact_ranks.rank_sum_distribution(s, t, m, compiled=True)
     return _Exact(_two_sided(support, probs, w2, 2 * m * (n_total + 1)), u, cost)
 
 

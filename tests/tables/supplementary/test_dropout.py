@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -347,6 +348,26 @@ def test_chained_imputations_is_statsmodels_own() -> None:
         np.testing.assert_array_equal(completed[observed], x[observed])
     first = chained_imputations(x, m=1, seed=11, cycles=3)
     np.testing.assert_array_equal(first.completed[0], run.completed[0])  # m does not matter
+
+
+def test_chained_imputations_with_collinear_variables_is_statsmodels_own() -> None:
+    """A rank-deficient imputation model: the same draws as the stock class, and the note."""
+    from statsmodels.imputation.mice import MICEData
+
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(30, 3))
+    x = np.column_stack([x, 2.0 * x[:, 0] - 1.0])  # a recorded variable and its rescaling
+    x[:, 1:3][rng.random((30, 2)) < 0.15] = np.nan  # gaps in the other two only
+    run = chained_imputations(x, m=2, seed=3, cycles=2)
+    assert run.ok
+    assert run.notes and "collinear" in run.notes[0]
+    frame = pl.DataFrame(x, schema=[f"v{j}" for j in range(4)]).to_pandas()
+    for completed, stream in zip(run.completed, np.random.SeedSequence(3).spawn(2), strict=True):
+        stock = MICEData(frame, k_pmm=5, rng=np.random.default_rng(stream))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            stock.update_all(2)
+        np.testing.assert_allclose(completed, stock.data.to_numpy(), rtol=1e-10)
 
 
 def test_mean_rows_use_the_t_test_standard_error(eligible: pl.DataFrame) -> None:
