@@ -17,6 +17,7 @@ from scipy.special import gammaln
 
 from painresponse.errors import StatisticsError
 from painresponse.stats._distributions import chi2_sf
+from painresponse.stats._fisher_two_rows import LISTING_MAX_TABLES, listed_pvalue, tables_to_list
 from painresponse.stats._result import TestResult
 
 __all__ = ["FISHER_MAX_WORK", "chi2_test", "fisher_exact"]
@@ -271,22 +272,23 @@ def fisher_exact(
     .. math:: P(x) = \\frac{\\prod_i R_i! \\prod_j C_j!}{N! \\prod_{ij} x_{ij}!}.
 
     The two-sided p-value is :math:`\\sum P(x)` over tables with
-    :math:`P(x) \\le P(x_{obs}) (1 + 10^{-7})`, R's relative tolerance. It is computed by the
+    :math:`P(x) \\le P(x_{obs}) (1 + 10^{-7})`, R's relative tolerance. A 2 x c (or r x 2) table
+    with at most 200,000 tables of its margins has them all listed (``details["algorithm"] =
+    "every table listed"``, well under a millisecond); any other table is computed by the
     network algorithm of Mehta and Patel [1]_ [2]_ in a compiled (numba) kernel: columns are
-    placed one at a time, a node is the sorted tuple of remaining row totals (rows with
-    equal totals are interchangeable), and each node keeps its distinct past
-    log-probabilities with their multiplicities (past-path hashing). Bounds on the largest
-    and smallest log-probability a node's completions can add (the longest and shortest
-    paths) let whole subtrees be counted in closed form or dropped; only the pasts in the
-    band between are carried on. Two columns from the end the bounds are exact and each
-    past is matched against the node's completions, listed once. Log-probabilities are held
-    in fixed point with exactly additive logarithms, so equal tables merge exactly and the
-    result does not depend on the order of the sums (nor on the number of threads, at most
-    two). 4 x 5 tables with n <= 150 and 5 x 6 tables with n <= 100 take a fraction of a
-    second to a few seconds, up to about a minute for the hardest found (near-uniform
-    margins with p below 1e-5; docs/scaling.md); larger tables are tried up to
-    ``max_work``. Empty rows and columns are dropped first. The kernel is compiled on first
-    use (15-30 s, once: numba caches it on disk).
+    placed one at a time, a node is the sorted tuple of remaining row totals (rows with equal
+    totals are interchangeable), and each node keeps its distinct past log-probabilities with
+    their multiplicities (past-path hashing). Bounds on the largest and smallest log-probability
+    a node's completions can add (the longest and shortest paths) let whole subtrees be counted
+    in closed form or dropped; only the pasts in the band between are carried on. Two columns
+    from the end the bounds are exact and each past is matched against the node's completions,
+    listed once. Log-probabilities are held in fixed point with exactly additive logarithms, so
+    equal tables merge exactly and the result does not depend on the order of the sums (nor on
+    the number of threads, at most two). 4 x 5 tables with n <= 150 and 5 x 6 tables with n <=
+    100 take a fraction of a second to a few seconds, up to about a minute for the hardest found
+    (near-uniform margins with p below 1e-5; docs/scaling.md); larger tables are tried up to
+    ``max_work``. Empty rows and columns are dropped first. The kernel is compiled on first use
+    (15-30 s, once: numba caches it on disk).
 
     References
     ----------
@@ -325,7 +327,10 @@ def fisher_exact(
     n = int(kept.sum())
     log_const = float(np.sum(gammaln(rows + 1.0)) + np.sum(gammaln(cols + 1.0)) - gammaln(n + 1.0))
     p_observed = math.exp(log_const + _log_table_value(kept))
-    if method == "exact":
+    if method == "exact" and tables_to_list(kept) <= LISTING_MAX_TABLES:
+        pvalue = listed_pvalue(kept, _REL_TOL)
+        details["algorithm"] = "every table listed"
+    elif method == "exact":
         pvalue = _fisher_exact_pvalue(kept, max_work)
         details["algorithm"] = "network (Mehta-Patel)"
     else:
