@@ -158,12 +158,18 @@ def _run_report(
 
             early.append(start_paper_figures(paper, kinds))
 
+    def supplementary_ready(preliminary: StudyResult) -> None:
+        # ... and the supplementary figures by the same process, while Table S9 is computed
+        for pending in early:
+            pending.add_supplementary(preliminary)
+
     try:
         with _progress_bar(console) as tick:
             result = _guard(
                 lambda: analyze(
                     data, study, extended=extended, tables=numbers, progress=tick,
-                    on_paper=paper_ready, **reading.as_kwargs(),
+                    on_paper=paper_ready, on_supplementary=supplementary_ready,
+                    **reading.as_kwargs(),
                 )
             )  # fmt: skip
         if supplementary or numbers is not None:

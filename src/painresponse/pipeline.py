@@ -38,6 +38,7 @@ def analyze(
     progress: Progress | None = None,
     *,
     on_paper: Callable[[StudyResult], None] | None = None,
+    on_supplementary: Callable[[StudyResult], None] | None = None,
     sheet: str | None = None,
     header_row: int | None = None,
     delimiter: str | None = None,
@@ -69,6 +70,11 @@ def analyze(
         the paper's part is ready (flow, Tables 1–5, figure data; no supplementary tables,
         no methods text), before those analyses run: the command line starts drawing the
         paper's figures there, beside them.
+    on_supplementary : callable, optional
+        Called once with a preliminary result holding the supplementary analyses
+        (``extended``) as soon as they are done, before the analysis of missing data
+        (Table S9) runs: the command line hands the supplementary figures to the process
+        drawing the paper's figures there.
     sheet, header_row, delimiter, decimal : optional
         How to read the file when detection needs help: the Excel sheet (name or number
         from 1), the header's row number, a CSV file's separator and decimal mark. Each
@@ -139,6 +145,14 @@ def analyze(
         from painresponse.tables.supplementary.dropout import dropout_analysis
 
         ext = build_extended(cohort.collect() if analysed is None else analysed, study, paper=built)
+        if on_supplementary is not None:
+            on_supplementary(
+                StudyResult(
+                    study=study, source=raw.source, flow=flow, reading=reading,
+                    tables={**built, **ext.tables}, figures=figures, methods=(),
+                    software=software, analysed=analysed, extended=ext,
+                )
+            )  # fmt: skip
         eligible = eligible_patients(typed, study, streaming=raw.streaming)
         dropout = dropout_analysis(eligible, study, study.extended, paper=built)
         ext = replace(ext, messages=tuple(dict.fromkeys(ext.messages + dropout.messages)))

@@ -106,3 +106,97 @@ def test_a_report_that_fails_stops_the_early_drawing(
         write_report_folder(result, tmp_path / "out", {"csv"}, overwrite=False, early=early)
     assert closed
     early._drawing.close()
+
+
+@pytest.fixture(scope="module")
+def with_both() -> tuple[StudyResult, list[StudyResult], list[StudyResult]]:
+    """The demo analysis, its ``on_paper`` result and its ``on_supplementary`` result."""
+    paper: list[StudyResult] = []
+    supplementary: list[StudyResult] = []
+    result = analyze(
+        default_cohort_path(),
+        extended=True,
+        on_paper=paper.append,
+        on_supplementary=supplementary.append,
+    )
+    return result, paper, supplementary
+
+
+def test_the_supplementary_callback_gets_the_supplementary_analyses_once(
+    with_both: tuple[StudyResult, list[StudyResult], list[StudyResult]],
+) -> None:
+    result, _, supplementary = with_both
+    assert len(supplementary) == 1
+    ext = supplementary[0].extended
+    assert ext is not None and result.extended is not None
+    assert ext.figures == result.extended.figures
+    assert set(ext.tables) <= set(result.tables)
+
+
+@pytest.mark.parametrize("processes", ["1", "2"] if can_fork else ["1"])
+def test_supplementary_figures_handed_to_the_early_child_are_the_same_bytes(
+    with_both: tuple[StudyResult, list[StudyResult], list[StudyResult]],
+    monkeypatch: pytest.MonkeyPatch,
+    processes: str,
+) -> None:
+    result, (paper,), (supplementary,) = with_both
+    monkeypatch.setenv(PROCESSES_VARIABLE, processes)
+    kinds = figure_kinds(None)
+    early = start_paper_figures(paper, kinds)
+    early.add_supplementary(supplementary)
+    pending = PendingFigures(result, kinds, early=early)
+    assert pending._order == []  # nothing left to draw at the end
+    try:
+        combined = pending.figures()
+    finally:
+        pending.close()
+    monkeypatch.setenv(PROCESSES_VARIABLE, "1")
+    assert combined == render_figures(result, kinds)
+
+
+@pytest.mark.skipif(not can_fork, reason="a second process needs Linux and 2 CPUs")
+def test_a_child_that_dies_on_the_second_batch_costs_time_not_figures(
+    with_both: tuple[StudyResult, list[StudyResult], list[StudyResult]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from painresponse.render import figure_set
+
+    result, (paper,), (supplementary,) = with_both
+    monkeypatch.setenv(PROCESSES_VARIABLE, "2")
+    parent = os.getpid()
+
+    def dies_in_the_child(order: Any) -> Any:
+        if os.getpid() != parent:
+            os._exit(3)
+        raise AssertionError("made in the child only")
+
+    monkeypatch.setattr(figure_set, "_later", dies_in_the_child)
+    kinds = figure_kinds(None)
+    early = start_paper_figures(paper, kinds)
+    early.add_supplementary(supplementary)
+    pending = PendingFigures(result, kinds, early=early)
+    try:
+        combined = pending.figures()
+    finally:
+        pending.close()
+    monkeypatch.setenv(PROCESSES_VARIABLE, "1")
+    assert combined == render_figures(result, kinds)
+
+
+@pytest.mark.skipif(not can_fork, reason="a second process needs Linux and 2 CPUs")
+def test_without_a_second_batch_the_child_sends_the_first_and_leaves(
+    with_paper: tuple[StudyResult, list[StudyResult]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result, (paper,) = with_paper
+    monkeypatch.setenv(PROCESSES_VARIABLE, "2")
+    kinds = figure_kinds(None)
+    early = start_paper_figures(paper, kinds)
+    assert early._drawing._child is not None  # forked, waiting for a second batch
+    pending = PendingFigures(result, kinds, early=early)
+    try:
+        combined = pending.figures()
+    finally:
+        pending.close()
+    assert early._drawing._child is None  # collected and closed
+    monkeypatch.setenv(PROCESSES_VARIABLE, "1")
+    assert combined == render_figures(result, kinds)

@@ -19,6 +19,7 @@ child did not send.
 from __future__ import annotations
 
 import os
+import pickle
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -30,7 +31,7 @@ from painresponse.render._figure_style import CM, Kind, serialise
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["Drawing", "Drawn", "draw_figures", "other_demand", "processes_for"]
+__all__ = ["Drawing", "Drawn", "FollowUp", "draw_figures", "other_demand", "processes_for"]
 
 #: What a drawing gives: the SVG, the PNG (None when not asked for) and the width in cm.
 Drawn = tuple[str | None, bytes | None, float]
@@ -136,6 +137,11 @@ class Drawing:
         figures during the supplementary analyses): the child imports matplotlib itself,
         so this process does not spend that time first; it draws only what the child did
         not send.
+    later : callable, optional
+        Makes a second batch of jobs in the child from data sent by :meth:`follow_up`
+        (figures whose data do not exist yet when the child is forked: a fork cannot
+        receive new functions, only pickled data). With it, the child stays after its
+        first batch, with matplotlib loaded, waiting for that data.
 
     Notes
     -----
@@ -144,18 +150,52 @@ class Drawing:
     """
 
     def __init__(
-        self, jobs: Sequence[Job], kinds: frozenset[Kind], *, background: bool = False
+        self,
+        jobs: Sequence[Job],
+        kinds: frozenset[Kind],
+        *,
+        background: bool = False,
+        later: Callable[[Any], Sequence[Job]] | None = None,
     ) -> None:
         self.jobs, self.kinds = list(jobs), kinds
         self._background = background
+        self._later = later
         self._drawn: dict[int, Drawn] = {}
         self._child: Any = None
         self._receiver: Any = None
+        self._orders: Any = None  # the pipe carrying the second batch's data to the child
         self._claim: Callable[[], int] = self._next_alone
         self._started = time.perf_counter()
         self._done = False
-        if processes_for(len(self.jobs)) >= 2:
+        self._batches: list[dict[int, Drawn]] = []  # what the child sent, in order
+        self._followed = False  # a second batch was asked for (follow_up)
+        if processes_for(len(self.jobs) + (1 if later else 0)) >= 2:
             self._fork()
+
+    def follow_up(self, data: Any, jobs: Sequence[Job]) -> FollowUp:
+        """A second batch: drawn by the child from ``data`` (``later(data)``), or here.
+
+        Parameters
+        ----------
+        data : object
+            Picklable data from which ``later`` makes the jobs in the child.
+        jobs : sequence of (str, callable)
+            The same jobs made here: what the child does not send is drawn from these.
+
+        Returns
+        -------
+        FollowUp
+            The batch; its :meth:`FollowUp.results` waits for the child.
+        """
+        sent = False
+        if self._orders is not None and self._child is not None and self._child.is_alive():
+            try:
+                self._orders.send(data)
+                sent = True
+            except (OSError, ValueError, TypeError, AttributeError, pickle.PicklingError):
+                pass  # unpicklable data or a child gone: drawn here
+        self._followed = True
+        return FollowUp(self, list(jobs), sent)
 
     def results(self) -> list[Drawn]:
         """Draw what is left here, collect the child's figures; all of them in job order."""
@@ -171,6 +211,9 @@ class Drawing:
 
     def close(self) -> None:
         """Stop the child, if any is still running; the figures drawn are kept."""
+        if self._orders is not None:
+            self._orders.close()
+            self._orders = None
         if self._receiver is not None:
             self._receiver.close()
             self._receiver = None
@@ -182,9 +225,7 @@ class Drawing:
 
     def _draw(self, index: int) -> Drawn:
         salt, draw = self.jobs[index]
-        figure = draw()
-        svg, png = serialise(figure, salt, self.kinds)
-        return svg, png, figure.get_figwidth() / CM
+        return _serialised(draw(), salt, self.kinds)
 
     def _next_alone(self) -> int:
         index = len(self._drawn)
@@ -210,6 +251,7 @@ class Drawing:
             return index
 
         receiver, sender = context.Pipe(duplex=False)
+        orders, order_sender = context.Pipe(duplex=False) if self._later else (None, None)
 
         def child() -> None:
             drawn: dict[int, Drawn] = {}
@@ -218,18 +260,93 @@ class Drawing:
                     drawn[index] = self._draw(index)
             except BaseException:  # the parent draws what is missing; it reports the error
                 pass
+            if orders is None or self._later is None:
+                sender.send(drawn)
+                return
+            # Both batches are sent at the end: a batch of images outgrows the pipe's
+            # buffer, and sending the first would block until the parent reads it (at
+            # report time), with the second batch not yet drawn.
+            more: dict[int, Drawn] = {}
+            with suppress(EOFError, OSError):  # the parent closed: no second batch
+                data = orders.recv()
+                try:
+                    if data is not None:
+                        for index, (salt, draw) in enumerate(self._later(data)):
+                            more[index] = _serialised(draw(), salt, self.kinds)
+                except BaseException:  # the parent draws what is missing
+                    pass
             sender.send(drawn)
+            sender.send(more)
 
         self._child = context.Process(target=child, name="painresponse-figures", daemon=True)
         self._child.start()
         sender.close()  # the child's copy stays open: EOF here means the child is gone
-        self._receiver, self._claim = receiver, claim
+        if orders is not None:
+            orders.close()
+        self._receiver, self._claim, self._orders = receiver, claim, order_sender
 
     def _collect(self) -> None:
-        if self._receiver is None:
-            return
-        patience = _PATIENCE_S + 10 * (time.perf_counter() - self._started)
-        if self._receiver.poll(patience):
-            with suppress(EOFError, OSError):  # the child is gone: its share is drawn here
-                self._drawn.update(self._receiver.recv())
-        self.close()
+        if self._orders is not None and not self._followed:  # no second batch: say so
+            with suppress(OSError, ValueError):
+                self._orders.send(None)
+            self._orders.close()
+            self._orders = None
+        if self._receiver is not None:
+            self._receive(1)
+            if self._orders is None:  # no second batch can come
+                self.close()
+        if self._batches:
+            self._drawn.update(self._batches[0])
+
+    def _receive(self, count: int) -> bool:
+        """Wait (with patience) until the child has sent ``count`` batches; False if not."""
+        while len(self._batches) < count:
+            if self._receiver is None:
+                return False
+            patience = _PATIENCE_S + 10 * (time.perf_counter() - self._started)
+            if not self._receiver.poll(patience):
+                self.close()
+                return False
+            try:
+                self._batches.append(self._receiver.recv())
+            except (EOFError, OSError):  # the child is gone: its share is drawn here
+                self.close()
+                return False
+        return True
+
+
+def _serialised(figure: Figure, salt: str, kinds: frozenset[Kind]) -> Drawn:
+    svg, png = serialise(figure, salt, kinds)
+    return svg, png, figure.get_figwidth() / CM
+
+
+class FollowUp:
+    """A second batch of figures (:meth:`Drawing.follow_up`): the child's, or drawn here.
+
+    Parameters
+    ----------
+    first : Drawing
+        The drawing whose child was sent the batch's data.
+    jobs : list of (str, callable)
+        The batch's jobs, made here.
+    sent : bool
+        Whether the child was sent the data (else everything is drawn here).
+    """
+
+    def __init__(self, first: Drawing, jobs: list[Job], sent: bool) -> None:
+        self._first, self.jobs, self._sent = first, jobs, sent
+        self._drawn: dict[int, Drawn] | None = None
+
+    def results(self) -> list[Drawn]:
+        """The batch's figures in job order; what the child did not send is drawn here."""
+        if self._drawn is None:
+            first = self._first
+            drawn: dict[int, Drawn] = {}
+            if self._sent and first._receive(2):
+                drawn.update(first._batches[1])
+            first.close()
+            for index, (salt, draw) in enumerate(self.jobs):
+                if index not in drawn:
+                    drawn[index] = _serialised(draw(), salt, first.kinds)
+            self._drawn = drawn
+        return [self._drawn[i] for i in range(len(self.jobs))]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from painresponse.render import extended_figures, flow_diagram
-from painresponse.render._figure_pool import Drawing, Drawn
+from painresponse.render._figure_pool import Drawing, Drawn, FollowUp, Job
 from painresponse.render._figure_style import Kind, house_style
 from painresponse.render.figures import (
     figure_captions,
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from painresponse.result import StudyResult
+    from painresponse.tables.supplementary import ExtendedFigureData, ExtendedResult
 
 __all__ = [
     "PendingFigures",
@@ -104,30 +105,59 @@ def _drawings(result: StudyResult) -> dict[str, Callable[[], Figure]]:
         "trajectories": lambda: trajectory_figure(result.figures, scales=scales),
         "waterfall": lambda: waterfall_figure(result.figures),
     }
-    ext = result.extended
-    if ext is not None:
-        xf = extended_figures
-
-        def styled(make: Callable[[], Figure]) -> Callable[[], Figure]:
-            def run() -> Figure:
-                with house_style():
-                    return make()
-
-            return run
-
-        curves, forest, roc = ext.figures.responder_curves, ext.figures.forest, ext.figures.roc
-        cpra = ext.figures.cpra
-        if cpra is not None:  # the cumulative responder curves with bands and their test
-            from painresponse.render.cpra_figures import cpra_figure
-
-            draw["cpra"] = styled(lambda: cpra_figure(cpra))
-        else:
-            draw["responder_curves"] = styled(lambda: xf.responder_curve_figure(curves))
-        if roc is not None:
-            draw["roc"] = styled(lambda: xf.roc_figure(roc))
-        references = xf.forest_references(ext.tables)
-        draw["forest"] = styled(lambda: xf.forest_figure(forest, references))
+    if result.extended is not None:
+        draw.update(_supplementary_drawings(_supplementary_data(result.extended)))
     return draw
+
+
+#: What the supplementary figures draw: their data and the forest plot's reference levels
+#: (picklable, so that a child forked before the supplementary analyses can draw them).
+_SupplementaryData = tuple["ExtendedFigureData", dict[str, str]]
+
+
+def _supplementary_data(ext: ExtendedResult) -> _SupplementaryData:
+    return ext.figures, extended_figures.forest_references(ext.tables)
+
+
+def _supplementary_drawings(data: _SupplementaryData) -> dict[str, Callable[[], Figure]]:
+    """A function drawing each supplementary figure, by name, from their data."""
+    figures, references = data
+    xf = extended_figures
+
+    def styled(make: Callable[[], Figure]) -> Callable[[], Figure]:
+        def run() -> Figure:
+            with house_style():
+                return make()
+
+        return run
+
+    draw: dict[str, Callable[[], Figure]] = {}
+    curves, forest, roc, cpra = figures.responder_curves, figures.forest, figures.roc, figures.cpra
+    if cpra is not None:  # the cumulative responder curves with bands and their test
+        from painresponse.render.cpra_figures import cpra_figure
+
+        draw["cpra"] = styled(lambda: cpra_figure(cpra))
+    else:
+        draw["responder_curves"] = styled(lambda: xf.responder_curve_figure(curves))
+    if roc is not None:
+        draw["roc"] = styled(lambda: xf.roc_figure(roc))
+    draw["forest"] = styled(lambda: xf.forest_figure(forest, references))
+    return draw
+
+
+def _jobs(names: Iterable[str], draw: dict[str, Callable[[], Figure]]) -> list[Job]:
+    return [(f"painresponse-{name}", draw[name]) for name in names]
+
+
+def _later(order: tuple[_SupplementaryData, list[str]]) -> list[Job]:
+    """The supplementary figures' jobs, made in the child from their data and names (see
+    :meth:`PendingFigures.add_supplementary`)."""
+    data, names = order
+    return _jobs(names, _supplementary_drawings(data))
+
+
+def _heaviest_first(names: Iterable[str]) -> list[str]:
+    return sorted(names, key=lambda name: -_WEIGHT.get(name, 1))
 
 
 def render_figures(result: StudyResult, kinds: Iterable[Kind] = BOTH) -> list[RenderedFigure]:
@@ -189,6 +219,7 @@ class PendingFigures:
         early: PendingFigures | None = None,
         *,
         background: bool = False,
+        supplementary_later: bool = False,
     ) -> None:
         wanted = frozenset(kinds)
         unknown = wanted - BOTH
@@ -199,14 +230,31 @@ class PendingFigures:
         self.kinds: frozenset[Kind] = wanted
         self._captions = figure_captions(result)
         self._early = early
-        done = set() if early is None else set(early._order) & set(self._captions)
-        draw = _drawings(result)
-        self._order: list[str] = sorted(
-            (name for name in self._captions if name not in done),
-            key=lambda name: -_WEIGHT.get(name, 1),
+        done = set() if early is None else set(early._names()) & set(self._captions)
+        self._order: list[str] = _heaviest_first(n for n in self._captions if n not in done)
+        later = _later if supplementary_later else None
+        self._drawing = Drawing(
+            _jobs(self._order, _drawings(result)), wanted, background=background, later=later
         )
-        jobs = [(f"painresponse-{name}", draw[name]) for name in self._order]
-        self._drawing = Drawing(jobs, wanted, background=background)
+        self._more: FollowUp | None = None
+        self._more_order: list[str] = []
+
+    def add_supplementary(self, result: StudyResult) -> None:
+        """Draw ``result``'s supplementary figures too, by this set's child where it waits.
+
+        For the paper's figures started by :func:`start_paper_figures`: called with a
+        result that has the supplementary analyses (before the report is written), so
+        that the child, with matplotlib already loaded, draws those figures while this
+        process finishes its work. Without such a child they are drawn here when wanted.
+        """
+        if self._more is not None or result.extended is None:
+            return
+        data = _supplementary_data(result.extended)
+        draw = _supplementary_drawings(data)
+        self._more_order = _heaviest_first(draw)
+        self._more = self._drawing.follow_up(
+            (data, self._more_order), _jobs(self._more_order, draw)
+        )
 
     def figures(self) -> list[RenderedFigure]:
         """Every figure, numbered in caption order (drawn here what is not drawn yet)."""
@@ -219,9 +267,15 @@ class PendingFigures:
             for number, (name, caption) in enumerate(self._captions.items(), start=1)
         ]
 
+    def _names(self) -> list[str]:
+        return self._order + self._more_order
+
     def _drawn(self) -> dict[str, Drawn]:
         """This set's figures by name, unnumbered."""
-        return dict(zip(self._order, self._drawing.results(), strict=True))
+        drawn = dict(zip(self._order, self._drawing.results(), strict=True))
+        if self._more is not None:
+            drawn.update(zip(self._more_order, self._more.results(), strict=True))
+        return drawn
 
     def close(self) -> None:
         """Stop drawing (a report that fails before it needs its figures)."""
@@ -252,7 +306,9 @@ def start_paper_figures(paper: StudyResult, kinds: Iterable[Kind] = BOTH) -> Pen
     PendingFigures
         The paper's figures, being drawn; :meth:`PendingFigures.close` stops them.
     """
-    return PendingFigures(replace(paper, extended=None), kinds, background=True)
+    return PendingFigures(
+        replace(paper, extended=None), kinds, background=True, supplementary_later=True
+    )
 
 
 def write_figures(

@@ -85,6 +85,13 @@ class TestResult:
     def __post_init__(self) -> None:
         object.__setattr__(self, "details", MappingProxyType(dict(self.details)))
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Picklable (a read-only mapping is not): ``details`` travels as a dict."""
+        return {**self.__dict__, "details": dict(self.details)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, details=MappingProxyType(dict(state["details"])))
+
     def to_dict(self) -> dict[str, Any]:
         """Return every field as plain JSON-serialisable Python values (NaN becomes None)."""
         return {
