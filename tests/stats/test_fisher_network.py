@@ -208,7 +208,7 @@ def test_completion_index_ranks_every_query_exactly() -> None:
     """The tail matches a past against the completions by their rank: the bucket look-up
     of the kernel (a fixed count of comparisons from the bucket's first value) must give
     the number of distinct completion values <= q for every q, ties and all."""
-    from painresponse.stats import _fisher_kernel as kernel
+    from painresponse.stats import _fisher_tail as tail_kernel
 
     rng = np.random.default_rng(7)
     for k, lower, upper in [(50, -1000, 0), (400, -(2**45), 2**40), (3, 5, 9), (1, 0, 0)]:
@@ -218,7 +218,7 @@ def test_completion_index_ranks_every_query_exactly() -> None:
         mult = rng.integers(1, 5, size=k).astype(float)
         fv, fu, cum = np.empty(2 * k + 2, np.int64), np.empty(k + 1), np.empty(k + 1)
         starts, fill = np.empty(16 * k + 3, np.int64), np.empty(k + 3, np.int64)
-        n, shift, widest = kernel._completion_index(
+        n, shift, widest = tail_kernel._completion_index(
             value, mult, k, lower, upper, 1e-3, fv, fu, cum, starts, fill, k > 100
         )
         distinct = np.unique(value)
@@ -236,7 +236,7 @@ def test_binned_tail_matches_a_direct_sum() -> None:
     """The binned tail (:func:`_tail_runs`) against a direct sum over (past, completion)
     pairs, for parents whose pasts spread a little (exponentials stored with the pasts)
     and very far (exponentials computed per past)."""
-    from painresponse.stats import _fisher_kernel as kernel
+    from painresponse.stats import _fisher_tail as tail_kernel
 
     rng = np.random.default_rng(11)
     inv_scale = 1.0 / 1024
@@ -247,7 +247,7 @@ def test_binned_tail_matches_a_direct_sum() -> None:
     mult = rng.integers(1, 4, size=k).astype(float)
     fv, fu, cum = np.empty(2 * k + 2, np.int64), np.empty(k + 1), np.empty(k + 1)
     starts, fill = np.empty(16 * k + 3, np.int64), np.empty(k + 3, np.int64)
-    n, shift, widest = kernel._completion_index(
+    n, shift, widest = tail_kernel._completion_index(
         value, mult, k, lower, upper, inv_scale, fv, fu, cum, starts, fill, True
     )
     # two parents: pasts spread over 30 log units, and a cluster 1500 below the largest
@@ -270,7 +270,7 @@ def test_binned_tail_matches_a_direct_sum() -> None:
                 q = threshold - e - int(val[j])
                 counted = mult[value <= q] * np.exp((value[value <= q] - q) * inv_scale)
                 expected += factor * w[j] * counted.sum()
-    got = kernel._tail_runs(
+    got = tail_kernel._tail_runs(
         np.array(runs, np.int64), np.array(factors), len(runs), val, w, ew, lower, upper,
         threshold, inv_scale, n, shift, widest, fv, cum, starts, np.empty(k + 1),
     )  # fmt: skip
@@ -398,3 +398,22 @@ def test_every_compiled_kernel_goes_through_the_shared_decorator() -> None:
         if path.name != "_jit.py" and re.search(r"@njit|njit\(|from numba import", path.read_text())
     ]
     assert offenders == []
+
+
+def test_a_kernel_cache_is_keyed_to_its_whole_family(tmp_path: Path) -> None:
+    """A kernel inlines the kernels it calls from sibling modules, so its cache must go
+    stale when any of them changes, not only its own file (numba's own key)."""
+    from painresponse.stats import _exact_kernels, _fisher_tail, _jit
+
+    stamp = _fisher_tail.pull_chunk._cache._cache_file._source_stamp
+    names = [name for name, _, _ in stamp]
+    assert {"_fisher_kernel.py", "_fisher_tail.py", "_fisher_network.py"} <= set(names)
+    assert all(name.startswith("_fisher_") for name in names)
+    exact = [name for name, _, _ in _exact_kernels.rank_sum_tail._cache._cache_file._source_stamp]
+    assert {"_exact_kernels.py", "_exact_sums.py"} <= set(exact)
+    for name in ("_fisher_a.py", "_fisher_b.py", "_other.py"):
+        (tmp_path / name).write_text("x = 1\n")
+    before = _jit.family_stamp(str(tmp_path / "_fisher_a.py"))
+    assert [name for name, _, _ in before] == ["_fisher_a.py", "_fisher_b.py"]
+    (tmp_path / "_fisher_b.py").write_text("x = 22\n")  # a sibling changes: a new key
+    assert _jit.family_stamp(str(tmp_path / "_fisher_a.py")) != before

@@ -1,8 +1,8 @@
 """The network algorithm for the Fisher–Freeman–Halton exact test, stage by stage.
 
 Imported only when an exact r x c Fisher test runs (it imports numba, through
-:mod:`._fisher_kernel`, where all the compiled work is). :func:`exact_pvalue` is the entry
-point; :func:`network_sum` describes the algorithm.
+:mod:`._fisher_kernel` and :mod:`._fisher_tail`, where all the compiled work is).
+:func:`exact_pvalue` is the entry point; :func:`network_sum` describes the algorithm.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from painresponse.stats import _fisher_bounds as bounds
 from painresponse.stats import _fisher_kernel as kernel
+from painresponse.stats import _fisher_tail as tail_kernel
 from painresponse.stats._jit import jit
 
 __all__ = ["exact_pvalue", "fixed_point_log_factorials", "network_sum"]
@@ -79,7 +80,7 @@ def candidate_nodes(rows: I64, total: int) -> I64:
                 x[i] = max(x[i - 1], left[i] - suffix[i + 1])
                 continue
             if x[i] == left[i]:
-                if n == out.shape[0]:  # (no kernel calls here: see _fisher_kernel's notes)
+                if n == out.shape[0]:  # full: twice the room
                     bigger = np.empty((2 * n, r), np.int64)
                     bigger[:n] = out
                     out = bigger
@@ -116,7 +117,7 @@ def _pull(children: I64, piece: int, **kwargs: Any) -> Any:
     lowers, uppers = bounds.node_bounds(
         children, kwargs["rest"], kwargs["tail"], kwargs["tail_col"], kwargs["lf"]
     )
-    return kernel.pull_chunk(children, lowers, uppers, piece=piece, **kwargs)
+    return tail_kernel.pull_chunk(children, lowers, uppers, piece=piece, **kwargs)
 
 
 def network_sum(
@@ -180,7 +181,7 @@ def network_sum(
     c = cols.shape[0]
     small_fact = np.array([float(math.factorial(i)) for i in range(r + 2)])
     if c == 2:
-        total, listed = kernel.tail_sweep(
+        total, listed = tail_kernel.tail_sweep(
             rows,
             int(cols[0]),
             np.zeros(1, np.int64),
