@@ -260,7 +260,7 @@ class PendingFigures:
         """Every figure, numbered in caption order (drawn here what is not drawn yet)."""
         drawn = dict(zip(self._order, self._drawing.results(), strict=True))
         if self._early is not None:
-            earlier = self._early._drawn()
+            earlier = self._early._drawn(set(self._captions) - set(drawn))
             drawn.update((name, earlier[name]) for name in self._captions if name not in drawn)
         return [
             RenderedFigure(name, number, caption, *drawn[name])
@@ -270,10 +270,11 @@ class PendingFigures:
     def _names(self) -> list[str]:
         return self._order + self._more_order
 
-    def _drawn(self) -> dict[str, Drawn]:
-        """This set's figures by name, unnumbered."""
+    def _drawn(self, wanted: set[str]) -> dict[str, Drawn]:
+        """This set's figures by name, unnumbered; the supplementary ones only if wanted
+        (a report of some tables only may leave them out: not drawn here then)."""
         drawn = dict(zip(self._order, self._drawing.results(), strict=True))
-        if self._more is not None:
+        if self._more is not None and wanted & set(self._more_order):
             drawn.update(zip(self._more_order, self._more.results(), strict=True))
         return drawn
 
