@@ -7,10 +7,13 @@ everything. ``scipy.stats`` alone costs about a second of start-up on a 2-core m
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
+
+import pytest
 
 HEAVY = ("scipy.stats", "statsmodels", "matplotlib")
 
@@ -49,3 +52,30 @@ def test_report_tables_1_2_csv_imports_no_heavy_library(tmp_path: Path) -> None:
     assert out["heavy"] == []  # and the status is 0: _run checks it
     assert (tmp_path / "out" / "table1.csv").exists()
     assert (tmp_path / "out" / "table2.csv").exists()
+
+
+_DEMO_SCRIPT = """
+import atexit, json, sys
+from painresponse.cli import main
+sys.argv = ["painresponse", "demo", "--out", sys.argv[1], "-q"]
+atexit.register(lambda: print(json.dumps({"matplotlib": "matplotlib.figure" in sys.modules})))
+main()
+"""
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2,
+    reason="a second process draws only on Linux with 2 CPUs",
+)
+def test_with_a_second_process_the_report_process_never_draws(tmp_path: Path) -> None:
+    """Where a second process draws, it draws every figure of the demo (the paper's during
+    the supplementary analyses, those during Table S9): this one never loads matplotlib."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _DEMO_SCRIPT, str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PAINRESPONSE_FIGURE_PROCESSES": "2"},
+    )
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == {"matplotlib": False}
+    assert len(list((tmp_path / "out" / "figures").glob("*.png"))) == 7
