@@ -67,9 +67,9 @@ def analyze(
         draws it as a progress bar).
     on_paper : callable, optional
         With the supplementary analyses, called once with a preliminary result as soon as
-        the paper's part is ready (flow, Tables 1–5, figure data; no supplementary tables,
-        no methods text), before those analyses run: the command line starts drawing the
-        paper's figures there, beside them.
+        what the paper's figures show is ready (flow and figure data; no tables yet, no
+        methods text), before Tables 1–5 and the supplementary analyses run: the command
+        line starts drawing the paper's figures there, beside them.
     on_supplementary : callable, optional
         Called once with a preliminary result holding the supplementary analyses
         (``extended``) as soon as they are done, before the analysis of missing data
@@ -124,21 +124,21 @@ def analyze(
     )
     report("Testing", 4, 5)
     run_extended = extended if extended is not None else study.extended.enabled
-    built = build_tables(
-        aggregates, study, None if tables is None else wanted, effects=bool(run_extended)
-    )
     software = software_versions()
     analysed = None if raw.streaming else cohort.collect()
     figures = figure_data(aggregates, study)
     reading = raw.notes + unobserved_levels(aggregates, study)
-    ext = None
     if run_extended and on_paper is not None:
         on_paper(
             StudyResult(
-                study=study, source=raw.source, flow=flow, reading=reading, tables=built,
+                study=study, source=raw.source, flow=flow, reading=reading, tables={},
                 figures=figures, methods=(), software=software, analysed=analysed,
             )
         )  # fmt: skip
+    built = build_tables(
+        aggregates, study, None if tables is None else wanted, effects=bool(run_extended)
+    )
+    ext = None
     if run_extended:
         from painresponse.cohort import eligible_patients
         from painresponse.tables.supplementary import build_extended

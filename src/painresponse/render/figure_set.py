@@ -289,16 +289,17 @@ def start_paper_figures(paper: StudyResult, kinds: Iterable[Kind] = BOTH) -> Pen
     """Start drawing the paper's figures (flow, outcomes, trajectories, waterfall) now.
 
     Called with the preliminary result that :func:`painresponse.pipeline.analyze` hands to
-    its ``on_paper`` callback, before the supplementary analyses: where a second process
-    can draw (:mod:`painresponse.render._figure_pool`), the paper's figures are drawn
-    beside those analyses. Pass the returned object as ``early`` to
-    :class:`PendingFigures` (through the report's writers) for the whole set.
+    its ``on_paper`` callback, before Tables 1–5 and the supplementary analyses: where a
+    second process can draw (:mod:`painresponse.render._figure_pool`), the paper's figures
+    are drawn beside those analyses, and then the supplementary figures when
+    :meth:`PendingFigures.add_supplementary` hands them over. Pass the returned object as
+    ``early`` to :class:`PendingFigures` (through the report's writers) for the whole set.
 
     Parameters
     ----------
     paper : StudyResult
-        The paper's result: flow, Tables 1–5 and figure data (supplementary figures, if
-        any, are left to the report).
+        The paper's part: flow and figure data (its tables may be empty; the figures do
+        not show them).
     kinds : iterable of {"svg", "png"}
         The forms the report will show.
 
