@@ -6,6 +6,7 @@ stderr and exit code 2; ``validate`` exits 1 when the data break rules.
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -590,8 +591,14 @@ def audit_tables(
     raise typer.Exit(result.exit_code)
 
 
+#: Objects allocated between collections of the youngest generation, and collections of
+#: each generation between collections of the next (Python's defaults: 700, 10, 10).
+_GC_THRESHOLDS = (100_000, 50, 100)
+
+
 def main() -> None:
     """Entry point of the ``painresponse`` command."""
+    _collect_garbage_rarely()
     try:
         app()
         code: object = 0
@@ -611,6 +618,21 @@ def main() -> None:
             )
             code = 3
     _leave(code)
+
+
+def _collect_garbage_rarely() -> None:
+    """Spare one short-lived command most of Python's cyclic garbage collections.
+
+    The libraries a report loads (scipy.stats, statsmodels, pandas, matplotlib) create
+    hundreds of thousands of long-lived objects, and with the default thresholds the
+    collector scans them again and again: a tenth of the demo's CPU (4.1 -> 3.6 s in the
+    main process). What exists now (the command line and its modules) is frozen out of
+    every scan, and later collections come about 140 times less often. Cycles are still
+    collected; the data themselves live in polars and numpy buffers, not in Python
+    objects. Only the command does this; importing painresponse changes nothing.
+    """
+    gc.freeze()
+    gc.set_threshold(*_GC_THRESHOLDS)
 
 
 def _leave(code: object) -> NoReturn:
