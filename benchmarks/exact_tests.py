@@ -1,6 +1,6 @@
 """Timing of the exact Wilcoxon tests against R coin (run: python benchmarks/exact_tests.py).
 
-Four tables:
+Five tables:
 
 * ``first call``: what the first exact test that needs a compiled kernel costs in a fresh
   process: numba's import and start-up with its cache warm, and with an empty cache
@@ -18,6 +18,10 @@ Four tables:
 * ``limits``: the size rule's limits (``ranks.RANK_SUM_RULE``, ``ranks.SIGNED_RANK_RULE``),
   where coin overflows or would take hours, including a small group against 5,000 (the
   slowest corner of the rule).
+* ``corners``: issue #14's slow corners, each case two-sided with ``method="exact"``: a
+  group of 20-150 against 5,000 on 7-100 values (uniform and skewed scales), skewed 0-10
+  and 0-4 scales with a strong shift (p-values from 1e-60 to below 1e-300), with the
+  algorithm each tail took. ``--corners`` runs this table alone.
 
 Times are medians of several runs (``--repeat``), in milliseconds; the machine may be shared,
 so compare ratios rather than single figures.
@@ -265,17 +269,70 @@ def bench_limits(repeat: int) -> None:
     print()
 
 
+def _skewed_table(
+    levels: int, small: int, large: int, seed: int, shift: int = 0, skew: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Counts per value of a small group (shifted up, capped) and a large one."""
+    rng = np.random.default_rng(seed)
+    prob = np.exp(-np.arange(levels) / (levels / 4)) if skew else np.ones(levels)
+    prob /= prob.sum()
+    x = np.minimum(rng.choice(levels, small, p=prob) + shift, levels - 1)
+    y = rng.choice(levels, large, p=prob)
+    return np.bincount(x, minlength=levels), np.bincount(y, minlength=levels)
+
+
+def _corners() -> list[tuple[str, Callable[[], TestResult]]]:
+    cases: list[tuple[str, Callable[[], TestResult]]] = []
+    for levels in (7, 11, 30, 60, 100):
+        for small in (20, 50, 100, 150):
+            for skew in (False, True):
+                x, y = _skewed_table(levels, small, 5000, levels * 1000 + small + skew, 0, skew)
+                label = f"{small}+5000 on {levels} values{', skewed' if skew else ''}"
+                cases.append(
+                    (label, partial(rank_sum_from_counts, np.arange(levels), x, y, "exact"))
+                )
+    for levels, small, large, shift in [
+        (11, 300, 5000, 2),
+        (11, 300, 5000, 3),
+        (5, 1000, 5000, 1),
+        (5, 1500, 5000, 1),
+        (5, 2000, 5000, 1),
+        (5, 2000, 3000, 1),
+    ]:
+        x, y = _skewed_table(levels, small, large, small + large + shift, shift, True)
+        label = f"{small}+{large} on {levels} skewed values, shift {shift}"
+        cases.append((label, partial(rank_sum_from_counts, np.arange(levels), x, y, "exact")))
+    return cases
+
+
+def bench_corners(repeat: int) -> None:
+    """Issue #14's slow corners (two-sided, method='exact'), warm: kernels loaded."""
+    print("## corners of the exact rule (method='exact', two-sided)")
+    for label, call in _corners():
+        seconds, result = _median_time(call, repeat)
+        print(
+            f"{label:<54} {seconds * 1000:9.1f} ms  p = {result.pvalue:<10.4g} "
+            f"{result.details.get('algorithm', result.method)}"
+        )
+    print()
+
+
 def main() -> None:
-    """Run the four tables."""
+    """Run the five tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per case (median)")
     parser.add_argument("--skip-first-call", action="store_true")
+    parser.add_argument("--corners", action="store_true", help="the corners table alone")
     args = parser.parse_args()
+    if args.corners:
+        bench_corners(args.repeat)
+        return
     if not args.skip_first_call:
         bench_first_call()
     bench_coin(args.repeat)
     bench_unbalanced(args.repeat)
     bench_limits(args.repeat)
+    bench_corners(args.repeat)
 
 
 if __name__ == "__main__":

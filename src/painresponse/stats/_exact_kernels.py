@@ -18,7 +18,12 @@ Tail programmes (the network algorithm of a 2 x c table, item by item)
     ``u`` is dropped (it never reaches the tail) and one whose smallest completion reaches
     ``u`` is added to the tail and dropped (every completion is in the tail): only states
     straddling ``u`` are carried, the shortest- and longest-path bounds of Mehta & Patel's
-    network algorithm. :func:`signed_rank_tail` is the same for independent fair signs.
+    network algorithm. A move keeps ``c = w + (m - k) d`` of its category, so a category is
+    applied in place one band of ``c`` at a time (all rows of the band fit in cache), and
+    each row holds only the hull of its live ranges, found by a dry run of the loops
+    (:func:`rank_sum_tail_work` counts the work and memory the same way).
+    :func:`signed_rank_tail` (in :mod:`._exact_signed`, imported here) is the same for
+    independent fair signs.
 
 Whole distribution
     :func:`rank_sum_programme` is the dynamic programme of
@@ -38,6 +43,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
+from painresponse.stats._exact_signed import signed_rank_tail, signed_rank_tail_cells
 from painresponse.stats._jit import jit
 
 __all__ = [
@@ -46,6 +52,7 @@ __all__ = [
     "rank_sum_tail_cells",
     "rank_sum_tail_few",
     "rank_sum_tail_table",
+    "rank_sum_tail_work",
     "signed_rank_tail",
     "signed_rank_tail_cells",
 ]
@@ -200,16 +207,196 @@ def rank_sum_tail_cells(
 
 
 @jit
+def _live_ranges(
+    values: NDArray[np.int64],
+    totals: NDArray[np.int64],
+    m: int,
+    u: int,
+    starts: NDArray[np.int64],
+    prefix: NDArray[np.int64],
+    low: NDArray[np.int64],
+    high: NDArray[np.int64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64], float]:  # pragma: no cover - compiled
+    """The live ranges of :func:`rank_sum_tail`, without its arithmetic.
+
+    Follows the programme's loops: each row's live range, grown by the moves that land in
+    the window of their row and cut by the states left dead after each category. Returns
+    the hull of each row's live ranges over the whole run (every cell the programme
+    touches lies in it) and the cell updates. A move whose hypergeometric weight
+    underflows to 0 is skipped by the programme and counted here, so the ranges and the
+    count are upper bounds, equal in practice.
+    """
+    n_items = starts[-1]
+    live_lo = np.ones(m + 1, np.int64)
+    live_hi = np.zeros(m + 1, np.int64)  # empty rows: live_lo > live_hi
+    live_lo[0] = 0
+    live_hi[0] = 0
+    touch_lo = live_lo.copy()
+    touch_hi = live_hi.copy()
+    next_lo = np.zeros(m + 1, np.int64)
+    next_hi = np.zeros(m + 1, np.int64)
+    cells = 0.0
+    for j in range(values.size):
+        score = values[j]
+        count = totals[j]
+        done = starts[j]
+        remaining = n_items - done
+        k_top = min(m - 1, done)
+        k_bottom = max(0, m - remaining)
+        dest_top = min(m - 1, k_top + count)
+        for dest in range(dest_top, k_bottom - 1, -1):
+            new_lo, new_hi = 1, 0
+            if dest <= k_top and live_lo[dest] <= live_hi[dest]:
+                new_lo, new_hi = live_lo[dest], live_hi[dest]
+                cells += new_hi - new_lo + 1
+            for a in range(max(1, dest - k_top), min(count, dest - k_bottom) + 1):
+                k = dest - a
+                if live_lo[k] > live_hi[k] or a < m - k - (remaining - count):
+                    continue
+                shift = a * score
+                src_lo = max(live_lo[k], low[dest] - shift)
+                src_hi = min(live_hi[k], high[dest] - shift)
+                if src_lo > src_hi:
+                    continue
+                cells += src_hi - src_lo + 1
+                if new_lo > new_hi:
+                    new_lo, new_hi = src_lo + shift, src_hi + shift
+                else:
+                    new_lo = min(new_lo, src_lo + shift)
+                    new_hi = max(new_hi, src_hi + shift)
+            next_lo[dest], next_hi[dest] = new_lo, new_hi
+        for dest in range(dest_top, k_bottom - 1, -1):
+            new_lo, new_hi = next_lo[dest], next_hi[dest]
+            if new_lo > new_hi:
+                continue
+            live_lo[dest], live_hi[dest] = new_lo, new_hi
+            if touch_lo[dest] > touch_hi[dest]:
+                touch_lo[dest], touch_hi[dest] = new_lo, new_hi
+            else:
+                touch_lo[dest] = min(touch_lo[dest], new_lo)
+                touch_hi[dest] = max(touch_hi[dest], new_hi)
+        done = starts[j + 1]
+        for k in range(0, min(m, done) + 1):
+            lo, hi = live_lo[k], live_hi[k]
+            if lo > hi:
+                continue
+            r = m - k
+            if r > n_items - done:
+                live_lo[k], live_hi[k] = 1, 0
+                continue
+            dead_below = u - (prefix[done + r] - prefix[done])
+            if lo < dead_below:
+                live_lo[k] = dead_below
+    return touch_lo, touch_hi, cells
+
+
+@jit
+def rank_sum_tail_work(
+    values: NDArray[np.int64], totals: NDArray[np.int64], m: int, u: int
+) -> tuple[float, float]:  # pragma: no cover - compiled
+    """Cell updates of :func:`rank_sum_tail` and the cells of its table and weights.
+
+    From the live ranges (:func:`_live_ranges`): the count of updates is exact unless a
+    weight underflows (then an upper bound), unlike :func:`rank_sum_tail_cells` (an upper
+    bound several to fifty times the work when the group is small). Costs about
+    ``categories x m x min(t, m)`` steps.
+    """
+    starts = _category_starts(totals)
+    n_items = starts[-1]
+    prefix = _item_prefix(values, starts)
+    if prefix[n_items] - prefix[n_items - m] >= u or prefix[m] < u:
+        return 0.0, 0.0
+    low, high = _rank_sum_windows(prefix, m, u)
+    touch_lo, touch_hi, cells = _live_ranges(values, totals, m, u, starts, prefix, low, high)
+    table = float(_weight_cells(totals, m))
+    for k in range(m + 1):
+        table += max(touch_hi[k] - touch_lo[k] + 1, 0)
+    return cells, table
+
+
+@jit
 def rank_sum_tail_table(
     values: NDArray[np.int64], totals: NDArray[np.int64], m: int, u: int
 ) -> float:  # pragma: no cover - compiled
-    """Cells of the table :func:`rank_sum_tail` allocates (its memory, in float64 cells)."""
+    """Cells of the table and weights :func:`rank_sum_tail` allocates (its memory, in
+    float64 cells)."""
     prefix = _item_prefix(values, _category_starts(totals))
     low, high = _rank_sum_windows(prefix, m, u)
-    table = 0.0
+    table = float(_weight_cells(totals, m))
     for k in range(m + 1):
         table += max(high[k] - low[k] + 1, 0)
     return table
+
+
+#: Suffix sums of a row: blocks of this many cells summed on four accumulators (a
+#: relative error below 20 eps, several times faster than compensating every addition),
+#: compensated (Kahan) from block to block.
+_BLOCK = 64
+
+
+@jit
+def _suffix_sums(
+    mass: NDArray[np.float64],
+    src: int,
+    hi: int,
+    positions: NDArray[np.int64],
+    n: int,
+    order: NDArray[np.int64],
+    out: NDArray[np.float64],
+) -> None:  # pragma: no cover - compiled
+    """``out[i] = sum of mass[src + w], w = positions[i] .. hi``, for ``i < n``.
+
+    The positions are visited from the top (insertion sort: they nearly always come in
+    that order already) and the row is summed once from ``hi`` down to the lowest, in
+    blocks of :data:`_BLOCK` cells (four interleaved accumulators inside a block,
+    compensated across blocks), so every value is a sum of non-negative terms with a
+    relative error of a few tens of eps.
+    """
+    for i in range(n):
+        order[i] = i
+    for i in range(1, n):
+        key = order[i]
+        j = i - 1
+        while j >= 0 and positions[order[j]] < positions[key]:
+            order[j + 1] = order[j]
+            j -= 1
+        order[j + 1] = key
+    running, run_carry = 0.0, 0.0
+    pos = hi + 1
+    for i in range(n):
+        target = positions[order[i]]
+        while target < pos:
+            stop = max(target, pos - _BLOCK)
+            block = mass[src + stop : src + pos]
+            s0, s1, s2, s3 = 0.0, 0.0, 0.0, 0.0
+            size = pos - stop
+            q = 0
+            while q + 4 <= size:
+                s0 += block[q]
+                s1 += block[q + 1]
+                s2 += block[q + 2]
+                s3 += block[q + 3]
+                q += 4
+            while q < size:
+                s0 += block[q]
+                q += 1
+            y = ((s0 + s1) + (s2 + s3)) - run_carry
+            updated = running + y
+            run_carry = (updated - running) - y
+            running = updated
+            pos = stop
+        out[order[i]] = running
+
+
+@jit
+def _weight_cells(totals: NDArray[np.int64], m: int) -> int:  # pragma: no cover - compiled
+    """Most hypergeometric weights :func:`rank_sum_tail` stores for one category: ``min(t,
+    r) + 1`` for each row ``r = m - k = 0 .. m``."""
+    most = 0
+    for j in range(totals.size):
+        t = min(totals[j], m)
+        most = max(most, (m + 1) + t * (t + 1) // 2 + t * (m - t))
+    return most
 
 
 @jit
@@ -223,7 +410,17 @@ def rank_sum_tail(
     the ``R`` not yet seen, it takes ``a`` items with the hypergeometric probability
     ``C(t, a) C(R - t, r - a) / C(R, r)`` (:func:`_hypergeometric`), so the masses are
     probabilities of sampling without replacement. Returns ``(tail, cells)``; ``tail`` is
-    NaN when the table would hold more than ``max_cells`` cells.
+    NaN when the table (and the category's weights) would hold more than ``max_cells``
+    cells.
+
+    Each category is applied in place, destination row by destination row from the top
+    (row ``k`` only receives from rows below it, which still hold their old masses): a
+    row is scaled by its weight of taking no item, then the moves of each source row are
+    added, ``a = 1, 2, ...``, one tile of the destination at a time, so the tile stays in
+    cache and only the sources stream from memory. Each cell sees the same operations in
+    the same order as source row by source row (the programme's first form), so the
+    numbers are the same bit for bit; the moves that land above a row's window (complete)
+    join the tail from suffix sums of their source row first.
     """
     starts = _category_starts(totals)
     n_items = starts[-1]
@@ -233,23 +430,34 @@ def rank_sum_tail(
     if prefix[m] < u:
         return 0.0, 0.0
     low, high = _rank_sum_windows(prefix, m, u)
+    # each row holds only the hull of its live ranges (a dry run of the loops below)
+    touch_lo, touch_hi, _ = _live_ranges(values, totals, m, u, starts, prefix, low, high)
     offset = np.zeros(m + 2, np.int64)
     for k in range(m + 1):
-        offset[k + 1] = offset[k] + max(high[k] - low[k] + 1, 0)
-    if offset[m + 1] > max_cells:
-        return math.nan, float(offset[m + 1])
-    mass = np.zeros(offset[m + 1])
-    base = offset[: m + 1] - low  # mass[base[k] + w] holds state (k, w)
+        offset[k + 1] = offset[k] + max(touch_hi[k] - touch_lo[k] + 1, 0)
+    n_weights = _weight_cells(totals, m)
+    if offset[m + 1] + n_weights > max_cells:
+        return math.nan, float(offset[m + 1] + n_weights)
+    # not cleared: a cell is written (zero or a mass) before it is first read, when its
+    # row's live range grows over it
+    mass = np.empty(max(offset[m + 1], 1))
+    base = offset[: m + 1] - touch_lo  # mass[base[k] + w] holds state (k, w)
     live_lo = np.ones(m + 1, np.int64)
     live_hi = np.zeros(m + 1, np.int64)  # empty rows: live_lo > live_hi
     live_lo[0] = 0
     live_hi[0] = 0
     mass[base[0]] = 1.0
-    weights = np.empty(m + 1)
-    widest = 1
-    for k in range(m + 1):
-        widest = max(widest, high[k] - low[k] + 1)
-    suffix = np.empty(widest)
+    # the category's weights of source row k: weights[w_start[k] + a - w_low[k]]
+    weights = np.empty(n_weights)
+    w_start = np.zeros(m + 1, np.int64)
+    w_low = np.zeros(m + 1, np.int64)
+    w_high = np.full(m + 1, -1, np.int64)  # -1: row k is not a source this category
+    next_lo = np.zeros(m + 1, np.int64)  # live ranges after the category being applied
+    next_hi = np.zeros(m + 1, np.int64)
+    req_pos = np.empty(m + 1, np.int64)  # a row's complete moves: first complete state,
+    req_pick = np.empty(m + 1)  # weight, and the sum of the row from there up
+    req_val = np.empty(m + 1)
+    order = np.empty(m + 1, np.int64)
     tail = 0.0
     carry = 0.0  # Kahan compensation of tail (millions of additions)
     cells = 0.0
@@ -258,65 +466,125 @@ def rank_sum_tail(
         count = totals[j]
         done = starts[j]
         remaining = n_items - done
-        for k in range(min(m - 1, done), max(0, m - remaining) - 1, -1):
+        k_top = min(m - 1, done)
+        k_bottom = max(0, m - remaining)
+        # 1. source rows, from the top: their weights, and their complete moves (the sum
+        # of the row above each move's first complete state)
+        used = 0
+        for k in range(k_top, k_bottom - 1, -1):
+            w_high[k] = -1
             lo, hi = live_lo[k], live_hi[k]
             if lo > hi:
                 continue
             r = m - k
-            a_low = _hypergeometric(r, count, remaining - count, weights)
+            w_start[k] = used
+            a_low = _hypergeometric(r, count, remaining - count, weights[used:])
             a_high = min(count, r)
-            src = base[k]
-            # suffix sums of the row (compensated, from the top: small terms first), only
-            # as far down as the moves need: the moves that land above a row's window are
-            # complete and join the tail. ``running`` is the sum of w = pos .. hi.
-            running, run_carry = 0.0, 0.0
-            pos = hi + 1
+            w_low[k] = a_low
+            w_high[k] = a_high
+            used += a_high - a_low + 1
+            n_req = 0
             for a in range(max(a_low, 1), a_high + 1):
-                pick = weights[a - a_low]
+                pick = weights[w_start[k] + a - a_low]
                 if pick == 0.0:
                     continue
-                shift = a * score
-                dest = k + a
-                # above row dest's window the move is complete (its smallest completion
-                # reaches u); below it, the move is dead
-                first_complete = max(lo, high[dest] - shift + 1)
+                # above row k + a's window the move is complete (its smallest completion
+                # reaches u)
+                first_complete = max(lo, high[k + a] - a * score + 1)
                 if first_complete <= hi:
-                    if first_complete < pos:
-                        for w in range(pos - 1, first_complete - 1, -1):
-                            y = mass[src + w] - run_carry
-                            updated = running + y
-                            run_carry = (updated - running) - y
-                            running = updated
-                            suffix[w - lo] = running
-                        pos = first_complete
-                    y = suffix[first_complete - lo] * pick - carry
+                    req_pos[n_req] = first_complete
+                    req_pick[n_req] = pick
+                    n_req += 1
+            if n_req > 0:
+                _suffix_sums(mass, base[k], hi, req_pos, n_req, order, req_val)
+                for i in range(n_req):  # a ascending
+                    y = req_val[i] * req_pick[i] - carry
                     updated = tail + y
                     carry = (updated - tail) - y
                     tail = updated
-                src_lo = max(lo, low[dest] - shift)
-                src_hi = min(hi, high[dest] - shift)
+        # 2. destination rows: their live ranges after the category (the old ranges stay
+        # in live_lo / live_hi while the category is applied)
+        dest_top = min(m - 1, k_top + count)
+        c_lo, c_hi = 0, -1  # range of the diagonal coordinate c = w + (m - k) * score
+        for dest in range(dest_top, k_bottom - 1, -1):
+            new_lo, new_hi = 1, 0
+            if dest <= k_top and w_high[dest] >= 0:
+                new_lo, new_hi = live_lo[dest], live_hi[dest]
+            for a in range(max(1, dest - k_top), min(count, dest - k_bottom) + 1):
+                k = dest - a
+                if w_high[k] < 0 or a < w_low[k] or a > w_high[k]:
+                    continue
+                if weights[w_start[k] + a - w_low[k]] == 0.0:
+                    continue
+                shift = a * score
+                src_lo = max(live_lo[k], low[dest] - shift)
+                src_hi = min(live_hi[k], high[dest] - shift)
                 if src_lo > src_hi:
                     continue
-                dst = base[dest] + shift
-                nlo, nhi = live_lo[dest], live_hi[dest]
-                if nlo > nhi:
-                    mass[dst + src_lo : dst + src_hi + 1] = 0.0
-                    nlo, nhi = src_lo + shift, src_hi + shift
+                if new_lo > new_hi:
+                    new_lo, new_hi = src_lo + shift, src_hi + shift
                 else:
-                    if src_lo + shift < nlo:
-                        mass[dst + src_lo : base[dest] + nlo] = 0.0
-                        nlo = src_lo + shift
-                    if src_hi + shift > nhi:
-                        mass[base[dest] + nhi + 1 : dst + src_hi + 1] = 0.0
-                        nhi = src_hi + shift
-                live_lo[dest], live_hi[dest] = nlo, nhi
-                for w in range(src_lo, src_hi + 1):
-                    mass[dst + w] += mass[src + w] * pick
-                cells += src_hi - src_lo + 1
-            keep = weights[0] if a_low == 0 else 0.0
-            for w in range(lo, hi + 1):
-                mass[src + w] *= keep
-            cells += hi - lo + 1
+                    new_lo = min(new_lo, src_lo + shift)
+                    new_hi = max(new_hi, src_hi + shift)
+            next_lo[dest], next_hi[dest] = new_lo, new_hi
+            if new_lo <= new_hi:
+                lift = (m - dest) * score
+                if c_lo > c_hi:
+                    c_lo, c_hi = new_lo + lift, new_hi + lift
+                else:
+                    c_lo = min(c_lo, new_lo + lift)
+                    c_hi = max(c_hi, new_hi + lift)
+        # 3. a move keeps c, so the category is applied one band of c at a time (every
+        # row's cells of the band: about a megabyte, in cache), destination rows from the
+        # top (a row only receives from rows below it, which still hold their old
+        # masses): cleared or scaled by the weight of taking no item, then the moves of
+        # a = 1, 2, ... added, the order of the source-major programme cell by cell
+        band = max(256, (1 << 17) // (dest_top - k_bottom + 1))
+        for c0 in range(c_lo, c_hi + 1, band):
+            c1 = c0 + band - 1
+            for dest in range(dest_top, k_bottom - 1, -1):
+                lift = (m - dest) * score
+                t_lo = max(next_lo[dest], c0 - lift)
+                t_hi = min(next_hi[dest], c1 - lift)
+                if t_lo > t_hi:
+                    continue
+                row_base = base[dest]
+                if dest <= k_top and w_high[dest] >= 0:
+                    lo, hi = max(live_lo[dest], t_lo), min(live_hi[dest], t_hi)
+                    if lo > hi:
+                        mass[row_base + t_lo : row_base + t_hi + 1] = 0.0
+                    else:
+                        mass[row_base + t_lo : row_base + lo] = 0.0
+                        mass[row_base + hi + 1 : row_base + t_hi + 1] = 0.0
+                        keep = weights[w_start[dest]] if w_low[dest] == 0 else 0.0
+                        row = mass[row_base + lo : row_base + hi + 1]
+                        for i in range(hi - lo + 1):
+                            row[i] *= keep
+                        cells += hi - lo + 1
+                else:
+                    mass[row_base + t_lo : row_base + t_hi + 1] = 0.0
+                for a in range(max(1, dest - k_top), min(count, dest - k_bottom) + 1):
+                    k = dest - a
+                    if w_high[k] < 0 or a < w_low[k] or a > w_high[k]:
+                        continue
+                    pick = weights[w_start[k] + a - w_low[k]]
+                    if pick == 0.0:
+                        continue
+                    shift = a * score
+                    src_lo = max(live_lo[k], low[dest] - shift, t_lo - shift)
+                    src_hi = min(live_hi[k], high[dest] - shift, t_hi - shift)
+                    if src_lo > src_hi:
+                        continue
+                    # slices indexed from 0: numba then drops the negative-index fix-up
+                    # and the loop vectorises
+                    target = mass[row_base + src_lo + shift : row_base + src_hi + shift + 1]
+                    source = mass[base[k] + src_lo : base[k] + src_hi + 1]
+                    for i in range(src_hi - src_lo + 1):
+                        target[i] += source[i] * pick
+                    cells += src_hi - src_lo + 1
+        for dest in range(dest_top, k_bottom - 1, -1):
+            if next_lo[dest] <= next_hi[dest]:
+                live_lo[dest], live_hi[dest] = next_lo[dest], next_hi[dest]
         # after the category: drop the states that even the r largest remaining items
         # leave below u (and rows that cannot take r more items)
         done = starts[j + 1]
@@ -331,95 +599,6 @@ def rank_sum_tail(
             dead_below = u - (prefix[done + r] - prefix[done])
             if lo < dead_below:
                 live_lo[k] = dead_below
-    return min(1.0, tail), cells
-
-
-# -------------------------------------------------------------------- signed-rank tail
-
-
-@jit
-def signed_rank_tail_cells(r: NDArray[np.int64], u: int) -> float:  # pragma: no cover
-    """Upper bound of the cell updates :func:`signed_rank_tail` performs."""
-    total = 0
-    for i in range(r.size):
-        total += r[i]
-    cells = 0.0
-    done = 0
-    rest = total
-    for i in range(r.size):
-        rest -= r[i]
-        done += r[i]
-        lo = max(0, u - rest)
-        hi = min(done, u - 1)
-        if hi >= lo:
-            cells += hi - lo + 1
-    return cells
-
-
-@jit
-def signed_rank_tail(
-    r: NDArray[np.int64], u: int, max_cells: float
-) -> tuple[float, float]:  # pragma: no cover - compiled
-    """``P(V >= u)`` for ``V = sum_i r_i B_i`` with independent fair ``B_i``.
-
-    ``r`` is sorted decreasingly. States ``w < u`` are carried (``w >= u`` is complete,
-    whatever follows); a state below ``u - (sum of the items still to come)`` is dead, so
-    the live states always lie in a window of at most ``min(u, total - u + 1)`` values,
-    held in a ring buffer. Returns ``(tail, cells)``; ``tail`` is NaN when the buffer
-    would exceed ``max_cells``.
-    """
-    total = 0
-    for i in range(r.size):
-        total += r[i]
-    if u <= 0:
-        return 1.0, 0.0
-    if u > total:
-        return 0.0, 0.0
-    size = min(u, total - u + 1) + (r[0] if r.size else 0) + 1
-    if size > max_cells:
-        return math.nan, float(size)
-    mass = np.zeros(size)  # state w lives at mass[w % size]
-    mass[0] = 1.0
-    lo, hi = 0, 0
-    tail = 0.0
-    carry = 0.0  # Kahan compensation of tail
-    cells = 0.0
-    rest = total
-    for i in range(r.size):
-        score = r[i]
-        rest -= score  # the items after this one
-        start = max(lo, u - score)
-        index = start % size
-        for _ in range(start, hi + 1):  # a positive sign here reaches u
-            y = 0.5 * mass[index] - carry
-            updated = tail + y
-            carry = (updated - tail) - y
-            tail = updated
-            index += 1
-            if index == size:
-                index = 0
-        new_hi = min(hi + score, u - 1)
-        new_lo = max(lo, u - rest)  # dead below, once this item is done
-        # descending w: mass[w - score] is still old. Ring indices move by one per step
-        # (no division in the loop).
-        index = new_hi % size
-        source = (new_hi - score) % size
-        for w in range(new_hi, new_lo - 1, -1):
-            value = mass[index] if w <= hi else 0.0  # (w >= new_lo >= lo)
-            if w - score >= lo:
-                value += mass[source]
-            mass[index] = 0.5 * value
-            index -= 1
-            if index < 0:
-                index = size - 1
-            source -= 1
-            if source < 0:
-                source = size - 1
-        if new_lo <= new_hi:
-            cells += new_hi - new_lo + 1
-        lo, hi = new_lo, new_hi
-        if lo > hi:
-            break
     return min(1.0, tail), cells
 
 

@@ -30,15 +30,15 @@ p-values at every size (:func:`rank_sum_pvalue`, :func:`signed_rank_pvalue`)
       (:func:`._exact_kernels.rank_sum_tail_few`), O(m^2);
     * 5 or 6 distinct values (0-4 and 0-5 scales) and a smaller group of at most
       :data:`FIVE_MAX_M` (:data:`SIX_MAX_M`): nested hypergeometric sums
-      (:mod:`._exact_sums`), terms below 1e-19 of the tail left out with their weight
-      checked;
-    * otherwise the cheaper of
+      (:mod:`._exact_sums`), the terms that cannot reach a tail skipped exactly and those
+      below 1e-19 of the p-value left out with their weight checked;
+    * otherwise the cheaper of (:mod:`._exact_choice`)
       - the *network* programme (:func:`._exact_kernels.rank_sum_tail`, one category at
         a time with hypergeometric steps; :func:`._exact_kernels.signed_rank_tail`, one
         sign at a time), carrying only the states that can still end on either side of
-        the observed statistic (Mehta & Patel's shortest- and longest-path bounds):
-        cheap up to a few hundred observations, for a small group against a large one,
-        and in extreme tails;
+        the observed statistic (Mehta & Patel's shortest- and longest-path bounds): cheap
+        up to a few hundred observations, for a small group against a large one, and in
+        extreme tails; its work is counted beforehand by a dry run of its loops;
       - certified tilted Fourier inversion (:mod:`._exact_fourier`): cost independent of
         the score range, a few thousand nodes for large samples (for a small group, whole
         rows of the grid are bounded by Cauchy's estimate of their sum); relative error
@@ -47,13 +47,10 @@ p-values at every size (:func:`rank_sum_pvalue`, :func:`signed_rank_pvalue`)
     The choice compares the programme's counted cells with the Fourier nodes kept by the
     screening (which stops early when the programme is cheaper); a grid that cannot
     certify its bound falls back to the programme and, when the programme is beyond its
-    limits of work or memory, runs with a larger budget. Every path is exact; none falls
-    back to an approximation. Slowest inside the documented rule (2 cores): a group of
-    20-150 patients against 5,000 on 7-100 values, 0.2-1 s (the programme, or a Fourier
-    grid with many rows on few or skewed values); a group of 300 against 5,000 on a
-    skewed 0-10 scale with p near 1e-60, about 1 s; five values with a group of 1,000-2,000
-    and p below 1e-60, 0.4-2 s. Small groups on 100 values (50 + 5,000: 0.1 s) and 5-6
-    values take well under 0.1 s, as does the rest (``benchmarks/exact_tests.py``).
+    limits of work or memory, runs with a larger budget. The two tails of a two-sided
+    test run on two threads when both are heavy. Every path is exact; none falls back to
+    an approximation. Timings at the corners of the rule (a group of 20-150 against 5,000
+    on 7-100 values; skewed scales with p below 1e-60) are in ``benchmarks/exact_tests.py``.
 
 References
 ----------
@@ -70,13 +67,21 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from painresponse.stats import _exact_fourier, _rank_tails
+from painresponse.stats._exact_choice import (
+    FEW_CATEGORIES,
+    FIVE_MAX_M,
+    SIX_MAX_M,
+    ExactNotComputable,
+    ExactPvalue,
+    _combine,
+    _five_categories,
+    _tails,
+)
 from painresponse.stats._exact_fourier import (
     FOURIER_AUTO_MAX_NODES,
     FOURIER_MAX_N,
@@ -373,169 +378,6 @@ def _binom_pmf_uncached(t: int, p: float) -> NDArray[np.float64]:
 SMALL_COST = 3.0e6
 #: ... and its table has at most this many cells (a table is allocated per category).
 SMALL_CELLS = 2.0e6
-#: The network programme is used without screening a Fourier grid up to this many cell
-#: updates (counted beforehand, :func:`._exact_kernels.rank_sum_tail_cells`).
-NETWORK_DIRECT_CELLS = 5.0e7
-#: Node budget of the Fourier method when no programme fits (a smaller group of at most
-#: about 100 among thousands, on few values: seconds).
-FOURIER_LARGE_NODES = 40_000_000
-#: Largest table (memory) of the network programme, in cells of 8 bytes.
-NETWORK_MAX_CELLS = 6.0e7
-#: Longest run of the network programme, in cell updates, when Fourier inversion fails.
-NETWORK_MAX_WORK = 2.0e10
-#: The rank-sum programme's updates are counted beforehand when ``categories x m`` is at
-#: most this (the count costs that many steps).
-_NETWORK_COUNT_MAX = 5.0e7
-#: Tables with at most this many categories: sums of hypergeometric terms, O(m^2)
-#: (:func:`._exact_kernels.rank_sum_tail_few`); the Fourier grid of such lattices is large.
-FEW_CATEGORIES = 4
-#: Five categories: nested hypergeometric sums (:func:`._exact_kernels.rank_sum_tail_five`)
-#: when the smaller group has at most this many patients (a cache of ``m^2`` cumulative
-#: sums, 32 MB here; beyond, the Fourier grid of a large sample is cheaper).
-FIVE_MAX_M = 2_000
-#: Six categories (a 0-5 scale): one more nested level, when the smaller group has at most
-#: this many patients.
-SIX_MAX_M = 200
-#: Measured time of one Fourier node-category evaluation, and of one screened one, in
-#: units of the programme's counted cells (about 0.15-0.25 ns each; an evaluation is 25-85 ns).
-_FOURIER_ELEMENT_CELLS = 200.0
-_SCREEN_ELEMENT_CELLS = 25.0
-#: The screening may use a quarter of the programme's time (:data:`_SCREEN_BUDGET`), and
-#: at least this many node-category evaluations (a few milliseconds).
-_SCREEN_BUDGET = 0.25
-_SCREEN_MIN_ELEMENTS = 5.0e6
-_SIGNED_RANK_CELL = 4.0
-
-
-class ExactNotComputable(ArithmeticError):
-    """No exact algorithm fits its limits for this table (far beyond the documented rule)."""
-
-
-@dataclass
-class ExactPvalue:
-    """An exact conditional p-value and how it was computed.
-
-    ``algorithm``: ``"dynamic programme"`` (whole distribution), ``"hypergeometric sums"``
-    (at most 4 values), ``"network"`` (tail programme) or ``"fourier"`` (certified Fourier
-    inversion; with two tails computed differently, ``"fourier + network"``). ``cost``:
-    cell updates of the programmes plus node-category evaluations of the Fourier method.
-    ``error_bound``: certified relative error of the Fourier tails (0 for the programmes,
-    whose only error is float64 rounding of non-negative sums). ``fourier``: grid
-    diagnostics of the larger Fourier tail. ``support_size``: points of the whole
-    distribution (dynamic programme only).
-    """
-
-    pvalue: float
-    algorithm: str
-    cost: float
-    error_bound: float = 0.0
-    fourier: dict[str, float] = field(default_factory=dict)
-    support_size: int | None = None
-
-    def details(self) -> dict[str, Any]:
-        """The fields a test result reports in its ``details``."""
-        out: dict[str, Any] = {"algorithm": self.algorithm, "cost": self.cost}
-        if self.support_size is not None:
-            out["support_size"] = self.support_size
-        if "fourier" in self.algorithm:
-            out["error_bound"] = self.error_bound
-            out["fourier"] = dict(self.fourier)
-        return out
-
-
-@dataclass
-class _Tail:
-    value: float
-    algorithm: str
-    cost: float
-    error_bound: float = 0.0
-    info: dict[str, float] = field(default_factory=dict)
-
-
-def _tail(d: list[int], totals: list[int], m: int | None, u: int, fourier_ok: bool) -> _Tail:
-    """``P(D >= u)`` (``d`` increasing from 0) by the cheaper exact algorithm."""
-    kernels = _rank_tails.kernels()
-    values = np.asarray(d[::-1], dtype=np.int64)  # decreasing, as the programmes take them
-    counts = np.asarray(totals[::-1], dtype=np.int64)
-    if m is None:
-        values = np.repeat(values, counts)  # signed ranks: one sign at a time
-        # its count is exact, the rank-sum one an upper bound about 4 times the work
-        cells = _SIGNED_RANK_CELL * float(kernels.signed_rank_tail_cells(values, u))
-    elif values.size * m <= _NETWORK_COUNT_MAX:
-        cells = float(kernels.rank_sum_tail_cells(values, counts, m, u))
-    else:
-        cells = math.inf
-    if cells <= NETWORK_DIRECT_CELLS or not fourier_ok:
-        return _network(values, counts, m, u, cells)
-    # the programme is feasible when its work and its table (memory) are within limits
-    if m is None:
-        table = float(min(u, int(values.sum()) - u + 1) + int(values[0]) + 1)
-    else:
-        table = float(kernels.rank_sum_tail_table(values, counts, m, u))
-    network_ok = cells <= NETWORK_MAX_WORK and table <= NETWORK_MAX_CELLS
-    try:
-        plan = _exact_fourier.plan_upper_tail(
-            d,
-            totals,
-            m,
-            u,
-            max_screen=(
-                max(_SCREEN_BUDGET * cells / _SCREEN_ELEMENT_CELLS, _SCREEN_MIN_ELEMENTS)
-                if network_ok
-                else math.inf
-            ),
-        )
-        if isinstance(plan, float):
-            return _Tail(plan, "fourier", 0.0)
-        work = plan.work
-        if work * _FOURIER_ELEMENT_CELLS > cells and network_ok:
-            return _network(values, counts, m, u, cells)
-        # Extended precision (NumPy) is slow: the programme first, when it is feasible;
-        # when it is not, the grid may be as large as it takes (seconds, still exact).
-        budget = FOURIER_MAX_NODES if network_ok else FOURIER_LARGE_NODES
-        value, bound, info = _exact_fourier.evaluate_tail(plan, budget, extended=not network_ok)
-        return _Tail(value, "fourier", work, bound, info)
-    except FourierNotCertified as exc:
-        return _network(values, counts, m, u, cells, str(exc))
-
-
-def _network(
-    values: NDArray[np.int64],
-    counts: NDArray[np.int64],
-    m: int | None,
-    u: int,
-    cells: float,
-    why: str = "",
-) -> _Tail:
-    """The programme's tail; beyond its work limit only when Fourier inversion failed."""
-    kernels = _rank_tails.kernels()
-    value, work = math.nan, cells
-    if cells <= NETWORK_MAX_WORK or math.isinf(cells) or why:
-        if m is None:
-            value, work = kernels.signed_rank_tail(values, u, NETWORK_MAX_CELLS)
-        else:
-            value, work = kernels.rank_sum_tail(values, counts, m, u, NETWORK_MAX_CELLS)
-    if math.isnan(value):
-        reason = f"; Fourier inversion: {why}" if why else ""
-        raise ExactNotComputable(
-            f"the exact tail needs a network programme beyond its limits ({work:.2g} cells{reason})"
-        )
-    return _Tail(float(value), "network", float(work))
-
-
-def _combine(tails: list[_Tail], factor: float = 1.0) -> ExactPvalue:
-    pvalue = factor * sum(t.value for t in tails)
-    names = sorted({t.algorithm for t in tails}, key=lambda name: name != "fourier")
-    fourier = [t for t in tails if t.algorithm == "fourier"]
-    bound = sum(t.error_bound * t.value for t in fourier) * factor / pvalue if pvalue > 0 else 0.0
-    info = max(fourier, key=lambda t: t.value).info if fourier else {}
-    return ExactPvalue(
-        pvalue=min(1.0, pvalue),
-        algorithm=" + ".join(names),
-        cost=sum(t.cost for t in tails),
-        error_bound=bound,
-        fourier=info,
-    )
 
 
 def _thresholds(
@@ -633,60 +475,13 @@ def rank_sum_pvalue(
     if (len(d) == 5 and m <= FIVE_MAX_M) or (len(d) == 6 and m <= SIX_MAX_M):
         return _five_categories(d, counts, m, hi, lo)
     if alternative == "two-sided" and hi is not None and lo is not None and symmetric:
-        return _combine([_tail(d, counts, m, hi, fourier_ok)], 2.0)
-    tails = []
+        return _combine(_tails([(d, counts, m, hi)], fourier_ok), 2.0)
+    specs: list[tuple[list[int], list[int], int | None, int]] = []
     if hi is not None:
-        tails.append(_tail(d, counts, m, hi, fourier_ok))
+        specs.append((d, counts, m, hi))
     if lo is not None:
-        tails.append(_tail(*reflected, m, m * d_max - lo, fourier_ok))
-    return _combine(tails)
-
-
-def _five_categories(
-    d: list[int], counts: list[int], m: int, hi: int | None, lo: int | None
-) -> ExactPvalue:
-    """Both tails of five or six categories by nested hypergeometric sums (:mod:`._exact_sums`).
-
-    Terms whose weight is below ``1e-19`` of the smallest tail found so far are left out;
-    their total weight is returned by the kernel, and when it exceeds ``1e-15`` of a tail
-    the sums are run again with that tail's ``1e-19 / (m + 1)^(c - 3)`` as the (absolute)
-    cut (at most ``(m + 1)^(c - 3)`` terms are left out), so the left-out weight is at
-    most ``1e-19`` of the tail.
-    """
-    low, high = _exact_fourier._extreme_sums(d, counts, m)
-    value = 0.0
-    need_upper = need_lower = False
-    if hi is not None:
-        if hi <= low:
-            value += 1.0
-        elif hi <= high:
-            need_upper = True
-    if lo is not None:
-        if lo >= high:
-            value += 1.0
-        elif lo >= low:
-            need_lower = True
-    if not (need_upper or need_lower) or value >= 1.0:
-        return ExactPvalue(min(1.0, value), "hypergeometric sums", 0.0)
-    args = (
-        np.asarray(d, dtype=np.int64),
-        np.asarray(counts, dtype=np.int64),
-        m,
-        hi if hi is not None else 0,
-        lo if lo is not None else 0,
-        need_upper,
-        need_lower,
-    )
-    sums = _rank_tails.sums_kernels()
-    kernel = sums.rank_sum_tail_five if len(d) == 5 else sums.rank_sum_tail_six
-    up, down, work, skipped = kernel(*args, -1e-19)
-    smallest = min(up if need_upper else math.inf, down if need_lower else math.inf)
-    if skipped > 1e-15 * smallest:
-        cut = 1e-19 * smallest / float(m + 1) ** (len(d) - 3)
-        up, down, more, skipped = kernel(*args, cut)
-        work += more
-    value += (up if need_upper else 0.0) + (down if need_lower else 0.0)
-    return ExactPvalue(min(1.0, value), "hypergeometric sums", work)
+        specs.append((*reflected, m, m * d_max - lo))
+    return _combine(_tails(specs, fourier_ok))
 
 
 def _distribution_tail(
@@ -748,13 +543,13 @@ def signed_rank_pvalue(
     obs = v2 // g
     total = total2 // g  # twice E[V]
     if alternative == "greater":
-        return _combine([_tail(r, totals, None, obs, True)])
+        return _combine(_tails([(r, totals, None, obs)], True))
     if alternative == "less":  # V <= obs  <=>  total - V >= total - obs
-        return _combine([_tail(r, totals, None, total - obs, True)])
+        return _combine(_tails([(r, totals, None, total - obs)], True))
     hi, _ = _thresholds(2 * total, 2, obs, alternative)
     if hi is None or 2 * hi <= total:  # the observed statistic is the mean
         return ExactPvalue(1.0, "network", 0.0)
-    return _combine([_tail(r, totals, None, hi, True)], 2.0)
+    return _combine(_tails([(r, totals, None, hi)], True), 2.0)
 
 
 def rank_sum_pvalue_fourier(

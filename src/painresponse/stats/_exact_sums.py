@@ -10,16 +10,17 @@ the last two categories as one hypergeometric law whose cumulative sums (built o
 size, summed from either end so that small tails keep their precision) give the tail in
 ``O(1)``. Every term is a product of probabilities, non-negative, so rounding errors stay
 relative. ``k`` is visited from its mode outwards (unimodal: the rows not visited weigh at
-most their number times the last weight), and terms whose weight is below a cut are left
-out with their weight summed and returned, so the caller can check (and tighten) the cut:
-the tails are exact up to rounding and that sum. The generalisation of
+most their number times the last weight). Rows, pairs and triples whose extreme statistics
+cannot reach a tail asked for are skipped exactly (integer comparisons), and the values of
+``a_0`` whose every completion is in a tail are summed in one step; terms whose weight is
+below a cut (relative to the p-value) are left out with their weight summed and
+returned, so the caller can check (and tighten) the cut: the tails are exact up to
+rounding and that sum. The generalisation of
 :func:`._exact_kernels.rank_sum_tail_few` (at most four categories) one and two levels
 deeper; the network algorithm's idea of visiting only what can matter (Mehta & Patel).
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 from numpy.typing import NDArray
@@ -73,6 +74,74 @@ def rank_sum_tail_five(
 
 
 @jit
+def _greedy_sums(
+    v: NDArray[np.int64], t: NDArray[np.int64], first: int, r: int
+) -> tuple[int, int]:  # pragma: no cover - compiled
+    """Smallest and largest sum of ``r`` items from categories ``first`` on (``v`` increasing)."""
+    low, left = 0, r
+    for j in range(first, v.size):
+        take = min(t[j], left)
+        low += take * v[j]
+        left -= take
+    high, left = 0, r
+    for j in range(v.size - 1, first - 1, -1):
+        take = min(t[j], left)
+        high += take * v[j]
+        left -= take
+    return low, high
+
+
+@jit
+def _window_sums(
+    values: NDArray[np.float64], n: int, up: NDArray[np.float64], down: NDArray[np.float64]
+) -> None:  # pragma: no cover - compiled
+    """Compensated sums of ``values[:n]``: ``up[i]`` of the first ``i``, ``down[i]`` of the
+    last ``i`` (each summed from its own end, small terms first)."""
+    running, carry = 0.0, 0.0
+    up[0] = 0.0
+    for i in range(n):
+        y = values[i] - carry
+        updated = running + y
+        carry = (updated - running) - y
+        running = updated
+        up[i + 1] = running
+    running, carry = 0.0, 0.0
+    down[0] = 0.0
+    for i in range(n):
+        y = values[n - 1 - i] - carry
+        updated = running + y
+        carry = (updated - running) - y
+        running = updated
+        down[i + 1] = running
+
+
+@jit
+def _above_cut(
+    weights: NDArray[np.float64], low: int, lo: int, mode: int, hi: int, cut: float
+) -> tuple[int, int]:  # pragma: no cover - compiled
+    """The values ``a`` in ``lo .. hi`` with ``weights[a - low] >= cut`` (unimodal, largest at
+    ``mode``): ``(first, last)`` by bisection on either side (empty when ``first > last``)."""
+    if weights[mode - low] < cut:
+        return mode + 1, mode
+    left, right = lo, mode  # first a with weight >= cut on the increasing side
+    while left < right:
+        mid = (left + right) // 2
+        if weights[mid - low] >= cut:
+            right = mid
+        else:
+            left = mid + 1
+    first = left
+    left, right = mode, hi  # last a with weight >= cut on the decreasing side
+    while left < right:
+        mid = (left + right + 1) // 2
+        if weights[mid - low] >= cut:
+            left = mid
+        else:
+            right = mid - 1
+    return first, left
+
+
+@jit
 def rank_sum_tail_six(
     d: NDArray[np.int64],
     totals: NDArray[np.int64],
@@ -89,12 +158,22 @@ def rank_sum_tail_six(
     3-5, ``a_3`` of ``r - a_2`` against categories 4-5, and the cumulative sums of ``a_4``
     given ``r_4 = r - a_2 - a_3`` (against category 5), so ``D = (k - a_0) d_1 + a_2 d_2
     + a_3 d_3 + r_4 d_5 - a_4 (d_5 - d_4)``. Terms whose weight is below the cut are left
-    out and their weights summed, as there. Returns ``(upper tail, lower tail, work,
-    weight left out)``.
+    out and their weights summed, as there; the cut (``eta < 0``) and the stopping rule
+    of ``k`` are relative to the sum of the tails asked for (the p-value).
+
+    Exact shortcuts (integer comparisons, nothing left out): a row ``k``, a pair ``(k,
+    a_2)`` or a triple ``(k, a_2, a_3)`` whose smallest and largest ``D`` (greedy over
+    the categories still open) cannot reach a tail asked for is not visited; for a
+    triple, the values of ``a_0`` whose every ``a_4`` is in a tail add the tail of
+    ``a_4`` times the (compensated) sum of their weights, those with none are not
+    visited, and only the ``a_0`` in between are summed one by one. Returns ``(upper
+    tail, lower tail, work, weight left out)``.
     """
     t = totals
     v = d
     step = v[5] - v[4]
+    q1 = v[1] // step  # d_1 = q1 step + r1: one a_0 more moves D down by d_1
+    r1 = v[1] - q1 * step
     left = t[0] + t[1]
     right = t[2] + t[3] + t[4] + t[5]
     outer = np.empty(m + 1)
@@ -102,6 +181,8 @@ def rank_sum_tail_six(
     mid = np.empty(m + 1)
     third = np.empty(m + 1)
     last = np.empty(m + 1)
+    from_low = np.empty(m + 2)  # from_low[i]: weight of a_0 = lo0 .. lo0 + i - 1
+    from_high = np.empty(m + 2)  # from_high[i]: weight of a_0 = hi0 - i + 1 .. hi0
     # law of a_4 given r_4: cumulative sums, triangular storage, built on first use
     starts = np.zeros(m + 2, np.int64)
     for r3 in range(m + 1):
@@ -130,12 +211,20 @@ def rank_sum_tail_six(
             down_k -= 1
         weight = outer[k - k_low]
         left_rows = (k_high - up_k + 1) + (down_k - k_low + 1)
-        smallest = min(tails[0] if need_upper else math.inf, tails[1] if need_lower else math.inf)
-        if weight * (left_rows + 1) < 1e-17 * smallest or weight == 0.0:
+        scale = (tails[0] if need_upper else 0.0) + (tails[1] if need_lower else 0.0)
+        if weight * (left_rows + 1) < 1e-17 * scale or weight == 0.0:
             skipped += weight * (left_rows + 1)
             break
-        limit = eta if eta >= 0.0 else -eta * smallest
         r = m - k
+        # the row's extreme statistics: can it reach a tail at all?
+        rest_low, rest_high = _greedy_sums(v, t, 2, r)
+        k_min_left = (k - min(k, t[0])) * v[1]
+        k_max_left = (k - max(0, k - t[1])) * v[1]
+        row_up = need_upper and k_max_left + rest_high >= upper
+        row_down = need_lower and k_min_left + rest_low <= lower
+        if not (row_up or row_down):
+            continue
+        limit = eta if eta >= 0.0 else -eta * scale
         a0_low = _hypergeometric(k, t[0], t[1], inner)
         a0_high = min(k, t[0])
         # a_0 window: leave out the values whose weight is below limit / (k + 1)
@@ -151,6 +240,14 @@ def rank_sum_tail_six(
         for a0 in range(hi0 + 1, a0_high + 1):
             out0 += inner[a0 - a0_low]
         skipped += weight * out0
+        n0 = hi0 - lo0 + 1
+        _window_sums(inner[lo0 - a0_low :], n0, from_low, from_high)
+        mode0 = lo0  # the law of a_0 is unimodal: increasing up to mode0, then decreasing
+        for a0 in range(lo0, hi0 + 1):
+            if inner[a0 - a0_low] > inner[mode0 - a0_low]:
+                mode0 = a0
+        left_min = (k - hi0) * v[1]  # D's part from categories 0-1 over the window
+        left_max = (k - lo0) * v[1]
         a2_low = _hypergeometric(r, t[2], t[3] + t[4] + t[5], mid)
         a2_high = min(r, t[2])
         part = np.zeros(2)
@@ -161,6 +258,11 @@ def rank_sum_tail_six(
                 skipped += weight * w2_outer
                 continue
             r_after = r - a2
+            after_low, after_high = _greedy_sums(v, t, 3, r_after)
+            pair_up = need_upper and left_max + a2 * v[2] + after_high >= upper
+            pair_down = need_lower and left_min + a2 * v[2] + after_low <= lower
+            if not (pair_up or pair_down):
+                continue
             a3_low = _hypergeometric(r_after, t[3], t[4] + t[5], third)
             a3_high = min(r_after, t[3])
             for a3 in range(a3_low, a3_high + 1):
@@ -169,54 +271,88 @@ def rank_sum_tail_six(
                     skipped += weight * w2
                     continue
                 r3 = r_after - a3
+                lo3 = max(0, r3 - t[5])  # the support of a_4 given r_4
+                hi3 = min(r3, t[4])
+                fixed = a2 * v[2] + a3 * v[3] + r3 * v[5]  # D = (k - a0) d_1 + fixed - a_4 step
+                go_up = need_upper and left_max + fixed - lo3 * step >= upper
+                go_down = need_lower and left_min + fixed - hi3 * step <= lower
+                if not (go_up or go_down):
+                    continue
                 base3 = starts[r3]
                 if low3[r3] < 0:  # build the cumulative sums of a_4 given r_4
-                    lo3 = _hypergeometric(r3, t[4], t[5], last)
-                    n3 = min(r3, t[4]) - lo3 + 1
-                    running, run_carry = 0.0, 0.0
-                    below[base3] = 0.0
-                    for i in range(n3):
-                        y = last[i] - run_carry
-                        updated = running + y
-                        run_carry = (updated - running) - y
-                        running = updated
-                        below[base3 + i + 1] = running
-                    running, run_carry = 0.0, 0.0
-                    above[base3 + n3] = 0.0
-                    for i in range(n3 - 1, -1, -1):
-                        y = last[i] - run_carry
-                        updated = running + y
-                        run_carry = (updated - running) - y
-                        running = updated
-                        above[base3 + i] = running
+                    _hypergeometric(r3, t[4], t[5], last)
+                    _window_sums(last, hi3 - lo3 + 1, below[base3:], above[base3:])
+                    # above[i] must be the weight of a_4 >= lo3 + i: reverse the suffixes
+                    n3 = hi3 - lo3 + 1
+                    for i in range((n3 + 1) // 2):
+                        j = n3 - i
+                        above[base3 + i], above[base3 + j] = above[base3 + j], above[base3 + i]
                     low3[r3] = lo3
-                    high3[r3] = lo3 + n3 - 1
+                    high3[r3] = hi3
                     work += n3
-                lo3 = low3[r3]
-                hi3 = high3[r3]
                 n3 = hi3 - lo3 + 1
                 part_up, part_down = 0.0, 0.0
-                fixed = a2 * v[2] + a3 * v[3] + r3 * v[5]
-                for a0 in range(lo0, hi0 + 1):
-                    w0 = inner[a0 - a0_low]
-                    base = (k - a0) * v[1] + fixed  # D = base - a_4 * step
-                    share_up = 0.0
-                    share_down = 0.0
-                    if need_upper:
-                        x = (base - upper) // step  # a_4 <= x
-                        if x >= hi3:
-                            share_up = below[base3 + n3]
-                        elif x >= lo3:
-                            share_up = below[base3 + x - lo3 + 1]
-                    if need_lower:
-                        y_low = -((lower - base) // step)  # a_4 >= ceil((base - lower) / step)
-                        if y_low <= lo3:
-                            share_down = above[base3]
-                        elif y_low <= hi3:
-                            share_down = above[base3 + y_low - lo3]
-                    part_up += w0 * share_up
-                    part_down += w0 * share_down
-                work += hi0 - lo0 + 1.0
+                # the a_0 summed one by one (between all and none of a_4 in a tail): only
+                # those whose term can exceed limit / (n0 + 1), the others' weight counted
+                scale3 = weight * w2 * (n0 + 1.0)
+                if scale3 == 0.0:  # every term of the triple underflows to 0
+                    continue
+                cut3 = limit / scale3
+                sum_lo, sum_hi = _above_cut(inner, a0_low, lo0, mode0, hi0, cut3)
+                if go_up:
+                    # share P(a_4 <= x), x = ((k - a0) d_1 + fixed - upper) // step: all of
+                    # a_4 for a0 <= full, some for a0 <= any, none above
+                    full = k + (fixed - hi3 * step - upper) // v[1]
+                    any_ = k + (fixed - lo3 * step - upper) // v[1]
+                    if full >= lo0:
+                        part_up += below[base3 + n3] * from_low[min(full, hi0) - lo0 + 1]
+                    first, final = max(lo0, full + 1), min(hi0, any_)
+                    if final >= first:
+                        cut_terms = max(0, min(final, sum_lo - 1) - first + 1)
+                        cut_terms += max(0, final - max(first, sum_hi + 1) + 1)
+                        skipped += weight * w2 * cut3 * cut_terms
+                    start = max(first, sum_lo)
+                    # x = ((k - a0) d_1 + fixed - upper) // step, stepped without a division
+                    num = (k - start) * v[1] + fixed - upper
+                    x = num // step
+                    rem = num - x * step
+                    stop = min(final, sum_hi)
+                    for a0 in range(start, stop + 1):
+                        part_up += inner[a0 - a0_low] * below[base3 + x - lo3 + 1]
+                        x -= q1
+                        rem -= r1
+                        if rem < 0:
+                            rem += step
+                            x -= 1
+                    work += max(0, stop - start + 1)
+                if go_down:
+                    # share P(a_4 >= y), y = ceil(((k - a0) d_1 + fixed - lower) / step):
+                    # all of a_4 for a0 >= full, some for a0 >= any, none below
+                    full = k - (lower + lo3 * step - fixed) // v[1]
+                    any_ = k - (lower + hi3 * step - fixed) // v[1]
+                    if full <= hi0:
+                        part_down += above[base3] * from_high[hi0 - max(full, lo0) + 1]
+                    first, final = max(lo0, any_), min(hi0, full - 1)
+                    if final >= first:
+                        cut_terms = max(0, min(final, sum_lo - 1) - first + 1)
+                        cut_terms += max(0, final - max(first, sum_hi + 1) + 1)
+                        skipped += weight * w2 * cut3 * cut_terms
+                    start = max(first, sum_lo)
+                    # y = ceil(((k - a0) d_1 + fixed - lower) / step) = -(z // step), z =
+                    # lower - (k - a0) d_1 - fixed, stepped without a division
+                    z = lower - (k - start) * v[1] - fixed
+                    qz = z // step
+                    rz = z - qz * step
+                    stop = min(final, sum_hi)
+                    for a0 in range(start, stop + 1):
+                        part_down += inner[a0 - a0_low] * above[base3 - qz - lo3]
+                        qz += q1
+                        rz += r1
+                        if rz >= step:
+                            rz -= step
+                            qz += 1
+                    work += max(0, stop - start + 1)
+                work += 1.0
                 for which in range(2):
                     value = w2 * (part_up if which == 0 else part_down)
                     y = value - part_carry[which]

@@ -1,0 +1,316 @@
+"""Route choice of the exact Wilcoxon tails (:mod:`._exact_ranks`): which exact algorithm
+computes each tail, and the two tails of a two-sided p-value at once.
+
+Each tail ``P(D >= u)`` goes to the cheaper of the network programme
+(:func:`._exact_kernels.rank_sum_tail`, :func:`._exact_kernels.signed_rank_tail`) and
+certified Fourier inversion (:mod:`._exact_fourier`). The programme's cell updates are
+counted beforehand by following its loops without arithmetic
+(:func:`._exact_kernels.rank_sum_tail_work`, exact to a fraction of a percent, a
+fraction of a millisecond) and compared with the Fourier nodes the screening keeps, both
+in measured time per unit. The two tails of a two-sided p-value whose null distribution
+is not symmetric are independent computations: when both are heavy they run at the same
+time on two threads (the compiled kernels release the GIL), as long as their tables fit
+in one programme's memory limit together. Five or six categories take nested
+hypergeometric sums (:func:`_five_categories`).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from painresponse.stats import _exact_fourier, _rank_tails
+from painresponse.stats._exact_fourier import FOURIER_MAX_NODES, FourierNotCertified
+
+__all__ = [
+    "FEW_CATEGORIES",
+    "FIVE_MAX_M",
+    "FOURIER_LARGE_NODES",
+    "NETWORK_DIRECT_CELLS",
+    "NETWORK_MAX_CELLS",
+    "NETWORK_MAX_WORK",
+    "SIX_MAX_M",
+    "ExactNotComputable",
+    "ExactPvalue",
+]
+
+#: The network programme is used without screening a Fourier grid up to this many cell
+#: updates (counted beforehand, :func:`._exact_kernels.rank_sum_tail_work`; about 0.15-0.25
+#: ns each, so about 10 ms).
+NETWORK_DIRECT_CELLS = 5.0e7
+#: Node budget of the Fourier method when no programme fits (a smaller group of at most
+#: about 100 among thousands, on few values: seconds).
+FOURIER_LARGE_NODES = 40_000_000
+#: Largest table (memory) of the network programme, in cells of 8 bytes.
+NETWORK_MAX_CELLS = 6.0e7
+#: Longest run of the network programme, in cell updates, when Fourier inversion fails.
+NETWORK_MAX_WORK = 2.0e10
+#: The rank-sum programme's updates are counted beforehand when ``categories x m`` is at
+#: most this (the count costs that many steps) ...
+_NETWORK_COUNT_MAX = 5.0e7
+#: ... and follow its loops (:func:`._exact_kernels.rank_sum_tail_work`) when ``categories
+#: x m x min(m, largest category)`` is at most this; beyond, the count is an upper bound
+#: (:func:`._exact_kernels.rank_sum_tail_cells`, 4-50 times the work).
+_NETWORK_WORK_COUNT_MAX = 3.0e7
+#: Tables with at most this many categories: sums of hypergeometric terms, O(m^2)
+#: (:func:`._exact_kernels.rank_sum_tail_few`); the Fourier grid of such lattices is large.
+FEW_CATEGORIES = 4
+#: Five categories: nested hypergeometric sums (:func:`._exact_kernels.rank_sum_tail_five`)
+#: when the smaller group has at most this many patients (a cache of ``m^2`` cumulative
+#: sums, 32 MB here; beyond, the Fourier grid of a large sample is cheaper).
+FIVE_MAX_M = 2_000
+#: Six categories (a 0-5 scale): one more nested level, when the smaller group has at most
+#: this many patients.
+SIX_MAX_M = 200
+#: Measured time of one Fourier node-category evaluation, and of one screened one, in
+#: units of the programme's cell updates (about 0.15-0.25 ns each; an evaluation is 25-40
+#: ns, a screened one 3-5 ns).
+_FOURIER_ELEMENT_CELLS = 160.0
+_SCREEN_ELEMENT_CELLS = 20.0
+#: The screening may use a quarter of the programme's time (:data:`_SCREEN_BUDGET`), and
+#: at least this many node-category evaluations (a few milliseconds).
+_SCREEN_BUDGET = 0.25
+_SCREEN_MIN_ELEMENTS = 5.0e6
+#: A signed-rank cell (ring buffer, one sign at a time) in rank-sum cell updates.
+_SIGNED_RANK_CELL = 3.5
+#: The two tails of a two-sided p-value run on two threads when each needs at least this
+#: many cell updates (or the Fourier method): below, a thread costs more than it saves.
+_PARALLEL_MIN_CELLS = 2.0e6
+
+
+class ExactNotComputable(ArithmeticError):
+    """No exact algorithm fits its limits for this table (far beyond the documented rule)."""
+
+
+@dataclass
+class ExactPvalue:
+    """An exact conditional p-value and how it was computed.
+
+    ``algorithm``: ``"dynamic programme"`` (whole distribution), ``"hypergeometric sums"``
+    (at most 4 values), ``"network"`` (tail programme) or ``"fourier"`` (certified Fourier
+    inversion; with two tails computed differently, ``"fourier + network"``). ``cost``:
+    cell updates of the programmes plus node-category evaluations of the Fourier method.
+    ``error_bound``: certified relative error of the Fourier tails (0 for the programmes,
+    whose only error is float64 rounding of non-negative sums). ``fourier``: grid
+    diagnostics of the larger Fourier tail. ``support_size``: points of the whole
+    distribution (dynamic programme only).
+    """
+
+    pvalue: float
+    algorithm: str
+    cost: float
+    error_bound: float = 0.0
+    fourier: dict[str, float] = field(default_factory=dict)
+    support_size: int | None = None
+
+    def details(self) -> dict[str, Any]:
+        """The fields a test result reports in its ``details``."""
+        out: dict[str, Any] = {"algorithm": self.algorithm, "cost": self.cost}
+        if self.support_size is not None:
+            out["support_size"] = self.support_size
+        if "fourier" in self.algorithm:
+            out["error_bound"] = self.error_bound
+            out["fourier"] = dict(self.fourier)
+        return out
+
+
+@dataclass
+class _Tail:
+    value: float
+    algorithm: str
+    cost: float
+    error_bound: float = 0.0
+    info: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class _Problem:
+    """One tail ``P(D >= u)`` in the programmes' form, with the programme's counted work."""
+
+    d: list[int]
+    totals: list[int]
+    m: int | None
+    u: int
+    values: NDArray[np.int64]
+    counts: NDArray[np.int64]
+    cells: float
+    table: float
+
+
+def _problem(d: list[int], totals: list[int], m: int | None, u: int) -> _Problem:
+    """Count the programme's cell updates and table (memory) for one tail."""
+    kernels = _rank_tails.kernels()
+    values = np.asarray(d[::-1], dtype=np.int64)  # decreasing, as the programmes take them
+    counts = np.asarray(totals[::-1], dtype=np.int64)
+    if m is None:
+        values = np.repeat(values, counts)  # signed ranks: one sign at a time
+        cells = _SIGNED_RANK_CELL * float(kernels.signed_rank_tail_cells(values, u))
+        table = float(min(u, int(values.sum()) - u + 1) + int(values[0]) + 1)
+        return _Problem(d, totals, m, u, values, counts, cells, table)
+    if values.size * m * min(m, int(counts.max())) <= _NETWORK_WORK_COUNT_MAX:
+        cells, table = kernels.rank_sum_tail_work(values, counts, m, u)
+        return _Problem(d, totals, m, u, values, counts, float(cells), float(table))
+    if values.size * m <= _NETWORK_COUNT_MAX:
+        cells = float(kernels.rank_sum_tail_cells(values, counts, m, u))
+    else:
+        cells = math.inf
+    table = float(kernels.rank_sum_tail_table(values, counts, m, u))
+    return _Problem(d, totals, m, u, values, counts, cells, table)
+
+
+def _tails(
+    specs: list[tuple[list[int], list[int], int | None, int]], fourier_ok: bool
+) -> list[_Tail]:
+    """Each ``(d, totals, m, u)`` tail by :func:`_tail`; two heavy ones on two threads.
+
+    The second tail runs on a thread of its own, started for this call (a fraction of a
+    millisecond; no pool survives the call, so a forked process never inherits one).
+    """
+    problems = [_problem(*spec) for spec in specs]
+    heavy = all(p.cells >= _PARALLEL_MIN_CELLS for p in problems)
+    fits = sum(min(p.table, NETWORK_MAX_CELLS) for p in problems) <= NETWORK_MAX_CELLS
+    if len(problems) != 2 or not heavy or not fits:
+        return [_tail(p, fourier_ok) for p in problems]
+    outcome: list[_Tail | BaseException] = []
+
+    def second() -> None:
+        try:
+            outcome.append(_tail(problems[1], fourier_ok))
+        except BaseException as exc:  # handed to the caller's thread below
+            outcome.append(exc)
+
+    thread = threading.Thread(target=second, name="painresponse-tail", daemon=True)
+    thread.start()
+    try:
+        first = _tail(problems[0], fourier_ok)
+    finally:
+        thread.join()
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return [first, outcome[0]]
+
+
+def _tail(problem: _Problem, fourier_ok: bool) -> _Tail:
+    """``P(D >= u)`` (``d`` increasing from 0) by the cheaper exact algorithm."""
+    d, totals, m, u = problem.d, problem.totals, problem.m, problem.u
+    values, counts, cells = problem.values, problem.counts, problem.cells
+    if cells <= NETWORK_DIRECT_CELLS or not fourier_ok:
+        return _network(values, counts, m, u, cells)
+    # the programme is feasible when its work and its table (memory) are within limits
+    network_ok = cells <= NETWORK_MAX_WORK and problem.table <= NETWORK_MAX_CELLS
+    try:
+        plan = _exact_fourier.plan_upper_tail(
+            d,
+            totals,
+            m,
+            u,
+            max_screen=(
+                max(_SCREEN_BUDGET * cells / _SCREEN_ELEMENT_CELLS, _SCREEN_MIN_ELEMENTS)
+                if network_ok
+                else math.inf
+            ),
+        )
+        if isinstance(plan, float):
+            return _Tail(plan, "fourier", 0.0)
+        work = plan.work
+        if work * _FOURIER_ELEMENT_CELLS > cells and network_ok:
+            return _network(values, counts, m, u, cells)
+        # Extended precision (NumPy) is slow: the programme first, when it is feasible;
+        # when it is not, the grid may be as large as it takes (seconds, still exact).
+        budget = FOURIER_MAX_NODES if network_ok else FOURIER_LARGE_NODES
+        value, bound, info = _exact_fourier.evaluate_tail(plan, budget, extended=not network_ok)
+        return _Tail(value, "fourier", work, bound, info)
+    except FourierNotCertified as exc:
+        return _network(values, counts, m, u, cells, str(exc))
+
+
+def _network(
+    values: NDArray[np.int64],
+    counts: NDArray[np.int64],
+    m: int | None,
+    u: int,
+    cells: float,
+    why: str = "",
+) -> _Tail:
+    """The programme's tail; beyond its work limit only when Fourier inversion failed."""
+    kernels = _rank_tails.kernels()
+    value, work = math.nan, cells
+    if cells <= NETWORK_MAX_WORK or math.isinf(cells) or why:
+        if m is None:
+            value, work = kernels.signed_rank_tail(values, u, NETWORK_MAX_CELLS)
+        else:
+            value, work = kernels.rank_sum_tail(values, counts, m, u, NETWORK_MAX_CELLS)
+    if math.isnan(value):
+        reason = f"; Fourier inversion: {why}" if why else ""
+        raise ExactNotComputable(
+            f"the exact tail needs a network programme beyond its limits ({work:.2g} cells{reason})"
+        )
+    return _Tail(float(value), "network", float(work))
+
+
+def _combine(tails: list[_Tail], factor: float = 1.0) -> ExactPvalue:
+    pvalue = factor * sum(t.value for t in tails)
+    names = sorted({t.algorithm for t in tails}, key=lambda name: name != "fourier")
+    fourier = [t for t in tails if t.algorithm == "fourier"]
+    bound = sum(t.error_bound * t.value for t in fourier) * factor / pvalue if pvalue > 0 else 0.0
+    info = max(fourier, key=lambda t: t.value).info if fourier else {}
+    return ExactPvalue(
+        pvalue=min(1.0, pvalue),
+        algorithm=" + ".join(names),
+        cost=sum(t.cost for t in tails),
+        error_bound=bound,
+        fourier=info,
+    )
+
+
+def _five_categories(
+    d: list[int], counts: list[int], m: int, hi: int | None, lo: int | None
+) -> ExactPvalue:
+    """Both tails of five or six categories by nested hypergeometric sums (:mod:`._exact_sums`).
+
+    Terms whose weight is below ``1e-19`` of the p-value found so far (the sum of the
+    tails asked for) are left out; their total weight is returned by the kernel, and when
+    it exceeds ``1e-15`` of the p-value the sums are run again with the p-value's ``1e-19 /
+    (m + 1)^(c - 3)`` as the (absolute) cut (at most ``(m + 1)^(c - 3)`` terms are left
+    out), so the left-out weight is at most ``1e-19`` of the p-value. A tail far smaller
+    than the other (two-sided, skewed) is thus summed only as far as the p-value needs.
+    """
+    low, high = _exact_fourier._extreme_sums(d, counts, m)
+    value = 0.0
+    need_upper = need_lower = False
+    if hi is not None:
+        if hi <= low:
+            value += 1.0
+        elif hi <= high:
+            need_upper = True
+    if lo is not None:
+        if lo >= high:
+            value += 1.0
+        elif lo >= low:
+            need_lower = True
+    if not (need_upper or need_lower) or value >= 1.0:
+        return ExactPvalue(min(1.0, value), "hypergeometric sums", 0.0)
+    args = (
+        np.asarray(d, dtype=np.int64),
+        np.asarray(counts, dtype=np.int64),
+        m,
+        hi if hi is not None else 0,
+        lo if lo is not None else 0,
+        need_upper,
+        need_lower,
+    )
+    sums = _rank_tails.sums_kernels()
+    kernel = sums.rank_sum_tail_five if len(d) == 5 else sums.rank_sum_tail_six
+    up, down, work, skipped = kernel(*args, -1e-19)
+    total = (up if need_upper else 0.0) + (down if need_lower else 0.0)
+    if skipped > 1e-15 * total:
+        cut = 1e-19 * total / float(m + 1) ** (len(d) - 3)
+        up, down, more, skipped = kernel(*args, cut)
+        work += more
+    value += (up if need_upper else 0.0) + (down if need_lower else 0.0)
+    return ExactPvalue(min(1.0, value), "hypergeometric sums", work)

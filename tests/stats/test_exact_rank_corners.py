@@ -1,0 +1,242 @@
+"""The slow corners of the exact rank-sum test (issue #14), and the routes that fixed them.
+
+* the network programme (:func:`._exact_kernels.rank_sum_tail`, destination-major bands of
+  the diagonal coordinate, rows sized by a dry run of its live ranges) and its counted work
+  (:func:`._exact_kernels.rank_sum_tail_work`) against the whole distribution
+  (:func:`._exact_ranks.rank_sum_distribution`) on hundreds of seeded random tables,
+  every threshold, relative 1e-12;
+* the five- and six-category sums (:mod:`._exact_sums`: exact skipping of the terms with
+  no tail, the cut relative to the p-value) against the whole distribution, including
+  two-sided tests whose tails differ by many orders of magnitude;
+* the whole choice of routes (:func:`._exact_ranks.rank_sum_pvalue` with the small-table
+  shortcut switched off, so the network, Fourier and the two tails on two threads are used)
+  against the whole distribution;
+* the corner sizes themselves (a small group against 5,000 on 7-100 values; skewed scales
+  with p below 1e-60) against the network programme run alone;
+* R coin references at corner sizes coin can reach (``tests/reference/rank_corners.json``,
+  written by ``Rscript tests/reference/make_rank_corners_reference.R``), relative 1e-10.
+
+Timings are in ``benchmarks/exact_tests.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from painresponse.stats import _exact_choice, _exact_ranks, _rank_tails
+from painresponse.stats.ranks import _doubled_midranks, rank_sum_from_counts
+
+RTOL = 1e-12
+_CORNERS = Path(__file__).resolve().parents[1] / "reference" / "rank_corners.json"
+ALTERNATIVE = {"two.sided": "two-sided", "less": "less", "greater": "greater"}
+
+
+def _kernels():  # type: ignore[no-untyped-def]
+    return _rank_tails.kernels()
+
+
+def _lattice(
+    x: np.ndarray, y: np.ndarray, alternative: str
+) -> tuple[list[int], list[int], int, int | None, int | None]:
+    """The reduced problem of ``rank_sum_pvalue``: values, totals, smaller m, thresholds."""
+    totals = x + y
+    keep = totals > 0
+    x, totals = x[keep], totals[keep]
+    scores2 = _doubled_midranks(totals)
+    m = int(x.sum())
+    w2 = int((scores2 * x).sum())
+    n_total = int(totals.sum())
+    if 2 * m > n_total:
+        w2 = int((scores2 * totals).sum()) - w2
+        m = n_total - m
+        alternative = {"less": "greater", "greater": "less"}.get(alternative, alternative)
+    s_min = int(scores2[0])
+    g = math.gcd(*(int(s) - s_min for s in scores2))
+    d = [(int(s) - s_min) // g for s in scores2]
+    counts = [int(t) for t in totals]
+    centre = 2 * m * sum(v * t for v, t in zip(d, counts, strict=True))
+    hi, lo = _exact_ranks._thresholds(centre, n_total, (w2 - m * s_min) // g, alternative)
+    return d, counts, m, hi, lo
+
+
+def _table(
+    levels: int, small: int, large: int, seed: int, shift: int = 0, skew: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    prob = np.exp(-np.arange(levels) / (levels / 4)) if skew else np.ones(levels)
+    prob /= prob.sum()
+    x = np.minimum(rng.choice(levels, small, p=prob) + shift, levels - 1)
+    y = rng.choice(levels, large, p=prob)
+    return np.bincount(x, minlength=levels), np.bincount(y, minlength=levels)
+
+
+def _random_table(rng: np.random.Generator, levels: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Random counts: a Dirichlet scale, a random shift, unbalanced groups."""
+    m = int(rng.integers(1, n // 2 + 1))
+    prob = rng.dirichlet(np.full(levels, rng.uniform(0.3, 3.0)))
+    x = np.minimum(rng.choice(levels, m, p=prob) + rng.integers(0, 3, m), levels - 1)
+    y = rng.choice(levels, n - m, p=prob)
+    cx, cy = np.bincount(x, minlength=levels), np.bincount(y, minlength=levels)
+    cy[(cx + cy) == 0] = 1
+    return cx, cy
+
+
+def _whole(d: list[int], counts: list[int], m: int) -> tuple[np.ndarray, np.ndarray]:
+    return _exact_ranks.rank_sum_distribution(d, counts, m)
+
+
+def _network_tail(d: list[int], counts: list[int], m: int, u: int) -> float:
+    value, _ = _kernels().rank_sum_tail(
+        np.asarray(d[::-1], dtype=np.int64), np.asarray(counts[::-1], dtype=np.int64), m, u, 3e8
+    )
+    assert not math.isnan(value)
+    return float(value)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_network_matches_whole_distribution(seed: int) -> None:
+    """100 random tables per seed, every threshold of the support; the counted work too."""
+    rng = np.random.default_rng(1400 + seed)
+    worst, checked = 0.0, 0
+    for _ in range(100):
+        levels = int(rng.integers(2, 25))
+        x, y = _random_table(rng, levels, int(rng.integers(levels + 2, 160)))
+        d, counts, m, _, _ = _lattice(x, y, "greater")
+        support, probs = _whole(d, counts, m)
+        values = np.asarray(d[::-1], dtype=np.int64)
+        totals = np.asarray(counts[::-1], dtype=np.int64)
+        for u in support[:: max(1, support.size // 25)].tolist():
+            reference = float(probs[support >= u].sum())
+            tail, cells = _kernels().rank_sum_tail(values, totals, m, u, 1e9)
+            work, table = _kernels().rank_sum_tail_work(values, totals, m, u)
+            assert work == cells
+            assert table <= _kernels().rank_sum_tail_table(values, totals, m, u)
+            worst = max(worst, abs(tail - reference) / reference)
+            checked += 1
+    assert checked > 500
+    assert worst <= RTOL
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_five_and_six_categories_match_whole_distribution(seed: int) -> None:
+    """80 random 0-4 / 0-5 tables per seed, all alternatives, tails far apart included."""
+    rng = np.random.default_rng(1500 + seed)
+    worst, checked = 0.0, 0
+    for _ in range(80):
+        levels = int(rng.choice([5, 6]))
+        x, y = _random_table(rng, levels, int(rng.integers(20, 400)))
+        alternative = str(rng.choice(["two-sided", "less", "greater"]))
+        d, counts, m, hi, lo = _lattice(x, y, alternative)
+        if len(d) < 5 or (hi is not None and lo is not None and hi <= lo):
+            continue
+        support, probs = _whole(d, counts, m)
+        expected = 0.0
+        if hi is not None:
+            expected += float(probs[support >= hi].sum())
+        if lo is not None:
+            expected += float(probs[support <= lo].sum())
+        result = _exact_ranks._five_categories(d, counts, m, hi, lo)
+        assert result.algorithm == "hypergeometric sums"
+        if expected > 1e-300:
+            worst = max(worst, abs(result.pvalue - min(1.0, expected)) / expected)
+            checked += 1
+    assert checked > 50
+    assert worst <= RTOL
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_route_choice_matches_whole_distribution(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The small-table shortcut off: each tail by the network or the Fourier method, two
+    tails of a two-sided test on two threads (their threshold lowered to every table)."""
+    monkeypatch.setattr(_exact_ranks, "SMALL_COST", -1.0)
+    monkeypatch.setattr(_exact_choice, "_PARALLEL_MIN_CELLS", 0.0)
+    if seed == 1:  # the Fourier method wherever it certifies
+        monkeypatch.setattr(_exact_choice, "NETWORK_DIRECT_CELLS", -1.0)
+    rng = np.random.default_rng(1600 + seed)
+    worst, checked, algorithms = 0.0, 0, set()
+    for _ in range(60):
+        levels = int(rng.integers(7, 30))
+        x, y = _random_table(rng, levels, int(rng.integers(levels + 10, 300)))
+        alternative = str(rng.choice(["two-sided", "less", "greater"]))
+        totals = x + y
+        scores2 = _doubled_midranks(totals[totals > 0])
+        m = int(x[totals > 0].sum())
+        w2 = int((scores2 * x[totals > 0]).sum())
+        counts = totals[totals > 0].tolist()
+        result = _exact_ranks.rank_sum_pvalue(scores2.tolist(), counts, m, w2, alternative)
+        support, probs = _whole(scores2.tolist(), counts, m)
+        n_total = sum(counts)
+        centre = m * int((scores2 * totals[totals > 0]).sum())
+        expected = _exact_ranks._distribution_tail(support, probs, w2, n_total, centre, alternative)
+        algorithms.add(result.algorithm)
+        assert result.error_bound <= 1e-12
+        if expected > 1e-300:
+            worst = max(worst, abs(result.pvalue - expected) / expected)
+            checked += 1
+    assert checked > 40
+    assert worst <= RTOL
+    assert any("network" in name or "fourier" in name for name in algorithms)
+
+
+CORNERS = [
+    (100, 20, 5000, 0, False),
+    (100, 50, 5000, 0, True),
+    (30, 50, 5000, 0, False),
+    (11, 100, 5000, 0, False),
+    (7, 150, 5000, 0, True),
+    (11, 300, 5000, 2, True),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("levels", "small", "large", "shift", "skew"), CORNERS)
+def test_corners_match_the_network(
+    levels: int, small: int, large: int, shift: int, skew: bool
+) -> None:
+    """The corner sizes through the automatic choice, against the programme run alone."""
+    x, y = _table(levels, small, large, seed=levels + small, shift=shift, skew=skew)
+    result = rank_sum_from_counts(np.arange(levels), x, y, method="exact")
+    d, counts, m, hi, lo = _lattice(x, y, "two-sided")
+    assert hi is not None and lo is not None
+    reflected = [d[-1] - v for v in reversed(d)]
+    reference = _network_tail(d, counts, m, hi) + _network_tail(
+        reflected, counts[::-1], m, m * d[-1] - lo
+    )
+    assert result.pvalue == pytest.approx(min(1.0, reference), rel=RTOL, abs=1e-300)
+    assert result.details.get("error_bound", 0.0) <= 1e-12
+
+
+def test_five_categories_far_apart_tails() -> None:
+    """1,000 + 5,000 on a skewed 0-4 scale, p near 1e-216: the lower tail is far below the
+    upper one and is summed only as far as the p-value needs (0.4 s before, milliseconds)."""
+    x, y = _table(5, 1000, 5000, seed=6001, shift=1, skew=True)
+    d, counts, m, hi, lo = _lattice(x, y, "two-sided")
+    result = _exact_ranks._five_categories(d, counts, m, hi, lo)
+    upper = _exact_ranks._five_categories(d, counts, m, hi, None)
+    assert 0.0 < result.pvalue < 1e-200
+    assert result.pvalue == pytest.approx(upper.pvalue, rel=1e-10)
+    assert result.cost < 1e8
+
+
+def _coin_cases() -> list[dict[str, Any]]:
+    if not _CORNERS.exists():
+        return []
+    return list(json.loads(_CORNERS.read_text())["cases"])
+
+
+@pytest.mark.skipif(not _CORNERS.exists(), reason="rank_corners.json not generated")
+@pytest.mark.parametrize("case", _coin_cases(), ids=[c["label"] for c in _coin_cases()])
+def test_matches_coin(case: dict[str, Any]) -> None:
+    x = np.asarray(case["counts_x"], dtype=np.int64)
+    y = np.asarray(case["counts_y"], dtype=np.int64)
+    alternative = ALTERNATIVE[case["alternative"]]
+    result = rank_sum_from_counts(np.arange(case["K"]), x, y, "exact", alternative=alternative)
+    assert result.pvalue == pytest.approx(case["pvalue"], rel=1e-10, abs=1e-300)
