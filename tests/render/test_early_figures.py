@@ -107,6 +107,20 @@ def test_a_report_that_fails_stops_the_early_drawing(
     early._drawing.close()
 
 
+def _all_figures(
+    result: StudyResult, early: PendingFigures, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[Any], list[Any]]:
+    """The report's figures with ``early``, and the same drawn afresh in one process."""
+    kinds = figure_kinds(None)
+    pending = PendingFigures(result, kinds, early=early)
+    try:
+        combined = pending.figures()
+    finally:
+        pending.close()
+    monkeypatch.setenv(PROCESSES_VARIABLE, "1")
+    return combined, render_figures(result, kinds)
+
+
 @pytest.fixture(scope="module")
 def with_both() -> tuple[StudyResult, list[StudyResult], list[StudyResult]]:
     """The demo analysis, its ``on_paper`` result and its ``on_supplementary`` result."""
@@ -140,17 +154,11 @@ def test_supplementary_figures_handed_to_the_early_child_are_the_same_bytes(
 ) -> None:
     result, (paper,), (supplementary,) = with_both
     monkeypatch.setenv(PROCESSES_VARIABLE, processes)
-    kinds = figure_kinds(None)
-    early = start_paper_figures(paper, kinds)
+    early = start_paper_figures(paper, figure_kinds(None))
     early.add_supplementary(supplementary)
-    pending = PendingFigures(result, kinds, early=early)
-    assert pending._order == []  # nothing left to draw at the end
-    try:
-        combined = pending.figures()
-    finally:
-        pending.close()
-    monkeypatch.setenv(PROCESSES_VARIABLE, "1")
-    assert combined == render_figures(result, kinds)
+    assert PendingFigures(result, early.kinds, early=early)._order == []  # nothing left
+    combined, fresh = _all_figures(result, early, monkeypatch)
+    assert combined == fresh
 
 
 @pytest.mark.skipif(not can_fork, reason="a second process needs Linux and 2 CPUs")
@@ -170,16 +178,10 @@ def test_a_child_that_dies_on_the_second_batch_costs_time_not_figures(
         raise AssertionError("made in the child only")
 
     monkeypatch.setattr(figure_set, "_later", dies_in_the_child)
-    kinds = figure_kinds(None)
-    early = start_paper_figures(paper, kinds)
+    early = start_paper_figures(paper, figure_kinds(None))
     early.add_supplementary(supplementary)
-    pending = PendingFigures(result, kinds, early=early)
-    try:
-        combined = pending.figures()
-    finally:
-        pending.close()
-    monkeypatch.setenv(PROCESSES_VARIABLE, "1")
-    assert combined == render_figures(result, kinds)
+    combined, fresh = _all_figures(result, early, monkeypatch)
+    assert combined == fresh
 
 
 @pytest.mark.skipif(not can_fork, reason="a second process needs Linux and 2 CPUs")
@@ -188,14 +190,8 @@ def test_without_a_second_batch_the_child_sends_the_first_and_leaves(
 ) -> None:
     result, (paper,) = with_paper
     monkeypatch.setenv(PROCESSES_VARIABLE, "2")
-    kinds = figure_kinds(None)
-    early = start_paper_figures(paper, kinds)
+    early = start_paper_figures(paper, figure_kinds(None))
     assert early._drawing._child is not None  # forked, waiting for a second batch
-    pending = PendingFigures(result, kinds, early=early)
-    try:
-        combined = pending.figures()
-    finally:
-        pending.close()
+    combined, fresh = _all_figures(result, early, monkeypatch)
     assert early._drawing._child is None  # collected and closed
-    monkeypatch.setenv(PROCESSES_VARIABLE, "1")
-    assert combined == render_figures(result, kinds)
+    assert combined == fresh

@@ -207,6 +207,31 @@ def rank_sum_tail_cells(
 
 
 @jit
+def _drop_dead(
+    live_lo: NDArray[np.int64],
+    live_hi: NDArray[np.int64],
+    prefix: NDArray[np.int64],
+    done: int,
+    m: int,
+    n_items: int,
+    u: int,
+) -> None:  # pragma: no cover - compiled
+    """After the first ``done`` items: drop the states that even the ``r`` largest items
+    left leave below ``u``, and the rows that cannot take ``r`` more items."""
+    for k in range(0, min(m, done) + 1):
+        lo, hi = live_lo[k], live_hi[k]
+        if lo > hi:
+            continue
+        r = m - k
+        if r > n_items - done:
+            live_lo[k], live_hi[k] = 1, 0
+            continue
+        dead_below = u - (prefix[done + r] - prefix[done])
+        if lo < dead_below:
+            live_lo[k] = dead_below
+
+
+@jit
 def _live_ranges(
     values: NDArray[np.int64],
     totals: NDArray[np.int64],
@@ -275,18 +300,7 @@ def _live_ranges(
             else:
                 touch_lo[dest] = min(touch_lo[dest], new_lo)
                 touch_hi[dest] = max(touch_hi[dest], new_hi)
-        done = starts[j + 1]
-        for k in range(0, min(m, done) + 1):
-            lo, hi = live_lo[k], live_hi[k]
-            if lo > hi:
-                continue
-            r = m - k
-            if r > n_items - done:
-                live_lo[k], live_hi[k] = 1, 0
-                continue
-            dead_below = u - (prefix[done + r] - prefix[done])
-            if lo < dead_below:
-                live_lo[k] = dead_below
+        _drop_dead(live_lo, live_hi, prefix, starts[j + 1], m, n_items, u)
     return touch_lo, touch_hi, cells
 
 
@@ -585,20 +599,7 @@ def rank_sum_tail(
         for dest in range(dest_top, k_bottom - 1, -1):
             if next_lo[dest] <= next_hi[dest]:
                 live_lo[dest], live_hi[dest] = next_lo[dest], next_hi[dest]
-        # after the category: drop the states that even the r largest remaining items
-        # leave below u (and rows that cannot take r more items)
-        done = starts[j + 1]
-        for k in range(0, min(m, done) + 1):
-            lo, hi = live_lo[k], live_hi[k]
-            if lo > hi:
-                continue
-            r = m - k
-            if r > n_items - done:
-                live_lo[k], live_hi[k] = 1, 0
-                continue
-            dead_below = u - (prefix[done + r] - prefix[done])
-            if lo < dead_below:
-                live_lo[k] = dead_below
+        _drop_dead(live_lo, live_hi, prefix, starts[j + 1], m, n_items, u)
     return min(1.0, tail), cells
 
 
