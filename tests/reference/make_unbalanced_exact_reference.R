@@ -9,57 +9,16 @@
 # (five-category hypergeometric sums, the network programme, certified Fourier inversion
 # with the Cauchy row bound).
 
-suppressPackageStartupMessages({
-  library(coin)
-  library(jsonlite)
+OUT_DIR <- local({
+  args <- commandArgs(trailingOnly = FALSE)
+  script_path <- sub("^--file=", "", args[grep("^--file=", args)])
+  if (length(script_path) == 1L) dirname(normalizePath(script_path)) else "tests/reference"
 })
-
-SEED <- 20261206L
-set.seed(SEED, kind = "Mersenne-Twister", normal.kind = "Inversion", sample.kind = "Rejection")
-
-args <- commandArgs(trailingOnly = FALSE)
-script_path <- sub("^--file=", "", args[grep("^--file=", args)])
-OUT_DIR <- if (length(script_path) == 1L) dirname(normalizePath(script_path)) else "tests/reference"
-OUT <- file.path(OUT_DIR, "unbalanced_exact.json")
-
-HEADER <- list(
-  generated_by = "tests/reference/make_unbalanced_exact_reference.R",
-  R_version = R.version.string,
-  packages = list(
-    coin = as.character(packageVersion("coin")),
-    jsonlite = as.character(packageVersion("jsonlite"))
-  ),
-  seed = SEED,
-  r_call = paste(
-    "pvalue(coin::wilcox_test(v ~ g, data = data.frame(v = c(x, y), g = factor(rep(c('x', 'y'),",
-    "c(length(x), length(y))), levels = c('x', 'y'))), distribution = 'exact', alternative = a))"
-  ),
-  python_call = "rank_sum_from_counts(0..K-1, counts_x, counts_y, method='exact', alternative=a)",
-  tolerance = list(rel = 1e-10, abs_floor_pvalue = 1e-300)
+source(file.path(OUT_DIR, "coin_rank_cases.R"))
+add_case <- coin_rank_cases(
+  20261206L, file.path(OUT_DIR, "unbalanced_exact.json"),
+  generated_by = "tests/reference/make_unbalanced_exact_reference.R", label_width = 40L
 )
-
-cases <- list()
-save_all <- function() {
-  out <- c(HEADER, list(n_cases = length(cases), cases = cases))
-  writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = FALSE), OUT)
-}
-
-# K values, m + n patients; skewed: geometric-like frequencies; shift: added to x (capped).
-add_case <- function(label, K, m, n, skew, shift, alternative) {
-  prob <- if (skew) exp(-(0:(K - 1)) / (K / 4)) else rep(1, K)
-  x <- pmin(sample(0:(K - 1), m, TRUE, prob) + shift, K - 1L)
-  y <- sample(0:(K - 1), n, TRUE, prob)
-  d <- data.frame(v = c(x, y), g = factor(rep(c("x", "y"), c(m, n)), levels = c("x", "y")))
-  t0 <- proc.time()[["elapsed"]]
-  p <- pvalue(wilcox_test(v ~ g, data = d, distribution = "exact", alternative = alternative))
-  elapsed <- proc.time()[["elapsed"]] - t0
-  cases[[length(cases) + 1L]] <<- list(
-    label = label, K = K, counts_x = tabulate(x + 1L, K), counts_y = tabulate(y + 1L, K),
-    alternative = alternative, pvalue = as.numeric(p), coin_seconds = elapsed
-  )
-  cat(sprintf("%-40s %-10s p = %.6g (%.1f s)\n", label, alternative, p, elapsed))
-  save_all()
-}
 
 # five values (a 0-4 scale): the nested hypergeometric sums
 add_case("40+1500 on 5 values", 5L, 40L, 1500L, FALSE, 0L, "two.sided")
