@@ -261,7 +261,8 @@ class Drawing:
             except BaseException:  # the parent draws what is missing; it reports the error
                 pass
             if orders is None or self._later is None:
-                sender.send(drawn)
+                with suppress(OSError):  # the parent stopped listening (a failed report)
+                    sender.send(drawn)
                 return
             # Both batches are sent at the end: a batch of images outgrows the pipe's
             # buffer, and sending the first would block until the parent reads it (at
@@ -275,8 +276,9 @@ class Drawing:
                             more[index] = _serialised(draw(), salt, self.kinds)
                 except BaseException:  # the parent draws what is missing
                     pass
-            sender.send(drawn)
-            sender.send(more)
+            with suppress(OSError):  # the parent stopped listening (a failed report)
+                sender.send(drawn)
+                sender.send(more)
 
         self._child = context.Process(target=child, name="painresponse-figures", daemon=True)
         self._child.start()
