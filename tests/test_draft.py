@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from painresponse import analyze, load_study
@@ -333,6 +333,8 @@ def test_levels_given_as_ranges_become_cut_points() -> None:
 
 @pytest.mark.slow
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(headers=["*"])  # pl.col("*") is every column: found by this test
+@example(headers=["^a$", "a"])  # pl.col("^a$") is a pattern
 @given(
     st.lists(
         st.text(min_size=1, max_size=12).filter(lambda s: s.strip() == s and s.strip()),

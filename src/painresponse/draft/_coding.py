@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 import polars as pl
+import polars.selectors as cs
 
 from painresponse._engine import engine
 from painresponse.draft._names import NA_TEXTS, level_word
@@ -107,7 +108,8 @@ class Coding:
 
 
 def _text_of(name: str, dtype: pl.DataType) -> pl.Expr:
-    col = pl.col(name)
+    # by the exact header: pl.col("*") would be every column, pl.col("^a$") a pattern
+    col = cs.by_name(name).as_expr()
     if dtype == pl.String:
         text = col.str.strip_chars()
     elif dtype.is_float():
