@@ -31,49 +31,14 @@ import pytest
 
 from painresponse.stats import _exact_choice, _exact_ranks, _rank_tails
 from painresponse.stats.ranks import _doubled_midranks, rank_sum_from_counts
+from tests.stats._rank_cases import ALTERNATIVE, lattice, unbalanced_table
 
 RTOL = 1e-12
 _CORNERS = Path(__file__).resolve().parents[1] / "reference" / "rank_corners.json"
-ALTERNATIVE = {"two.sided": "two-sided", "less": "less", "greater": "greater"}
 
 
 def _kernels():  # type: ignore[no-untyped-def]
     return _rank_tails.kernels()
-
-
-def _lattice(
-    x: np.ndarray, y: np.ndarray, alternative: str
-) -> tuple[list[int], list[int], int, int | None, int | None]:
-    """The reduced problem of ``rank_sum_pvalue``: values, totals, smaller m, thresholds."""
-    totals = x + y
-    keep = totals > 0
-    x, totals = x[keep], totals[keep]
-    scores2 = _doubled_midranks(totals)
-    m = int(x.sum())
-    w2 = int((scores2 * x).sum())
-    n_total = int(totals.sum())
-    if 2 * m > n_total:
-        w2 = int((scores2 * totals).sum()) - w2
-        m = n_total - m
-        alternative = {"less": "greater", "greater": "less"}.get(alternative, alternative)
-    s_min = int(scores2[0])
-    g = math.gcd(*(int(s) - s_min for s in scores2))
-    d = [(int(s) - s_min) // g for s in scores2]
-    counts = [int(t) for t in totals]
-    centre = 2 * m * sum(v * t for v, t in zip(d, counts, strict=True))
-    hi, lo = _exact_ranks._thresholds(centre, n_total, (w2 - m * s_min) // g, alternative)
-    return d, counts, m, hi, lo
-
-
-def _table(
-    levels: int, small: int, large: int, seed: int, shift: int = 0, skew: bool = False
-) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    prob = np.exp(-np.arange(levels) / (levels / 4)) if skew else np.ones(levels)
-    prob /= prob.sum()
-    x = np.minimum(rng.choice(levels, small, p=prob) + shift, levels - 1)
-    y = rng.choice(levels, large, p=prob)
-    return np.bincount(x, minlength=levels), np.bincount(y, minlength=levels)
 
 
 def _random_table(rng: np.random.Generator, levels: int, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -107,7 +72,7 @@ def test_network_matches_whole_distribution(seed: int) -> None:
     for _ in range(100):
         levels = int(rng.integers(2, 25))
         x, y = _random_table(rng, levels, int(rng.integers(levels + 2, 160)))
-        d, counts, m, _, _ = _lattice(x, y, "greater")
+        d, counts, m, _, _ = lattice(x, y, "greater")
         support, probs = _whole(d, counts, m)
         values = np.asarray(d[::-1], dtype=np.int64)
         totals = np.asarray(counts[::-1], dtype=np.int64)
@@ -132,7 +97,7 @@ def test_five_and_six_categories_match_whole_distribution(seed: int) -> None:
         levels = int(rng.choice([5, 6]))
         x, y = _random_table(rng, levels, int(rng.integers(20, 400)))
         alternative = str(rng.choice(["two-sided", "less", "greater"]))
-        d, counts, m, hi, lo = _lattice(x, y, alternative)
+        d, counts, m, hi, lo = lattice(x, y, alternative)
         if len(d) < 5 or (hi is not None and lo is not None and hi <= lo):
             continue
         support, probs = _whole(d, counts, m)
@@ -202,9 +167,9 @@ def test_corners_match_the_network(
     levels: int, small: int, large: int, shift: int, skew: bool
 ) -> None:
     """The corner sizes through the automatic choice, against the programme run alone."""
-    x, y = _table(levels, small, large, seed=levels + small, shift=shift, skew=skew)
+    x, y = unbalanced_table(levels, small, large, seed=levels + small, shift=shift, skew=skew)
     result = rank_sum_from_counts(np.arange(levels), x, y, method="exact")
-    d, counts, m, hi, lo = _lattice(x, y, "two-sided")
+    d, counts, m, hi, lo = lattice(x, y, "two-sided")
     assert hi is not None and lo is not None
     reflected = [d[-1] - v for v in reversed(d)]
     reference = _network_tail(d, counts, m, hi) + _network_tail(
@@ -217,8 +182,8 @@ def test_corners_match_the_network(
 def test_five_categories_far_apart_tails() -> None:
     """1,000 + 5,000 on a skewed 0-4 scale, p near 1e-216: the lower tail is far below the
     upper one and is summed only as far as the p-value needs (0.4 s before, milliseconds)."""
-    x, y = _table(5, 1000, 5000, seed=6001, shift=1, skew=True)
-    d, counts, m, hi, lo = _lattice(x, y, "two-sided")
+    x, y = unbalanced_table(5, 1000, 5000, seed=6001, shift=1, skew=True)
+    d, counts, m, hi, lo = lattice(x, y, "two-sided")
     result = _exact_ranks._five_categories(d, counts, m, hi, lo)
     upper = _exact_ranks._five_categories(d, counts, m, hi, None)
     assert 0.0 < result.pvalue < 1e-200

@@ -28,44 +28,13 @@ import numpy as np
 import pytest
 
 from painresponse.stats import _exact_fourier, _exact_ranks, _rank_tails
-from painresponse.stats.ranks import _doubled_midranks, rank_sum_from_counts
+from painresponse.stats.ranks import rank_sum_from_counts
+from tests.stats._rank_cases import ALTERNATIVE, lattice, unbalanced_table
 
 RTOL = 1e-12
 COIN = json.loads(
     (Path(__file__).resolve().parents[1] / "reference" / "unbalanced_exact.json").read_text()
 )
-ALTERNATIVE = {"two.sided": "two-sided", "less": "less", "greater": "greater"}
-
-
-def _table(
-    levels: int, small: int, large: int, seed: int, shift: int = 0, skew: bool = False
-) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    prob = np.exp(-np.arange(levels) / (levels / 4)) if skew else np.ones(levels)
-    prob /= prob.sum()
-    x = np.minimum(rng.choice(levels, small, p=prob) + shift, levels - 1)
-    y = rng.choice(levels, large, p=prob)
-    return np.bincount(x, minlength=levels), np.bincount(y, minlength=levels)
-
-
-def _lattice(
-    x: np.ndarray, y: np.ndarray, alternative: str
-) -> tuple[list[int], list[int], int, int | None, int | None]:
-    """The reduced integer problem ``rank_sum_pvalue`` solves: values, totals, m, tails."""
-    totals = x + y
-    keep = totals > 0
-    x, totals = x[keep], totals[keep]
-    scores2 = _doubled_midranks(totals)
-    m = int(x.sum())
-    w2 = int((scores2 * x).sum())
-    s_min = int(scores2[0])
-    g = math.gcd(*(int(s) - s_min for s in scores2))
-    d = [(int(s) - s_min) // g for s in scores2]
-    counts = [int(t) for t in totals]
-    n_total = sum(counts)
-    centre = 2 * m * sum(v * t for v, t in zip(d, counts, strict=True))
-    hi, lo = _exact_ranks._thresholds(centre, n_total, (w2 - m * s_min) // g, alternative)
-    return d, counts, m, hi, lo
 
 
 def _network_tail(d: list[int], counts: list[int], m: int, u: int) -> float:
@@ -91,8 +60,8 @@ def _network_tail(d: list[int], counts: list[int], m: int, u: int) -> float:
 def test_cauchy_rows_agree_with_network(
     levels: int, small: int, large: int, shift: int, skew: bool
 ) -> None:
-    x, y = _table(levels, small, large, seed=levels + small, shift=shift, skew=skew)
-    d, counts, m, hi, lo = _lattice(x, y, "two-sided")
+    x, y = unbalanced_table(levels, small, large, seed=levels + small, shift=shift, skew=skew)
+    d, counts, m, hi, lo = lattice(x, y, "two-sided")
     assert hi is not None and lo is not None
     reflected = [d[-1] - v for v in reversed(d)]
     for values, totals, u in [(d, counts, hi), (reflected, counts[::-1], m * d[-1] - lo)]:
@@ -106,8 +75,8 @@ def test_cauchy_rows_agree_with_network(
 
 def test_cauchy_rows_bound_is_conservative() -> None:
     """The bound of the rows left out covers them: dropping nothing changes little."""
-    x, y = _table(100, 50, 5000, seed=3)
-    d, counts, m, hi, _ = _lattice(x, y, "greater")
+    x, y = unbalanced_table(100, 50, 5000, seed=3)
+    d, counts, m, hi, _ = lattice(x, y, "greater")
     assert hi is not None
     plan = _exact_fourier.plan_upper_tail(d, counts, m, hi)
     assert not isinstance(plan, float)
@@ -120,11 +89,11 @@ def test_cauchy_rows_bound_is_conservative() -> None:
 
 
 def test_small_group_on_many_values_uses_fourier() -> None:
-    x, y = _table(100, 50, 5000, seed=14)
+    x, y = unbalanced_table(100, 50, 5000, seed=14)
     result = rank_sum_from_counts(np.arange(100), x, y)
     assert result.details["algorithm"] == "fourier"
     assert result.details["error_bound"] <= 1e-12
-    d, counts, m, hi, lo = _lattice(x, y, "two-sided")
+    d, counts, m, hi, lo = lattice(x, y, "two-sided")
     assert hi is not None and lo is not None
     reflected = [d[-1] - v for v in reversed(d)]
     reference = _network_tail(d, counts, m, hi) + _network_tail(
@@ -147,7 +116,7 @@ def test_five_categories_agree_with_distribution(seed: int, levels: int, alterna
     cx, cy = np.bincount(x, minlength=levels), np.bincount(y, minlength=levels)
     if ((cx + cy) == 0).any():
         cy[(cx + cy) == 0] = 1
-    d, counts, m, hi, lo = _lattice(cx, cy, alternative)
+    d, counts, m, hi, lo = lattice(cx, cy, alternative)
     if hi is not None and lo is not None and hi <= lo:
         pytest.skip("the observed statistic is the mean")
     result = _exact_ranks._five_categories(d, counts, m, hi, lo)
@@ -167,10 +136,10 @@ def test_five_categories_agree_with_distribution(seed: int, levels: int, alterna
 )
 def test_five_categories_agree_with_network(small: int, large: int, shift: int, skew: bool) -> None:
     """Five values (a 0-4 scale), unbalanced groups: 'exact not computable' before."""
-    x, y = _table(5, small, large, seed=small, shift=shift, skew=skew)
+    x, y = unbalanced_table(5, small, large, seed=small, shift=shift, skew=skew)
     result = rank_sum_from_counts(np.arange(5), x, y)
     assert result.details["algorithm"] == "hypergeometric sums"
-    d, counts, m, hi, lo = _lattice(x, y, "two-sided")
+    d, counts, m, hi, lo = lattice(x, y, "two-sided")
     assert hi is not None and lo is not None
     reflected = [d[-1] - v for v in reversed(d)]
     reference = _network_tail(d, counts, m, hi) + _network_tail(
@@ -182,10 +151,10 @@ def test_five_categories_agree_with_network(small: int, large: int, shift: int, 
 @pytest.mark.parametrize(("small", "shift", "skew"), [(150, 0, False), (60, 1, True)])
 def test_six_categories_agree_with_network(small: int, shift: int, skew: bool) -> None:
     """Six values (a 0-5 scale) against 3,000: 0.2-1.5 s by the programme before."""
-    x, y = _table(6, small, 3000, seed=small + 6, shift=shift, skew=skew)
+    x, y = unbalanced_table(6, small, 3000, seed=small + 6, shift=shift, skew=skew)
     result = rank_sum_from_counts(np.arange(6), x, y)
     assert result.details["algorithm"] == "hypergeometric sums"
-    d, counts, m, hi, lo = _lattice(x, y, "two-sided")
+    d, counts, m, hi, lo = lattice(x, y, "two-sided")
     assert hi is not None and lo is not None
     reflected = [d[-1] - v for v in reversed(d)]
     reference = _network_tail(d, counts, m, hi) + _network_tail(
@@ -196,8 +165,8 @@ def test_six_categories_agree_with_network(small: int, shift: int, skew: bool) -
 
 def test_five_categories_extreme_tail() -> None:
     """A p-value near 1e-50: the left-out weight is checked against the tail itself."""
-    x, y = _table(5, 150, 5000, seed=9, shift=1, skew=True)
-    d, counts, m, hi, lo = _lattice(x, y, "greater")
+    x, y = unbalanced_table(5, 150, 5000, seed=9, shift=1, skew=True)
+    d, counts, m, hi, lo = lattice(x, y, "greater")
     assert hi is not None and lo is None
     result = _exact_ranks._five_categories(d, counts, m, hi, None)
     reference = _network_tail(d, counts, m, hi)
@@ -209,7 +178,7 @@ def test_five_categories_extreme_tail() -> None:
 def test_no_exact_failure_inside_the_rule() -> None:
     """Skewed 0-10 scale, 300 + 5,000, strong shift: the programme's table is too large,
     so the Fourier grid takes the larger budget (before: 'exact not computable')."""
-    x, y = _table(11, 300, 5000, seed=1, shift=2, skew=True)
+    x, y = unbalanced_table(11, 300, 5000, seed=1, shift=2, skew=True)
     result = rank_sum_from_counts(np.arange(11), x, y)
     assert "fourier" in result.details["algorithm"] or "network" in result.details["algorithm"]
     assert result.details.get("error_bound", 0.0) <= 1e-12
@@ -232,7 +201,7 @@ def test_matches_coin(case: dict[str, Any]) -> None:
     expected = case["pvalue"]
     result = rank_sum_from_counts(np.arange(case["K"]), x, y, "exact", alternative=alternative)
     assert result.pvalue == pytest.approx(expected, rel=1e-10, abs=1e-300)
-    d, counts, m, hi, lo = _lattice(x, y, alternative)
+    d, counts, m, hi, lo = lattice(x, y, alternative)
     if hi is not None and lo is not None and hi <= lo:
         assert expected == pytest.approx(1.0, rel=1e-10)
         return
