@@ -205,3 +205,34 @@ def test_matches_coin(case: dict[str, Any]) -> None:
     alternative = ALTERNATIVE[case["alternative"]]
     result = rank_sum_from_counts(np.arange(case["K"]), x, y, "exact", alternative=alternative)
     assert result.pvalue == pytest.approx(case["pvalue"], rel=1e-10, abs=1e-300)
+
+
+def test_cauchy_row_bound_is_charged_before_it_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small group against 5,000 on 7 values: the Cauchy bound of the grid's rows (an FFT
+    over a period of about a million) costs more than a quarter of the network programme,
+    so screening stops before it, without running it; with room it runs and plans."""
+    from painresponse.stats import _exact_fourier
+
+    rng = np.random.default_rng(7100)
+    x = np.bincount(rng.choice(7, 100), minlength=7)
+    y = np.bincount(rng.choice(7, 5000), minlength=7)
+    d, counts, m, hi, _ = lattice(x, y, "two-sided")
+    assert hi is not None
+    calls: list[int] = []
+    real = _exact_fourier._cauchy_rows
+
+    def counted(*args: Any) -> Any:
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(_exact_fourier, "_cauchy_rows", counted)
+    probe = _exact_fourier.plan_upper_tail(d, counts, m, hi)
+    assert not isinstance(probe, float) and calls == [1]
+    cost = _exact_fourier._CAUCHY_ELEMENTS_PER_POINT * probe.period_d
+    with pytest.raises(_exact_fourier.ScreeningTooCostly, match="Cauchy row bound"):
+        _exact_fourier.plan_upper_tail(d, counts, m, hi, max_screen=0.9 * cost)
+    assert calls == [1]
+    # the route: the network programme, with no grid screened
+    result = rank_sum_from_counts(np.arange(7), x, y, "exact")
+    assert result.details["algorithm"] == "network"
+    assert calls == [1]

@@ -85,6 +85,10 @@ _MAX_CANDIDATE_ROWS = 1 << 22
 #: and the period is at most the second (it costs one FFT over the period).
 _CAUCHY_MIN_ROWS = 4096
 _CAUCHY_MAX_PERIOD = 1 << 22
+#: Cost of the Cauchy bound per point of the period (its FFT and the closed-form bound of
+#: each row, about 30 ns), in screened node-category evaluations (3-5 ns each): when this
+#: alone exceeds the screening budget, the grid is not screened (ScreeningTooCostly).
+_CAUCHY_ELEMENTS_PER_POINT = 8.0
 _MAX_SCREEN_PAIRS = 5e7
 
 _LD = np.longdouble
@@ -294,6 +298,16 @@ def _candidate_rows(
         log_excluded = float(np.logaddexp(log_excluded, log_cauchy))
     s_re, s_im = _rank_tails.node_kernels().row_sums(nodes, np.mod(delta, period_d), w, period_d)
     return nodes, s_re + 1j * s_im, log_excluded
+
+
+def _charged(
+    cost: float, budget: float, bound: Callable[[], tuple[NDArray[np.bool_], float]]
+) -> tuple[NDArray[np.bool_], float]:
+    """``bound()``, unless its ``cost`` alone exceeds the screening ``budget`` (the caller's
+    other algorithm is then cheaper than screening the grid)."""
+    if cost > budget:
+        raise ScreeningTooCostly(f"the Cauchy row bound costs {cost:.3g} screening steps")
+    return bound()
 
 
 def _cauchy_rows(
@@ -518,9 +532,24 @@ def _plan(
     logit_ld = _LD(rho_s) + _LD(lam) * np.asarray(delta_int, dtype=_LD)
     p_node, q_node = _node_probabilities(logit_ld)
     cauchy = None
+    cauchy_cost = _CAUCHY_ELEMENTS_PER_POINT * period_d
     if m is not None and period_d <= _CAUCHY_MAX_PERIOD:
         cauchy = partial(
-            _cauchy_rows, delta_arr, totals, p_node, q_node, m, lam, period_d, log_thr, log_alias_a
+            _charged,
+            cauchy_cost,
+            max_screen,
+            partial(
+                _cauchy_rows,
+                delta_arr,
+                totals,
+                p_node,
+                q_node,
+                m,
+                lam,
+                period_d,
+                log_thr,
+                log_alias_a,
+            ),
         )
     nodes, s_theta, log_excluded = _candidate_rows(
         delta_arr, w, big_w, lam, period_d, log_thr, cauchy
