@@ -26,6 +26,12 @@ from numpy.typing import NDArray
 
 from painresponse.stats import _exact_fourier, _rank_tails
 from painresponse.stats._exact_fourier import FOURIER_MAX_NODES, FourierNotCertified
+from painresponse.stats._exact_parallel import (
+    SHARED_MIN_CELLS,
+    SpareCores,
+    available_cores,
+    rank_sum_tail_shared,
+)
 
 __all__ = [
     "FEW_CATEGORIES",
@@ -175,32 +181,38 @@ def _tails(
     heavy = all(p.cells >= _PARALLEL_MIN_CELLS for p in problems)
     fits = sum(min(p.table, NETWORK_MAX_CELLS) for p in problems) <= NETWORK_MAX_CELLS
     if len(problems) != 2 or not heavy or not fits:
-        return [_tail(p, fourier_ok) for p in problems]
+        cores = SpareCores(available_cores() - 1)  # one tail at a time
+        return [_tail(p, fourier_ok, cores) for p in problems]
+    cores = SpareCores(available_cores() - 2)  # each tail holds a core until it ends
     outcome: list[_Tail | BaseException] = []
 
     def second() -> None:
         try:
-            outcome.append(_tail(problems[1], fourier_ok))
+            outcome.append(_tail(problems[1], fourier_ok, cores))
         except BaseException as exc:  # handed to the caller's thread below
             outcome.append(exc)
+        finally:
+            cores.give_back()
 
     thread = threading.Thread(target=second, name="painresponse-tail", daemon=True)
     thread.start()
     try:
-        first = _tail(problems[0], fourier_ok)
+        first = _tail(problems[0], fourier_ok, cores)
     finally:
+        cores.give_back()
         thread.join()
     if isinstance(outcome[0], BaseException):
         raise outcome[0]
     return [first, outcome[0]]
 
 
-def _tail(problem: _Problem, fourier_ok: bool) -> _Tail:
-    """``P(D >= u)`` (``d`` increasing from 0) by the cheaper exact algorithm."""
+def _tail(problem: _Problem, fourier_ok: bool, cores: SpareCores | None = None) -> _Tail:
+    """``P(D >= u)`` (``d`` increasing from 0) by the cheaper exact algorithm; a rank-sum
+    network programme borrows a second core from ``cores`` while one is free."""
     d, totals, m, u = problem.d, problem.totals, problem.m, problem.u
     values, counts, cells = problem.values, problem.counts, problem.cells
     if cells <= NETWORK_DIRECT_CELLS or not fourier_ok:
-        return _network(values, counts, m, u, cells)
+        return _network(values, counts, m, u, cells, cores=cores)
     # the programme is feasible when its work and its table (memory) are within limits
     network_ok = cells <= NETWORK_MAX_WORK and problem.table <= NETWORK_MAX_CELLS
     try:
@@ -219,14 +231,14 @@ def _tail(problem: _Problem, fourier_ok: bool) -> _Tail:
             return _Tail(plan, "fourier", 0.0)
         work = plan.work
         if work * _FOURIER_ELEMENT_CELLS > cells and network_ok:
-            return _network(values, counts, m, u, cells)
+            return _network(values, counts, m, u, cells, cores=cores)
         # Extended precision (NumPy) is slow: the programme first, when it is feasible;
         # when it is not, the grid may be as large as it takes (seconds, still exact).
         budget = FOURIER_MAX_NODES if network_ok else FOURIER_LARGE_NODES
         value, bound, info = _exact_fourier.evaluate_tail(plan, budget, extended=not network_ok)
         return _Tail(value, "fourier", work, bound, info)
     except FourierNotCertified as exc:
-        return _network(values, counts, m, u, cells, str(exc))
+        return _network(values, counts, m, u, cells, str(exc), cores)
 
 
 def _network(
@@ -236,6 +248,7 @@ def _network(
     u: int,
     cells: float,
     why: str = "",
+    cores: SpareCores | None = None,
 ) -> _Tail:
     """The programme's tail; beyond its work limit only when Fourier inversion failed."""
     kernels = _rank_tails.kernels()
@@ -243,6 +256,8 @@ def _network(
     if cells <= NETWORK_MAX_WORK or math.isinf(cells) or why:
         if m is None:
             value, work = kernels.signed_rank_tail(values, u, NETWORK_MAX_CELLS)
+        elif cores is not None and cells >= SHARED_MIN_CELLS:
+            value, work = rank_sum_tail_shared(values, counts, m, u, NETWORK_MAX_CELLS, cores)
         else:
             value, work = kernels.rank_sum_tail(values, counts, m, u, NETWORK_MAX_CELLS)
     if math.isnan(value):

@@ -43,6 +43,22 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
+from painresponse.stats._exact_bands import (
+    BASE,
+    HIGH,
+    LIVE_HI,
+    LIVE_LO,
+    LOW,
+    NEXT_HI,
+    NEXT_LO,
+    ORDER,
+    REQ_POS,
+    ROW_FIELDS,
+    W_HIGH,
+    W_LOW,
+    W_START,
+    category_bands,
+)
 from painresponse.stats._exact_signed import signed_rank_tail, signed_rank_tail_cells
 from painresponse.stats._jit import jit
 
@@ -414,60 +430,182 @@ def _weight_cells(totals: NDArray[np.int64], m: int) -> int:  # pragma: no cover
 
 
 @jit
-def _add_one(mass: NDArray[np.float64], lo: int, hi: int, offset: int, pick: float) -> None:
-    """``mass[i] += mass[i + offset] * pick`` for ``lo <= i <= hi`` (rows do not overlap)."""
-    if lo > hi:
-        return
-    # slices indexed from 0: numba then drops the negative-index fix-up and the loop
-    # vectorises
-    target = mass[lo : hi + 1]
-    source = mass[lo + offset : hi + offset + 1]
-    for i in range(hi - lo + 1):
-        target[i] += source[i] * pick
+def _tail_setup(
+    values: NDArray[np.int64], totals: NDArray[np.int64], m: int, u: int, max_cells: float
+) -> tuple[
+    bool,
+    float,
+    float,
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.int64],
+    NDArray[np.float64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+]:  # pragma: no cover - compiled
+    """The state of :func:`rank_sum_tail` before its first category.
+
+    Returns ``(run, tail, cells, mass, weights, rows, requests, starts, prefix)``: when
+    ``run`` is false the answer is ``(tail, cells)`` already (a certain tail, or NaN when
+    the table would exceed ``max_cells``). ``rows`` holds the integer state
+    (:data:`._exact_bands.ROW_FIELDS`), ``requests`` the complete moves' weights and sums.
+    """
+    starts = _category_starts(totals)
+    n_items = starts[-1]
+    prefix = _item_prefix(values, starts)
+    none_f = np.empty(0)
+    none_i = np.empty((0, 0), np.int64)
+    none_r = np.empty((0, 0))
+    if prefix[n_items] - prefix[n_items - m] >= u:  # even the m smallest items reach u
+        return False, 1.0, 0.0, none_f, none_f, none_i, none_r, starts, prefix
+    if prefix[m] < u:
+        return False, 0.0, 0.0, none_f, none_f, none_i, none_r, starts, prefix
+    low, high = _rank_sum_windows(prefix, m, u)
+    # each row holds only the hull of its live ranges (a dry run of the loops below)
+    touch_lo, touch_hi, _ = _live_ranges(values, totals, m, u, starts, prefix, low, high)
+    offset = np.zeros(m + 2, np.int64)
+    for k in range(m + 1):
+        offset[k + 1] = offset[k] + max(touch_hi[k] - touch_lo[k] + 1, 0)
+    n_weights = _weight_cells(totals, m)
+    table = float(offset[m + 1] + n_weights)
+    if table > max_cells:
+        return False, math.nan, table, none_f, none_f, none_i, none_r, starts, prefix
+    # not cleared: a cell is written (zero or a mass) before it is first read, when its
+    # row's live range grows over it
+    mass = np.empty(max(offset[m + 1], 1))
+    rows = np.zeros((len(ROW_FIELDS), m + 1), np.int64)
+    rows[BASE] = offset[: m + 1] - touch_lo  # mass[base[k] + w] holds state (k, w)
+    rows[LIVE_LO] = 1  # empty rows: live_lo > live_hi
+    rows[LIVE_LO, 0] = 0
+    rows[W_HIGH] = -1  # -1: row k is not a source this category
+    rows[LOW] = low
+    rows[HIGH] = high
+    mass[rows[BASE, 0]] = 1.0
+    # the category's weights of source row k: weights[w_start[k] + a - w_low[k]]
+    weights = np.empty(n_weights)
+    requests = np.empty((2, m + 1))  # a row's complete moves: weight, sum of the row above
+    return True, 0.0, 0.0, mass, weights, rows, requests, starts, prefix
 
 
 @jit
-def _add_moves(
+def _category_head(
+    j: int,
+    values: NDArray[np.int64],
+    totals: NDArray[np.int64],
+    m: int,
+    starts: NDArray[np.int64],
     mass: NDArray[np.float64],
-    n_moves: int,
-    move_lo: NDArray[np.int64],
-    move_hi: NDArray[np.int64],
-    move_from: NDArray[np.int64],
-    move_pick: NDArray[np.float64],
-) -> None:  # pragma: no cover - compiled
-    """Add a destination row's moves (``a`` ascending) to its cells, four at a time.
-
-    Move ``g`` adds ``mass[i + move_from[g]] * move_pick[g]`` to ``mass[i]`` for ``i`` in
-    ``[move_lo[g], move_hi[g]]``. Where four consecutive moves overlap, one pass adds all
-    four, left to right, so each cell still sees the same additions in the same order (the
-    numbers are the same bit for bit) with a quarter of the loads and stores of the
-    destination; outside the overlap each move is added alone.
-    """
-    g = 0
-    while g + 4 <= n_moves:
-        lo = max(max(move_lo[g], move_lo[g + 1]), max(move_lo[g + 2], move_lo[g + 3]))
-        hi = min(min(move_hi[g], move_hi[g + 1]), min(move_hi[g + 2], move_hi[g + 3]))
+    weights: NDArray[np.float64],
+    rows: NDArray[np.int64],
+    requests: NDArray[np.float64],
+    sums: NDArray[np.float64],
+) -> NDArray[np.int64]:  # pragma: no cover - compiled
+    """Steps 1 and 2 of category ``j``: the source rows' weights and complete moves (added
+    to the tail, ``sums[0]``, Kahan-compensated by ``sums[1]``), then the destination
+    rows' live ranges after the category. Returns ``(c_lo, c_hi, dest_top, k_bottom,
+    k_top)``, the reach of the category's moves (:func:`._exact_bands.category_bands`)."""
+    live_lo, live_hi = rows[LIVE_LO], rows[LIVE_HI]
+    w_start, w_low, w_high = rows[W_START], rows[W_LOW], rows[W_HIGH]
+    next_lo, next_hi = rows[NEXT_LO], rows[NEXT_HI]
+    base, low, high = rows[BASE], rows[LOW], rows[HIGH]
+    req_pos, order = rows[REQ_POS], rows[ORDER]
+    req_pick, req_val = requests[0], requests[1]
+    score = values[j]
+    count = totals[j]
+    done = starts[j]
+    remaining = starts[-1] - done
+    k_top = min(m - 1, done)
+    k_bottom = max(0, m - remaining)
+    tail, carry = sums[0], sums[1]
+    # 1. source rows, from the top: their weights, and their complete moves (the sum of
+    # the row above each move's first complete state)
+    used = 0
+    for k in range(k_top, k_bottom - 1, -1):
+        w_high[k] = -1
+        lo, hi = live_lo[k], live_hi[k]
         if lo > hi:
-            for h in range(g, g + 4):
-                _add_one(mass, move_lo[h], move_hi[h], move_from[h], move_pick[h])
-            g += 4
             continue
-        for h in range(g, g + 4):  # the cells outside the overlap: each move alone
-            _add_one(mass, move_lo[h], lo - 1, move_from[h], move_pick[h])
-            _add_one(mass, hi + 1, move_hi[h], move_from[h], move_pick[h])
-        p0, p1, p2, p3 = move_pick[g], move_pick[g + 1], move_pick[g + 2], move_pick[g + 3]
-        f0, f1, f2, f3 = move_from[g], move_from[g + 1], move_from[g + 2], move_from[g + 3]
-        target = mass[lo : hi + 1]
-        s0 = mass[lo + f0 : hi + f0 + 1]
-        s1 = mass[lo + f1 : hi + f1 + 1]
-        s2 = mass[lo + f2 : hi + f2 + 1]
-        s3 = mass[lo + f3 : hi + f3 + 1]
-        for i in range(hi - lo + 1):
-            target[i] = (((target[i] + s0[i] * p0) + s1[i] * p1) + s2[i] * p2) + s3[i] * p3
-        g += 4
-    while g < n_moves:
-        _add_one(mass, move_lo[g], move_hi[g], move_from[g], move_pick[g])
-        g += 1
+        r = m - k
+        w_start[k] = used
+        a_low = _hypergeometric(r, count, remaining - count, weights[used:])
+        a_high = min(count, r)
+        w_low[k] = a_low
+        w_high[k] = a_high
+        used += a_high - a_low + 1
+        n_req = 0
+        for a in range(max(a_low, 1), a_high + 1):
+            pick = weights[w_start[k] + a - a_low]
+            if pick == 0.0:
+                continue
+            # above row k + a's window the move is complete (its smallest completion
+            # reaches u)
+            first_complete = max(lo, high[k + a] - a * score + 1)
+            if first_complete <= hi:
+                req_pos[n_req] = first_complete
+                req_pick[n_req] = pick
+                n_req += 1
+        if n_req > 0:
+            _suffix_sums(mass, base[k], hi, req_pos, n_req, order, req_val)
+            for i in range(n_req):  # a ascending
+                y = req_val[i] * req_pick[i] - carry
+                updated = tail + y
+                carry = (updated - tail) - y
+                tail = updated
+    sums[0], sums[1] = tail, carry
+    # 2. destination rows: their live ranges after the category (the old ranges stay in
+    # live_lo / live_hi while the category is applied)
+    dest_top = min(m - 1, k_top + count)
+    c_lo, c_hi = 0, -1  # range of the diagonal coordinate c = w + (m - k) * score
+    for dest in range(dest_top, k_bottom - 1, -1):
+        new_lo, new_hi = 1, 0
+        if dest <= k_top and w_high[dest] >= 0:
+            new_lo, new_hi = live_lo[dest], live_hi[dest]
+        for a in range(max(1, dest - k_top), min(count, dest - k_bottom) + 1):
+            k = dest - a
+            if w_high[k] < 0 or a < w_low[k] or a > w_high[k]:
+                continue
+            if weights[w_start[k] + a - w_low[k]] == 0.0:
+                continue
+            shift = a * score
+            src_lo = max(live_lo[k], low[dest] - shift)
+            src_hi = min(live_hi[k], high[dest] - shift)
+            if src_lo > src_hi:
+                continue
+            if new_lo > new_hi:
+                new_lo, new_hi = src_lo + shift, src_hi + shift
+            else:
+                new_lo = min(new_lo, src_lo + shift)
+                new_hi = max(new_hi, src_hi + shift)
+        next_lo[dest], next_hi[dest] = new_lo, new_hi
+        if new_lo <= new_hi:
+            lift = (m - dest) * score
+            if c_lo > c_hi:
+                c_lo, c_hi = new_lo + lift, new_hi + lift
+            else:
+                c_lo = min(c_lo, new_lo + lift)
+                c_hi = max(c_hi, new_hi + lift)
+    reach = np.empty(5, np.int64)
+    reach[0], reach[1], reach[2], reach[3], reach[4] = c_lo, c_hi, dest_top, k_bottom, k_top
+    return reach
+
+
+@jit
+def _category_close(
+    j: int,
+    m: int,
+    u: int,
+    starts: NDArray[np.int64],
+    prefix: NDArray[np.int64],
+    rows: NDArray[np.int64],
+    reach: NDArray[np.int64],
+) -> None:  # pragma: no cover - compiled
+    """After category ``j``'s bands: the new live ranges, and the states left dead."""
+    live_lo, live_hi = rows[LIVE_LO], rows[LIVE_HI]
+    next_lo, next_hi = rows[NEXT_LO], rows[NEXT_HI]
+    for dest in range(reach[2], reach[3] - 1, -1):
+        if next_lo[dest] <= next_hi[dest]:
+            live_lo[dest], live_hi[dest] = next_lo[dest], next_hi[dest]
+    _drop_dead(live_lo, live_hi, prefix, starts[j + 1], m, starts[-1], u)
 
 
 @jit
@@ -484,185 +622,33 @@ def rank_sum_tail(
     NaN when the table (and the category's weights) would hold more than ``max_cells``
     cells.
 
-    Each category is applied in place, destination row by destination row from the top
-    (row ``k`` only receives from rows below it, which still hold their old masses): a
-    row is scaled by its weight of taking no item, then the moves of each source row are
-    added, ``a = 1, 2, ...``, one tile of the destination at a time, so the tile stays in
-    cache and only the sources stream from memory. Each cell sees the same operations in
-    the same order as source row by source row (the programme's first form), so the
+    Each category is applied in place (:func:`_category_head`, then
+    :func:`._exact_bands.category_bands`, then :func:`_category_close`), destination row
+    by destination row from the top (row ``k`` only receives from rows below it, which
+    still hold their old masses): a row is scaled by its weight of taking no item, then
+    the moves of each source row are added, ``a = 1, 2, ...``, one band of the diagonal
+    coordinate at a time, so the band stays in cache. Each cell sees the same operations
+    in the same order as source row by source row (the programme's first form), so the
     numbers are the same bit for bit; the moves that land above a row's window (complete)
     join the tail from suffix sums of their source row first.
+    :func:`._exact_parallel.rank_sum_tail_shared` runs the same steps with the bands
+    shared by two threads.
     """
-    starts = _category_starts(totals)
-    n_items = starts[-1]
-    prefix = _item_prefix(values, starts)
-    if prefix[n_items] - prefix[n_items - m] >= u:  # even the m smallest items reach u
-        return 1.0, 0.0
-    if prefix[m] < u:
-        return 0.0, 0.0
-    low, high = _rank_sum_windows(prefix, m, u)
-    # each row holds only the hull of its live ranges (a dry run of the loops below)
-    touch_lo, touch_hi, _ = _live_ranges(values, totals, m, u, starts, prefix, low, high)
-    offset = np.zeros(m + 2, np.int64)
-    for k in range(m + 1):
-        offset[k + 1] = offset[k] + max(touch_hi[k] - touch_lo[k] + 1, 0)
-    n_weights = _weight_cells(totals, m)
-    if offset[m + 1] + n_weights > max_cells:
-        return math.nan, float(offset[m + 1] + n_weights)
-    # not cleared: a cell is written (zero or a mass) before it is first read, when its
-    # row's live range grows over it
-    mass = np.empty(max(offset[m + 1], 1))
-    base = offset[: m + 1] - touch_lo  # mass[base[k] + w] holds state (k, w)
-    live_lo = np.ones(m + 1, np.int64)
-    live_hi = np.zeros(m + 1, np.int64)  # empty rows: live_lo > live_hi
-    live_lo[0] = 0
-    live_hi[0] = 0
-    mass[base[0]] = 1.0
-    # the category's weights of source row k: weights[w_start[k] + a - w_low[k]]
-    weights = np.empty(n_weights)
-    w_start = np.zeros(m + 1, np.int64)
-    w_low = np.zeros(m + 1, np.int64)
-    w_high = np.full(m + 1, -1, np.int64)  # -1: row k is not a source this category
-    next_lo = np.zeros(m + 1, np.int64)  # live ranges after the category being applied
-    next_hi = np.zeros(m + 1, np.int64)
-    req_pos = np.empty(m + 1, np.int64)  # a row's complete moves: first complete state,
-    req_pick = np.empty(m + 1)  # weight, and the sum of the row from there up
-    req_val = np.empty(m + 1)
-    order = np.empty(m + 1, np.int64)
-    move_lo = np.empty(m + 1, np.int64)  # a destination row's moves in a band (_add_moves)
-    move_hi = np.empty(m + 1, np.int64)
-    move_from = np.empty(m + 1, np.int64)
-    move_pick = np.empty(m + 1)
-    tail = 0.0
-    carry = 0.0  # Kahan compensation of tail (millions of additions)
-    cells = 0.0
+    run, tail, cells, mass, weights, rows, requests, starts, prefix = _tail_setup(
+        values, totals, m, u, max_cells
+    )
+    if not run:
+        return tail, cells
+    sums = np.zeros(2)  # the tail and its Kahan compensation (millions of additions)
+    moves = np.empty((3, m + 1), np.int64)
+    picks = np.empty(m + 1)
     for j in range(values.size):
-        score = values[j]
-        count = totals[j]
-        done = starts[j]
-        remaining = n_items - done
-        k_top = min(m - 1, done)
-        k_bottom = max(0, m - remaining)
-        # 1. source rows, from the top: their weights, and their complete moves (the sum
-        # of the row above each move's first complete state)
-        used = 0
-        for k in range(k_top, k_bottom - 1, -1):
-            w_high[k] = -1
-            lo, hi = live_lo[k], live_hi[k]
-            if lo > hi:
-                continue
-            r = m - k
-            w_start[k] = used
-            a_low = _hypergeometric(r, count, remaining - count, weights[used:])
-            a_high = min(count, r)
-            w_low[k] = a_low
-            w_high[k] = a_high
-            used += a_high - a_low + 1
-            n_req = 0
-            for a in range(max(a_low, 1), a_high + 1):
-                pick = weights[w_start[k] + a - a_low]
-                if pick == 0.0:
-                    continue
-                # above row k + a's window the move is complete (its smallest completion
-                # reaches u)
-                first_complete = max(lo, high[k + a] - a * score + 1)
-                if first_complete <= hi:
-                    req_pos[n_req] = first_complete
-                    req_pick[n_req] = pick
-                    n_req += 1
-            if n_req > 0:
-                _suffix_sums(mass, base[k], hi, req_pos, n_req, order, req_val)
-                for i in range(n_req):  # a ascending
-                    y = req_val[i] * req_pick[i] - carry
-                    updated = tail + y
-                    carry = (updated - tail) - y
-                    tail = updated
-        # 2. destination rows: their live ranges after the category (the old ranges stay
-        # in live_lo / live_hi while the category is applied)
-        dest_top = min(m - 1, k_top + count)
-        c_lo, c_hi = 0, -1  # range of the diagonal coordinate c = w + (m - k) * score
-        for dest in range(dest_top, k_bottom - 1, -1):
-            new_lo, new_hi = 1, 0
-            if dest <= k_top and w_high[dest] >= 0:
-                new_lo, new_hi = live_lo[dest], live_hi[dest]
-            for a in range(max(1, dest - k_top), min(count, dest - k_bottom) + 1):
-                k = dest - a
-                if w_high[k] < 0 or a < w_low[k] or a > w_high[k]:
-                    continue
-                if weights[w_start[k] + a - w_low[k]] == 0.0:
-                    continue
-                shift = a * score
-                src_lo = max(live_lo[k], low[dest] - shift)
-                src_hi = min(live_hi[k], high[dest] - shift)
-                if src_lo > src_hi:
-                    continue
-                if new_lo > new_hi:
-                    new_lo, new_hi = src_lo + shift, src_hi + shift
-                else:
-                    new_lo = min(new_lo, src_lo + shift)
-                    new_hi = max(new_hi, src_hi + shift)
-            next_lo[dest], next_hi[dest] = new_lo, new_hi
-            if new_lo <= new_hi:
-                lift = (m - dest) * score
-                if c_lo > c_hi:
-                    c_lo, c_hi = new_lo + lift, new_hi + lift
-                else:
-                    c_lo = min(c_lo, new_lo + lift)
-                    c_hi = max(c_hi, new_hi + lift)
-        # 3. a move keeps c, so the category is applied one band of c at a time (every
-        # row's cells of the band: about a megabyte, in cache), destination rows from the
-        # top (a row only receives from rows below it, which still hold their old
-        # masses): cleared or scaled by the weight of taking no item, then the moves of
-        # a = 1, 2, ... added, the order of the source-major programme cell by cell
-        band = max(256, (1 << 17) // (dest_top - k_bottom + 1))
-        for c0 in range(c_lo, c_hi + 1, band):
-            c1 = c0 + band - 1
-            for dest in range(dest_top, k_bottom - 1, -1):
-                lift = (m - dest) * score
-                t_lo = max(next_lo[dest], c0 - lift)
-                t_hi = min(next_hi[dest], c1 - lift)
-                if t_lo > t_hi:
-                    continue
-                row_base = base[dest]
-                if dest <= k_top and w_high[dest] >= 0:
-                    lo, hi = max(live_lo[dest], t_lo), min(live_hi[dest], t_hi)
-                    if lo > hi:
-                        mass[row_base + t_lo : row_base + t_hi + 1] = 0.0
-                    else:
-                        mass[row_base + t_lo : row_base + lo] = 0.0
-                        mass[row_base + hi + 1 : row_base + t_hi + 1] = 0.0
-                        keep = weights[w_start[dest]] if w_low[dest] == 0 else 0.0
-                        row = mass[row_base + lo : row_base + hi + 1]
-                        for i in range(hi - lo + 1):
-                            row[i] *= keep
-                        cells += hi - lo + 1
-                else:
-                    mass[row_base + t_lo : row_base + t_hi + 1] = 0.0
-                n_moves = 0
-                for a in range(max(1, dest - k_top), min(count, dest - k_bottom) + 1):
-                    k = dest - a
-                    if w_high[k] < 0 or a < w_low[k] or a > w_high[k]:
-                        continue
-                    pick = weights[w_start[k] + a - w_low[k]]
-                    if pick == 0.0:
-                        continue
-                    shift = a * score
-                    src_lo = max(live_lo[k], low[dest] - shift, t_lo - shift)
-                    src_hi = min(live_hi[k], high[dest] - shift, t_hi - shift)
-                    if src_lo > src_hi:
-                        continue
-                    move_lo[n_moves] = row_base + src_lo + shift
-                    move_hi[n_moves] = row_base + src_hi + shift
-                    move_from[n_moves] = base[k] - row_base - shift
-                    move_pick[n_moves] = pick
-                    n_moves += 1
-                    cells += src_hi - src_lo + 1
-                _add_moves(mass, n_moves, move_lo, move_hi, move_from, move_pick)
-        for dest in range(dest_top, k_bottom - 1, -1):
-            if next_lo[dest] <= next_hi[dest]:
-                live_lo[dest], live_hi[dest] = next_lo[dest], next_hi[dest]
-        _drop_dead(live_lo, live_hi, prefix, starts[j + 1], m, n_items, u)
-    return min(1.0, tail), cells
+        reach = _category_head(j, values, totals, m, starts, mass, weights, rows, requests, sums)
+        cells += category_bands(
+            values[j], totals[j], m, mass, weights, rows, reach, 0, 1, moves, picks
+        )
+        _category_close(j, m, u, starts, prefix, rows, reach)
+    return min(1.0, sums[0]), cells
 
 
 # -------------------------------------------------------------- rank-sum, few categories

@@ -8,7 +8,6 @@ Imported only when an exact r x c Fisher test runs (it imports numba, through
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -20,6 +19,7 @@ from numpy.typing import NDArray
 from painresponse.stats import _fisher_bounds as bounds
 from painresponse.stats import _fisher_kernel as kernel
 from painresponse.stats import _fisher_tail as tail_kernel
+from painresponse.stats._exact_parallel import available_cores
 from painresponse.stats._jit import jit
 
 __all__ = ["exact_pvalue", "fixed_point_log_factorials", "network_sum"]
@@ -97,11 +97,7 @@ def candidate_nodes(rows: I64, total: int) -> I64:
 
 def default_workers() -> int:
     """Threads for the kernel: the CPUs this process may use, at most 2."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(2, cpus))
+    return available_cores()
 
 
 def _map(workers: int, func: Callable[..., Any], *args: Any) -> list[Any]:

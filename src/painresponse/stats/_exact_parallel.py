@@ -1,0 +1,137 @@
+"""A second core for one rank-sum network tail, when one is free.
+
+Within a category the bands of the programme's diagonal coordinate are independent
+(:mod:`._exact_bands`), so :func:`rank_sum_tail_shared` runs each category's bands on two
+threads whenever it can borrow a core from :class:`SpareCores`: the same cell updates in
+the same order per cell as :func:`._exact_kernels.rank_sum_tail`, so the same numbers bit
+for bit, in about half the time when the other core is idle (a one-sided test, a symmetric
+two-sided one, or the second tail of a two-sided test after the first has finished). The
+helper thread lives for one call (no pool survives it, so a forked process never inherits
+one) and the compiled steps release the GIL.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from painresponse.stats import _rank_tails
+
+__all__ = ["SHARED_MIN_CELLS", "SpareCores", "available_cores", "rank_sum_tail_shared"]
+
+#: Below this many cell updates (about 5 ms) a tail runs on one thread: handing each
+#: category to a second thread costs tens of microseconds.
+SHARED_MIN_CELLS = 2.0e7
+
+
+def available_cores() -> int:
+    """Threads for the compiled kernels: the CPUs this process may use, at most 2."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(2, cpus))
+
+
+class SpareCores:
+    """Cores that computations running at the same time may borrow, under a lock."""
+
+    def __init__(self, spare: int) -> None:
+        self._spare = spare
+        self._lock = threading.Lock()
+
+    def borrow(self) -> bool:
+        """Take a spare core if there is one."""
+        with self._lock:
+            if self._spare <= 0:
+                return False
+            self._spare -= 1
+            return True
+
+    def give_back(self) -> None:
+        """Return a core (borrowed, or held by a computation that has finished)."""
+        with self._lock:
+            self._spare += 1
+
+
+class _Helper:
+    """One thread applying the bands it is sent, until stopped."""
+
+    def __init__(self) -> None:
+        self._tasks: queue.Queue[tuple[Any, ...] | None] = queue.Queue()
+        self._results: queue.Queue[float | BaseException] = queue.Queue()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, args: tuple[Any, ...]) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._run, name="painresponse-bands", daemon=True
+            )
+            self._thread.start()
+        self._tasks.put(args)
+
+    def result(self) -> float:
+        outcome = self._results.get()
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._tasks.put(None)
+            self._thread.join()
+
+    def _run(self) -> None:
+        bands = _rank_tails.kernels().category_bands
+        while (args := self._tasks.get()) is not None:
+            try:
+                self._results.put(float(bands(*args)))
+            except BaseException as exc:  # handed to the caller's thread
+                self._results.put(exc)
+
+
+def rank_sum_tail_shared(
+    values: NDArray[np.int64],
+    totals: NDArray[np.int64],
+    m: int,
+    u: int,
+    max_cells: float,
+    cores: SpareCores,
+) -> tuple[float, float]:
+    """:func:`._exact_kernels.rank_sum_tail`, each category's bands shared with a second
+    thread while a core can be borrowed from ``cores`` (checked category by category).
+    The same ``(tail, cells)``, bit for bit, whatever the cores."""
+    kernels = _rank_tails.kernels()
+    run, tail, cells, mass, weights, rows, requests, starts, prefix = kernels._tail_setup(
+        values, totals, m, u, max_cells
+    )
+    if not run:
+        return float(tail), float(cells)
+    sums = np.zeros(2)
+    moves = [np.empty((3, m + 1), np.int64) for _ in range(2)]
+    picks = [np.empty(m + 1) for _ in range(2)]
+    helper = _Helper()
+    try:
+        for j in range(values.size):
+            reach = kernels._category_head(
+                j, values, totals, m, starts, mass, weights, rows, requests, sums
+            )
+            step = (int(values[j]), int(totals[j]), m, mass, weights, rows, reach)
+            if cores.borrow():
+                try:
+                    helper.submit((*step, 1, 2, moves[1], picks[1]))
+                    cells += kernels.category_bands(*step, 0, 2, moves[0], picks[0])
+                    cells += helper.result()
+                finally:
+                    cores.give_back()
+            else:
+                cells += kernels.category_bands(*step, 0, 1, moves[0], picks[0])
+            kernels._category_close(j, m, u, starts, prefix, rows, reach)
+    finally:
+        helper.stop()
+    return min(1.0, float(sums[0])), float(cells)

@@ -1,0 +1,112 @@
+"""A rank-sum network tail on two threads (:mod:`painresponse.stats._exact_parallel`).
+
+The bands of a category are independent, so two threads sharing them must give the same
+``(tail, cells)`` as the one-thread programme bit for bit, whether or not a core can be
+borrowed; a failure in the helper thread reaches the caller; the route choice lends the
+second core to a lone network tail and to the second tail once the first has ended.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from painresponse.stats import _exact_choice, _exact_parallel, _rank_tails
+from tests.stats._rank_cases import lattice, unbalanced_table
+
+
+def _problem(levels: int, small: int, large: int, seed: int, skew: bool) -> tuple:  # type: ignore[type-arg]
+    x, y = unbalanced_table(levels, small, large, seed, 0, skew)
+    d, counts, m, hi, _ = lattice(x, y, "greater")
+    assert hi is not None
+    return (
+        np.asarray(d[::-1], dtype=np.int64),
+        np.asarray(counts[::-1], dtype=np.int64),
+        m,
+        hi,
+    )
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_shared_bands_are_bit_identical(seed: int) -> None:
+    """40 seeded tables per seed, thresholds across the support: two threads, one thread
+    through the same steps, and the compiled one-thread programme agree exactly."""
+    rng = np.random.default_rng(4200 + seed)
+    kernels = _rank_tails.kernels()
+    checked = 0
+    for _ in range(40):
+        levels = int(rng.integers(3, 40))
+        small = int(rng.integers(5, 80))
+        values, totals, m, hi = _problem(
+            levels,
+            small,
+            int(rng.integers(200, 1500)),
+            int(rng.integers(1 << 30)),
+            bool(rng.random() < 0.5),
+        )
+        top = int(values[: values.size].repeat(np.minimum(totals, m))[:m].sum())
+        for u in (hi, (hi + top) // 2, hi - (top - hi) // 3):
+            alone = kernels.rank_sum_tail(values, totals, m, u, 1e9)
+            shared = _exact_parallel.rank_sum_tail_shared(
+                values, totals, m, u, 1e9, _exact_parallel.SpareCores(1)
+            )
+            serial = _exact_parallel.rank_sum_tail_shared(
+                values, totals, m, u, 1e9, _exact_parallel.SpareCores(0)
+            )
+            assert shared == alone == serial
+            checked += 1
+    assert checked == 120
+
+
+def test_too_large_and_certain_tails_return_early() -> None:
+    values, totals, m, hi = _problem(7, 60, 2000, 5, False)
+    cores = _exact_parallel.SpareCores(1)
+    nan, cells = _exact_parallel.rank_sum_tail_shared(values, totals, m, hi, 10.0, cores)
+    assert np.isnan(nan) and cells > 10.0
+    assert _exact_parallel.rank_sum_tail_shared(values, totals, m, 0, 1e9, cores) == (1.0, 0.0)
+    assert cores.borrow() and not cores.borrow()  # every core given back
+
+
+def test_a_failing_helper_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    values, totals, m, hi = _problem(11, 60, 3000, 7, True)
+    kernels = _rank_tails.kernels()
+    real = kernels.category_bands
+
+    def bands(*args):  # type: ignore[no-untyped-def]
+        if threading.current_thread().name == "painresponse-bands":
+            raise MemoryError("helper")
+        return real(*args)
+
+    monkeypatch.setattr(kernels, "category_bands", bands)
+    cores = _exact_parallel.SpareCores(1)
+    with pytest.raises(MemoryError, match="helper"):
+        _exact_parallel.rank_sum_tail_shared(values, totals, m, hi, 1e9, cores)
+    assert cores.borrow() and not cores.borrow()
+    assert not any(t.name == "painresponse-bands" for t in threading.enumerate())
+
+
+def test_the_route_lends_the_second_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lone heavy network tail may borrow one core; two heavy tails hold both, and each
+    gives its core back when it ends (so the other may borrow it)."""
+    seen: list[int] = []
+    real = _exact_parallel.rank_sum_tail_shared
+
+    def spy(values, totals, m, u, max_cells, cores):  # type: ignore[no-untyped-def]
+        seen.append(cores._spare)
+        return real(values, totals, m, u, max_cells, cores)
+
+    monkeypatch.setattr(_exact_choice, "rank_sum_tail_shared", spy)
+    monkeypatch.setattr(_exact_choice, "available_cores", lambda: 2)
+    monkeypatch.setattr(_exact_choice, "SHARED_MIN_CELLS", 0.0)
+    values, totals, m, hi = _problem(9, 40, 1500, 11, False)
+    d, counts = values[::-1].tolist(), totals[::-1].tolist()
+    (one,) = _exact_choice._tails([(d, counts, m, hi)], fourier_ok=False)
+    assert seen == [1]
+    expected = _rank_tails.kernels().rank_sum_tail(values, totals, m, hi, 1e9)[0]
+    assert one.value == expected and one.algorithm == "network"
+    seen.clear()
+    monkeypatch.setattr(_exact_choice, "_PARALLEL_MIN_CELLS", 0.0)
+    _exact_choice._tails([(d, counts, m, hi), (d, counts, m, hi + 1)], fourier_ok=False)
+    assert len(seen) == 2 and all(spare in (0, 1) for spare in seen)
