@@ -235,7 +235,9 @@ def _tail(problem: _Problem, fourier_ok: bool, cores: SpareCores | None = None) 
         # Extended precision (NumPy) is slow: the programme first, when it is feasible;
         # when it is not, the grid may be as large as it takes (seconds, still exact).
         budget = FOURIER_MAX_NODES if network_ok else FOURIER_LARGE_NODES
-        value, bound, info = _exact_fourier.evaluate_tail(plan, budget, extended=not network_ok)
+        value, bound, info = _exact_fourier.evaluate_tail(
+            plan, budget, extended=not network_ok, cores=cores
+        )
         return _Tail(value, "fourier", work, bound, info)
     except FourierNotCertified as exc:
         return _network(values, counts, m, u, cells, str(exc), cores)

@@ -46,6 +46,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from painresponse.stats import _rank_tails
+from painresponse.stats._exact_parallel import SpareCores, map_chunks
 
 __all__ = [
     "FOURIER_AUTO_MAX_NODES",
@@ -90,6 +91,10 @@ _CAUCHY_MAX_PERIOD = 1 << 22
 #: alone exceeds the screening budget, the grid is not screened (ScreeningTooCostly).
 _CAUCHY_ELEMENTS_PER_POINT = 8.0
 _MAX_SCREEN_PAIRS = 5e7
+#: The nodes of a tail are summed in this many fixed chunks (so a second core can join and
+#: the sums do not depend on it) when each chunk has at least the second many nodes.
+_NODE_CHUNKS = 8
+_NODES_PER_CHUNK = 8_192
 
 _LD = np.longdouble
 #: Below this log the value rounds to 0 in float64 (half the smallest subnormal).
@@ -619,14 +624,19 @@ def _node_probabilities(
 
 
 def evaluate_tail(
-    plan: TailPlan | float, max_nodes: int = FOURIER_MAX_NODES, extended: bool = True
+    plan: TailPlan | float,
+    max_nodes: int = FOURIER_MAX_NODES,
+    extended: bool = True,
+    cores: SpareCores | None = None,
 ) -> tuple[float, float, dict[str, float]]:
     """The tail of a plan: ``(tail, relative error bound, diagnostics)``.
 
-    The nodes are summed in float64 (compiled); when that rounding bound is too large they
-    are summed again in extended precision (NumPy, about 50 times slower), unless
-    ``extended`` is false. Raises :class:`FourierNotCertified` above ``max_nodes`` nodes or
-    when the bound exceeds :data:`FOURIER_MAX_REL_ERROR`.
+    The nodes are summed in float64 (compiled), in :data:`_NODE_CHUNKS` fixed chunks when
+    there are many (the same sums whoever computes them: a second thread joins while a core
+    can be borrowed from ``cores``); when that rounding bound is too large they are summed
+    again in extended precision (NumPy, about 50 times slower), unless ``extended`` is
+    false. Raises :class:`FourierNotCertified` above ``max_nodes`` nodes or when the bound
+    exceeds :data:`FOURIER_MAX_REL_ERROR`.
     """
     if isinstance(plan, float):
         return plan, 0.0, {}
@@ -644,28 +654,46 @@ def evaluate_tail(
     totals_ld = plan.totals.astype(_LD)
     excess_a = float(np.sum(totals_ld * p_ld) - plan.m) if plan.period_a > 1 else 0.0
     excess_d = float(np.sum(totals_ld * p_ld * plan.delta.astype(_LD)) - plan.u_s)
-    total, abs_sum, err_sum = kernels.fourier_nodes(
-        plan.s_nodes,
-        plan.r_nodes,
-        plan.period_d,
-        plan.period_a,
-        plan.delta,
-        plan.totals.astype(np.float64),
-        plan.p,
-        plan.q,
-        even,
-        odd,
-        plan.lam,
-        excess_a,
-        excess_d,
-        plan.u_s % plan.period_d,
-        plan.m % plan.period_a,
-    )
+    n_chunks = _NODE_CHUNKS if plan.nodes >= _NODE_CHUNKS * _NODES_PER_CHUNK else 1
+    bounds = np.linspace(0, plan.nodes, n_chunks + 1).astype(np.int64)
+    totals_f = plan.totals.astype(np.float64)
+
+    def chunk(i: int) -> tuple[float, float, float]:
+        part = slice(int(bounds[i]), int(bounds[i + 1]))
+        return kernels.fourier_nodes(  # type: ignore[no-any-return]
+            plan.s_nodes[part],
+            plan.r_nodes[part],
+            plan.period_d,
+            plan.period_a,
+            plan.delta,
+            totals_f,
+            plan.p,
+            plan.q,
+            even,
+            odd,
+            plan.lam,
+            excess_a,
+            excess_d,
+            plan.u_s % plan.period_d,
+            plan.m % plan.period_a,
+        )
+
+    parts = map_chunks(chunk, n_chunks, cores)
+    total = 0.0
+    for part_total, _, _ in parts:  # in chunk order: the same sum whoever computed each
+        total += part_total
+    abs_sum = sum(part[1] for part in parts)
+    err_sum = sum(part[2] for part in parts)
+    partial = sum(abs(part[0]) for part in parts)
     eps = float(np.finfo(np.float64).eps)
     tilted: float | np.longdouble = total
-    # Kahan summation: 2 eps |sum| plus n eps^2 sum |terms|.
+    # Kahan summation of each chunk: 2 eps |chunk sum| plus n eps^2 sum |terms|; adding the
+    # chunk sums: at most (chunks - 1) eps times the sum of their moduli
     rounding = (
-        (err_sum + abs_sum * (plan.nodes * eps * eps)) / total + 2.0 * eps if total > 0 else 1.0
+        (err_sum + abs_sum * (plan.nodes * eps * eps) + (n_chunks + 1) * eps * partial) / total
+        + 2.0 * eps
+        if total > 0
+        else 1.0
     )
     use_extended = not total > 0 or rounding > 0.5 * FOURIER_MAX_REL_ERROR
     if use_extended:

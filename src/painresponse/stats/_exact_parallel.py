@@ -15,14 +15,23 @@ from __future__ import annotations
 import os
 import queue
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from painresponse.stats import _rank_tails
 
-__all__ = ["SHARED_MIN_CELLS", "SpareCores", "available_cores", "rank_sum_tail_shared"]
+__all__ = [
+    "SHARED_MIN_CELLS",
+    "SpareCores",
+    "available_cores",
+    "map_chunks",
+    "rank_sum_tail_shared",
+]
+
+_T = TypeVar("_T")
 
 #: Below this many cell updates (about 5 ms) a tail runs on one thread: handing each
 #: category to a second thread costs tens of microseconds.
@@ -135,3 +144,53 @@ def rank_sum_tail_shared(
     finally:
         helper.stop()
     return min(1.0, float(sums[0])), float(cells)
+
+
+def map_chunks(func: Callable[[int], _T], n_chunks: int, cores: SpareCores | None) -> list[_T]:
+    """``[func(0), ..., func(n_chunks - 1)]``, the chunks taken in turn by this thread and,
+    from the moment a core can be borrowed from ``cores`` (checked before each chunk), by
+    one helper thread too; the list is in chunk order whoever computed each one."""
+    results: list[Any] = [None] * n_chunks
+    failures: list[BaseException] = []
+    lock = threading.Lock()
+    taken = [0]
+
+    def take() -> int:
+        with lock:
+            index = taken[0]
+            taken[0] += 1
+            return index
+
+    def work() -> None:
+        while not failures and (index := take()) < n_chunks:
+            try:
+                results[index] = func(index)
+            except BaseException as exc:  # handed to the caller's thread below
+                failures.append(exc)
+
+    def helper() -> None:
+        try:
+            work()
+        finally:
+            assert cores is not None
+            cores.give_back()
+
+    thread: threading.Thread | None = None
+    try:
+        while not failures and taken[0] < n_chunks:
+            if thread is None and cores is not None and taken[0] < n_chunks - 1 and cores.borrow():
+                thread = threading.Thread(target=helper, name="painresponse-chunks", daemon=True)
+                thread.start()
+            index = take()
+            if index >= n_chunks:
+                break
+            try:
+                results[index] = func(index)
+            except BaseException as exc:
+                failures.append(exc)
+    finally:
+        if thread is not None:
+            thread.join()
+    if failures:
+        raise failures[0]
+    return results
