@@ -88,8 +88,9 @@ def test_a_failing_helper_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_the_route_lends_the_second_core(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A lone heavy network tail may borrow one core; two heavy tails hold both, and each
-    gives its core back when it ends (so the other may borrow it)."""
+    """A lone heavy network tail shares its bands with the free core; two heavy tails on
+    two threads each run the one-thread programme (the driver's steps between compiled
+    calls would cost more than a core freed late saves)."""
     seen: list[int] = []
     real = _exact_parallel.rank_sum_tail_shared
 
@@ -108,5 +109,39 @@ def test_the_route_lends_the_second_core(monkeypatch: pytest.MonkeyPatch) -> Non
     assert one.value == expected and one.algorithm == "network"
     seen.clear()
     monkeypatch.setattr(_exact_choice, "_PARALLEL_MIN_CELLS", 0.0)
-    _exact_choice._tails([(d, counts, m, hi), (d, counts, m, hi + 1)], fourier_ok=False)
-    assert len(seen) == 2 and all(spare in (0, 1) for spare in seen)
+    pair = _exact_choice._tails([(d, counts, m, hi), (d, counts, m, hi + 1)], fourier_ok=False)
+    assert seen == [] and pair[0].value == one.value
+
+
+def test_map_chunks_keeps_order_and_reports_failures() -> None:
+    cores = _exact_parallel.SpareCores(1)
+    assert _exact_parallel.map_chunks(lambda i: i * i, 9, cores) == [i * i for i in range(9)]
+    assert cores.spare() and cores.borrow() and not cores.spare()
+    cores.give_back()
+
+    def fails(i: int) -> int:
+        if i == 5:
+            raise ZeroDivisionError("chunk 5")
+        return i
+
+    with pytest.raises(ZeroDivisionError, match="chunk 5"):
+        _exact_parallel.map_chunks(fails, 9, cores)
+    assert cores.spare()
+
+
+def test_fourier_chunks_give_the_same_tail_on_any_cores() -> None:
+    """150 + 5,000 on 7 values: hundreds of thousands of Fourier nodes in 8 chunks; one
+    thread or two, the same tail and bound bit for bit."""
+    from painresponse.stats import _exact_fourier
+
+    x, y = unbalanced_table(7, 150, 5000, 7150, 0, False)
+    d, counts, m, hi, _ = lattice(x, y, "greater")
+    plan = _exact_fourier.plan_upper_tail(d, counts, m, hi)
+    assert not isinstance(plan, float) and plan.nodes >= 8 * 8_192
+    alone = _exact_fourier.evaluate_tail(plan, cores=None)
+    shared = _exact_fourier.evaluate_tail(plan, cores=_exact_parallel.SpareCores(1))
+    assert alone[:2] == shared[:2]
+    reference = _rank_tails.kernels().rank_sum_tail(
+        np.asarray(d[::-1], dtype=np.int64), np.asarray(counts[::-1], dtype=np.int64), m, hi, 1e9
+    )[0]
+    assert abs(alone[0] - reference) <= 1e-11 * reference

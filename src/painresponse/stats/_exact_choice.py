@@ -258,7 +258,7 @@ def _network(
     if cells <= NETWORK_MAX_WORK or math.isinf(cells) or why:
         if m is None:
             value, work = kernels.signed_rank_tail(values, u, NETWORK_MAX_CELLS)
-        elif cores is not None and cells >= SHARED_MIN_CELLS:
+        elif cores is not None and cells >= SHARED_MIN_CELLS and cores.spare():
             value, work = rank_sum_tail_shared(values, counts, m, u, NETWORK_MAX_CELLS, cores)
         else:
             value, work = kernels.rank_sum_tail(values, counts, m, u, NETWORK_MAX_CELLS)
