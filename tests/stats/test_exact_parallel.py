@@ -136,6 +136,7 @@ def test_fourier_chunks_give_the_same_tail_on_any_cores() -> None:
 
     x, y = unbalanced_table(7, 150, 5000, 7150, 0, False)
     d, counts, m, hi, _ = lattice(x, y, "greater")
+    assert hi is not None
     plan = _exact_fourier.plan_upper_tail(d, counts, m, hi)
     assert not isinstance(plan, float) and plan.nodes >= 8 * 8_192
     alone = _exact_fourier.evaluate_tail(plan, cores=None)
