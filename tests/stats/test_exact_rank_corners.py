@@ -236,3 +236,24 @@ def test_cauchy_row_bound_is_charged_before_it_runs(monkeypatch: pytest.MonkeyPa
     result = rank_sum_from_counts(np.arange(7), x, y, "exact")
     assert result.details["algorithm"] == "network"
     assert calls == [1]
+
+
+def test_cauchy_rows_summed_directly_match_the_fft(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few values: the Cauchy bound sums U(theta) row by row (rotations) instead of an
+    FFT over the period. Both are padded by 1e-9 of the weights, far above either's
+    rounding, so they keep the same rows and bound the rest alike."""
+    from painresponse.stats import _exact_fourier
+
+    rng = np.random.default_rng(7200)
+    for levels, small in ((7, 150), (11, 100), (16, 60)):
+        x = np.bincount(rng.choice(levels, small), minlength=levels)
+        y = np.bincount(rng.choice(levels, 5000), minlength=levels)
+        d, counts, m, hi, _ = lattice(x, y, "greater")
+        assert hi is not None
+        first = _exact_fourier.plan_upper_tail(d, counts, m, hi)
+        with monkeypatch.context() as patch:
+            patch.setattr(_exact_fourier, "_CAUCHY_DIRECT_VALUES", 0)
+            second = _exact_fourier.plan_upper_tail(d, counts, m, hi)
+        assert not isinstance(first, float) and not isinstance(second, float)
+        assert np.array_equal(first.s_nodes, second.s_nodes)
+        assert first.log_excluded == pytest.approx(second.log_excluded, rel=1e-12)

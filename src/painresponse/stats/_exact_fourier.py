@@ -90,6 +90,9 @@ _CAUCHY_MAX_PERIOD = 1 << 22
 #: each row, about 30 ns), in screened node-category evaluations (3-5 ns each): when this
 #: alone exceeds the screening budget, the grid is not screened (ScreeningTooCostly).
 _CAUCHY_ELEMENTS_PER_POINT = 8.0
+#: Up to this many values the Cauchy bound sums ``U(theta)`` row by row (rotations), not by
+#: an FFT over the whole period.
+_CAUCHY_DIRECT_VALUES = 16
 _MAX_SCREEN_PAIRS = 5e7
 #: The nodes of a tail are summed in this many fixed chunks (so a second core can join and
 #: the sums do not depend on it) when each chunk has at least the second many nodes.
@@ -346,13 +349,21 @@ def _cauchy_rows(
     """
     half = period_d // 2 + 1
     v = totals * p / q
-    spikes = np.bincount(np.mod(delta, period_d), weights=v, minlength=period_d)
-    b = np.abs(np.fft.rfft(spikes))[:half] + 1e-9 * float(v.sum())  # FFT rounding, padded
     a = 0.5 * float(np.sum(totals * (p / q) ** 2)) * (1.0 + 1e-12)
     c0 = float(np.sum(totals * np.log(q)))
-    keep, rows_sum, kernel_sum, dropped = _rank_tails.node_kernels().cauchy_rows(
-        b, a, c0, m, lam, period_d, log_thr, 1e-9 * (abs(c0) + m)
-    )
+    kernels = _rank_tails.node_kernels()
+    pad = 1e-9 * (abs(c0) + m)
+    b_pad = 1e-9 * float(v.sum())  # rounding of the sum (FFT or rotations), padded
+    if delta.size <= _CAUCHY_DIRECT_VALUES:  # a few values: the sum row by row
+        keep, rows_sum, kernel_sum, dropped = kernels.cauchy_rows_direct(
+            np.mod(delta, period_d), v, b_pad, half, a, c0, m, lam, period_d, log_thr, pad
+        )
+    else:
+        spikes = np.bincount(np.mod(delta, period_d), weights=v, minlength=period_d)
+        b = np.abs(np.fft.rfft(spikes))[:half] + b_pad
+        keep, rows_sum, kernel_sum, dropped = kernels.cauchy_rows(
+            b, a, c0, m, lam, period_d, log_thr, pad
+        )
     if dropped == 0.0:
         return keep, -math.inf
     # sums of up to a million positive terms (relative rounding far below 1e-9); terms
