@@ -38,6 +38,63 @@ _SCREEN_PAD = 1e-14
 
 
 @jit
+def _rotations(
+    delta_mod: NDArray[np.int64], period_d: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:  # pragma: no cover - compiled
+    """``e^{i 2 pi delta_j / L}``: what each term turns by from one theta row to the next."""
+    step_re = np.empty(delta_mod.size)
+    step_im = np.empty(delta_mod.size)
+    for j in range(delta_mod.size):
+        angle = 2.0 * math.pi * (delta_mod[j] / period_d)
+        step_re[j] = math.cos(angle)
+        step_im[j] = math.sin(angle)
+    return step_re, step_im
+
+
+@jit
+def _terms_at(
+    s: int,
+    delta_mod: NDArray[np.int64],
+    w: NDArray[np.float64],
+    period_d: int,
+    term_re: NDArray[np.float64],
+    term_im: NDArray[np.float64],
+) -> None:  # pragma: no cover - compiled
+    """``w_j e^{i theta_s delta_j}`` from the exactly reduced angles (no drift)."""
+    for j in range(delta_mod.size):
+        angle = 2.0 * math.pi * (((s * delta_mod[j]) % period_d) / period_d)
+        term_re[j] = w[j] * math.cos(angle)
+        term_im[j] = w[j] * math.sin(angle)
+
+
+@jit
+def _rotate(
+    term_re: NDArray[np.float64],
+    term_im: NDArray[np.float64],
+    step_re: NDArray[np.float64],
+    step_im: NDArray[np.float64],
+) -> None:  # pragma: no cover - compiled
+    """The terms of the next theta row (each turned by its step)."""
+    for j in range(term_re.size):
+        re = term_re[j] * step_re[j] - term_im[j] * step_im[j]
+        term_im[j] = term_re[j] * step_im[j] + term_im[j] * step_re[j]
+        term_re[j] = re
+
+
+@jit
+def _total(
+    term_re: NDArray[np.float64], term_im: NDArray[np.float64]
+) -> tuple[float, float]:  # pragma: no cover - compiled
+    """The sum of the terms (real, imaginary)."""
+    total_re = 0.0
+    total_im = 0.0
+    for j in range(term_re.size):
+        total_re += term_re[j]
+        total_im += term_im[j]
+    return total_re, total_im
+
+
+@jit
 def row_sums(
     nodes: NDArray[np.int64], delta_mod: NDArray[np.int64], w: NDArray[np.float64], period_d: int
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:  # pragma: no cover - compiled
@@ -48,40 +105,21 @@ def row_sums(
     256 nodes, so the drift stays below ``256 * 4 eps * sum_j w_j`` (the row bound that
     uses ``S`` carries a slack of ``1e-9 sum_j w_j``). Returns the real and imaginary parts.
     """
-    two_pi = 2.0 * math.pi
-    n_cat = delta_mod.size
     out_re = np.empty(nodes.size)
     out_im = np.empty(nodes.size)
-    term_re = np.empty(n_cat)
-    term_im = np.empty(n_cat)
-    step_re = np.empty(n_cat)
-    step_im = np.empty(n_cat)
-    for j in range(n_cat):
-        angle = two_pi * (delta_mod[j] / period_d)
-        step_re[j] = math.cos(angle)
-        step_im[j] = math.sin(angle)
+    step_re, step_im = _rotations(delta_mod, period_d)
+    term_re = np.empty(delta_mod.size)
+    term_im = np.empty(delta_mod.size)
     since = 256
     for idx in range(nodes.size):
         s = nodes[idx]
         if since >= 256 or idx == 0 or nodes[idx - 1] != s - 1:
-            for j in range(n_cat):
-                angle = two_pi * (((s * delta_mod[j]) % period_d) / period_d)
-                term_re[j] = w[j] * math.cos(angle)
-                term_im[j] = w[j] * math.sin(angle)
+            _terms_at(s, delta_mod, w, period_d, term_re, term_im)
             since = 0
         else:
-            for j in range(n_cat):
-                re = term_re[j] * step_re[j] - term_im[j] * step_im[j]
-                term_im[j] = term_re[j] * step_im[j] + term_im[j] * step_re[j]
-                term_re[j] = re
+            _rotate(term_re, term_im, step_re, step_im)
             since += 1
-        total_re = 0.0
-        total_im = 0.0
-        for j in range(n_cat):
-            total_re += term_re[j]
-            total_im += term_im[j]
-        out_re[idx] = total_re
-        out_im[idx] = total_im
+        out_re[idx], out_im[idx] = _total(term_re, term_im)
     return out_re, out_im
 
 
@@ -299,38 +337,21 @@ def cauchy_rows_direct(
     term is rotated by ``e^{i 2 pi delta_j / L}`` from row to row and recomputed from its
     exactly reduced angle every 256 rows (as :func:`row_sums`), so the drift stays below
     ``256 * 4 eps * sum_j v_j``, far inside ``b_pad``."""
-    two_pi = 2.0 * math.pi
-    n_cat = delta_mod.size
     keep = np.zeros(half, np.bool_)
     e_lam = math.exp(-lam)
     k_base = -math.expm1(-lam)
-    term_re = np.empty(n_cat)
-    term_im = np.empty(n_cat)
-    step_re = np.empty(n_cat)
-    step_im = np.empty(n_cat)
-    for j in range(n_cat):
-        angle = two_pi * (delta_mod[j] / period_d)
-        step_re[j] = math.cos(angle)
-        step_im[j] = math.sin(angle)
+    step_re, step_im = _rotations(delta_mod, period_d)
+    term_re = np.empty(delta_mod.size)
+    term_im = np.empty(delta_mod.size)
     rows_sum = 0.0
     kernel_sum = 0.0
     dropped = 0.0
     for s in range(half):
         if s % 256 == 0:
-            for j in range(n_cat):
-                angle = two_pi * (((s * delta_mod[j]) % period_d) / period_d)
-                term_re[j] = v[j] * math.cos(angle)
-                term_im[j] = v[j] * math.sin(angle)
+            _terms_at(s, delta_mod, v, period_d, term_re, term_im)
         else:
-            for j in range(n_cat):
-                re = term_re[j] * step_re[j] - term_im[j] * step_im[j]
-                term_im[j] = term_re[j] * step_im[j] + term_im[j] * step_re[j]
-                term_re[j] = re
-        total_re = 0.0
-        total_im = 0.0
-        for j in range(n_cat):
-            total_re += term_re[j]
-            total_im += term_im[j]
+            _rotate(term_re, term_im, step_re, step_im)
+        total_re, total_im = _total(term_re, term_im)
         bs = math.sqrt(total_re * total_re + total_im * total_im) + b_pad
         row_log, kernel = _row_bound(bs, s, a, c0, m, e_lam, k_base, period_d, pad)
         if row_log > log_thr:

@@ -169,16 +169,16 @@ def map_chunks(func: Callable[[int], _T], n_chunks: int, cores: SpareCores | Non
             taken[0] += 1
             return index
 
-    def work() -> None:
-        while not failures and (index := take()) < n_chunks:
-            try:
-                results[index] = func(index)
-            except BaseException as exc:  # handed to the caller's thread below
-                failures.append(exc)
+    def compute(index: int) -> None:
+        try:
+            results[index] = func(index)
+        except BaseException as exc:  # handed to the caller's thread below
+            failures.append(exc)
 
     def helper() -> None:
         try:
-            work()
+            while not failures and (index := take()) < n_chunks:
+                compute(index)
         finally:
             assert cores is not None
             cores.give_back()
@@ -189,13 +189,8 @@ def map_chunks(func: Callable[[int], _T], n_chunks: int, cores: SpareCores | Non
             if thread is None and cores is not None and taken[0] < n_chunks - 1 and cores.borrow():
                 thread = threading.Thread(target=helper, name="painresponse-chunks", daemon=True)
                 thread.start()
-            index = take()
-            if index >= n_chunks:
-                break
-            try:
-                results[index] = func(index)
-            except BaseException as exc:
-                failures.append(exc)
+            if (index := take()) < n_chunks:
+                compute(index)
     finally:
         if thread is not None:
             thread.join()
