@@ -167,7 +167,7 @@ def network_sum(
     (the shortest and longest path: a greedy fill and a vertex search) and each past is
     matched against the node's completions, listed once, merged by value and bucketed;
     once a node's table of merged pasts would outgrow the cache, its remaining pasts skip
-    the merge and are binned by their rank among the completions instead (exact: the
+    the merge and are looked up by their rank among the completions instead (exact: the
     rank alone decides which completions count). Before that the bounds relax the row or
     the column totals (:mod:`._fisher_bounds`, computed per chunk of nodes before the
     stage kernel). A stage with few parents lists its children forwards first, so that

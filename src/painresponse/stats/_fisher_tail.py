@@ -8,7 +8,7 @@ pasts (Mehta & Patel 1986) and matches each against its completions, listed once
 by value and indexed by buckets. The pasts are merged by value in a small hash table
 first (:func:`_tail_merged`); once that table would outgrow the cache (the near-uniform
 tables with a small p-value, where most of the time goes) the rest are not merged at all
-but binned by their rank among the completion values, which is all that decides which
+but each looked up by its rank among the completion values, which is all that decides which
 completions count (:func:`_tail_runs`). The bounds on a node's completions
 (:mod:`._fisher_bounds`) are computed by the driver for a chunk of nodes and passed in as
 arrays.
@@ -129,6 +129,18 @@ def _completion_index(
 
 
 @jit
+def _rank(q: int, lower: int, shift: int, widest: int, fv: I64, starts: I64) -> int:
+    """The number of completion values at most ``q`` (:func:`_completion_index`): its
+    bucket's first value plus a fixed count of comparisons without branches (the values
+    past the bucket exceed q)."""
+    at = starts[(q - lower) >> shift]
+    i = at
+    for t in range(widest):
+        i += fv[at + t] <= q
+    return i
+
+
+@jit
 def _tail_runs(
     runs: I64,
     factors: F64,
@@ -152,15 +164,18 @@ def _tail_runs(
     completions (:func:`_completion_index`), without merging the pasts.
 
     Only the rank of q = threshold - e - p among the completion values matters to a band
-    past p (its completions f <= q count), so the pasts are binned by that rank, each bin
-    summing w exp(upper - q), and the node's sum is the sum over bins of the bin's weight
-    times the completions below it: an exact classification, with n + 1 bins that stay in
-    the first-level cache instead of a hash table of distinct pasts. exp(p - top), top the
-    parent's largest past, is stored with each past (``ew``), so a past costs no
-    exponential unless its parent's pasts spread too far. Returns the sum relative to
-    exp(threshold)."""
+    past p (its completions f <= q count): an exact classification by a look-up in the
+    completions' buckets (:func:`_rank`), with no hash table of distinct pasts. Each past
+    stores exp(p - top), top its parent's largest past (``ew``). Unless the parent's
+    pasts spread too far, a past weighs ew times the completions below its rank, summed in
+    four sums so that four look-ups are in flight (measured 15-20% faster than adding it
+    to a bin per rank, whose stores wait on each other), with no exponential per past.
+    Otherwise each past costs an exponential: the pasts are binned by rank, each bin
+    summing w exp(upper - q), and the node adds each bin's weight times the completions
+    below it. Returns the sum relative to exp(threshold)."""
     for i in range(n + 1):
         sums[i] = 0.0
+    gathered = 0.0
     for run in range(n_runs):
         first = runs[run, 0]
         stop = runs[run, 1]
@@ -169,22 +184,44 @@ def _tail_runs(
         d = (upper - cut + top) * inv_scale  # upper - q at the parent's largest past
         if d < FAST_SPAN and (top - val[first]) * inv_scale < 650.0:  # no under- or overflow
             factor = factors[run] * math.exp(d)
-            for j in range(first, stop):
-                q = cut - val[j]
-                at = starts[(q - lower) >> shift]
-                i = at
-                for t in range(widest):  # a fixed count without branches: the values
-                    i += fv[at + t] <= q  # past the bucket exceed q
-                sums[i] += ew[j] * factor
+            a0 = 0.0
+            a1 = 0.0
+            a2 = 0.0
+            a3 = 0.0
+            j = first
+            while j + 4 <= stop:  # _rank four times, written out: the look-ups interleave
+                q0 = cut - val[j]  # (about 10% faster than four calls)
+                q1 = cut - val[j + 1]
+                q2 = cut - val[j + 2]
+                q3 = cut - val[j + 3]
+                at0 = starts[(q0 - lower) >> shift]
+                at1 = starts[(q1 - lower) >> shift]
+                at2 = starts[(q2 - lower) >> shift]
+                at3 = starts[(q3 - lower) >> shift]
+                i0 = at0
+                i1 = at1
+                i2 = at2
+                i3 = at3
+                for t in range(widest):
+                    i0 += fv[at0 + t] <= q0
+                    i1 += fv[at1 + t] <= q1
+                    i2 += fv[at2 + t] <= q2
+                    i3 += fv[at3 + t] <= q3
+                a0 += ew[j] * cum[i0]
+                a1 += ew[j + 1] * cum[i1]
+                a2 += ew[j + 2] * cum[i2]
+                a3 += ew[j + 3] * cum[i3]
+                j += 4
+            while j < stop:
+                a0 += ew[j] * cum[_rank(cut - val[j], lower, shift, widest, fv, starts)]
+                j += 1
+            gathered += ((a0 + a1) + (a2 + a3)) * factor
         else:  # parents whose pasts spread too far: an exponential per past
             for j in range(first, stop):
                 q = cut - val[j]
-                at = starts[(q - lower) >> shift]
-                i = at
-                for t in range(widest):
-                    i += fv[at + t] <= q
+                i = _rank(q, lower, shift, widest, fv, starts)
                 sums[i] += factors[run] * w[j] * math.exp((upper - q) * inv_scale)
-    total = 0.0
+    total = gathered
     for i in range(n + 1):
         total += sums[i] * cum[i]
     return total
@@ -214,10 +251,7 @@ def _tail_merged(
         slot = used[j]
         q = threshold - table[2 * slot]
         table[2 * slot] = EMPTY
-        at = starts[(q - lower) >> shift]
-        i = at
-        for t in range(widest):
-            i += fv[at + t] <= q
+        i = _rank(q, lower, shift, widest, fv, starts)
         total += weights[2 * slot + 1] * math.exp((upper - q) * inv_scale) * cum[i]
     return total
 
@@ -425,7 +459,7 @@ def pull_chunk(
                 vtable, used, n_used, cap, par_val, par_w, runs, factors, n_runs, run, pos
             )
             if run < n_runs:
-                if fast_tail and cap >= BINS_CAP:  # the rest is binned (_tail_runs)
+                if fast_tail and cap >= BINS_CAP:  # the rest by rank (_tail_runs)
                     break
                 vtable, used, cap = _value_table_grow(vtable, used, n_used, cap)
         if fast_tail:
