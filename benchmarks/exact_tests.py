@@ -19,7 +19,8 @@ Five tables:
   where coin overflows or would take hours, including a small group against 5,000 (the
   slowest corner of the rule).
 * ``corners``: issue #14's slow corners, each case two-sided with ``method="exact"``: a
-  group of 20-150 against 5,000 on 7-100 values (uniform and skewed scales), skewed 0-10
+  group of 20-150 against 5,000 on 7-100 values (uniform and skewed scales), a group of
+  300 or 1,000 against 5,000 on 6, 7 or 11 values, skewed 0-10
   and 0-4 scales with a strong shift (p-values from 1e-60 to below 1e-300), with the
   algorithm each tail took. ``--corners`` runs this table alone.
 
@@ -285,6 +286,14 @@ def _corners() -> list[tuple[str, Callable[[], TestResult]]]:
     cases: list[tuple[str, Callable[[], TestResult]]] = []
     for levels in (7, 11, 30, 60, 100):
         for small in (20, 50, 100, 150):
+            for skew in (False, True):
+                x, y = _skewed_table(levels, small, 5000, levels * 1000 + small + skew, 0, skew)
+                label = f"{small}+5000 on {levels} values{', skewed' if skew else ''}"
+                cases.append(
+                    (label, partial(rank_sum_from_counts, np.arange(levels), x, y, "exact"))
+                )
+    for levels in (6, 7, 11):  # few values and a middle-sized group: the Fourier grid
+        for small in (300, 1000):
             for skew in (False, True):
                 x, y = _skewed_table(levels, small, 5000, levels * 1000 + small + skew, 0, skew)
                 label = f"{small}+5000 on {levels} values{', skewed' if skew else ''}"
