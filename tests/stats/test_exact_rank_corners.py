@@ -241,7 +241,10 @@ def test_cauchy_row_bound_is_charged_before_it_runs(monkeypatch: pytest.MonkeyPa
 def test_cauchy_rows_summed_directly_match_the_fft(monkeypatch: pytest.MonkeyPatch) -> None:
     """A few values: the Cauchy bound sums U(theta) row by row (rotations) instead of an
     FFT over the period. Both are padded by 1e-9 of the weights, far above either's
-    rounding, so they keep the same rows and bound the rest alike."""
+    rounding, so they keep the same rows. The rows far below the threshold are left out
+    a block at a time there, each at the bound of its block's largest |U| and kernel: the
+    bound of the rows left out is looser than the FFT route's row by row (never tighter),
+    by a few per cent."""
     from painresponse.stats import _exact_fourier
 
     rng = np.random.default_rng(7200)
@@ -256,4 +259,4 @@ def test_cauchy_rows_summed_directly_match_the_fft(monkeypatch: pytest.MonkeyPat
             second = _exact_fourier.plan_upper_tail(d, counts, m, hi)
         assert not isinstance(first, float) and not isinstance(second, float)
         assert np.array_equal(first.s_nodes, second.s_nodes)
-        assert first.log_excluded == pytest.approx(second.log_excluded, rel=1e-12)
+        assert second.log_excluded - 1e-9 <= first.log_excluded <= second.log_excluded + 0.1

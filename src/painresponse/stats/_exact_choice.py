@@ -176,10 +176,13 @@ def _tails(
 
     The second tail runs on a thread of its own, started for this call (a fraction of a
     millisecond; no pool survives the call, so a forked process never inherits one).
+    Together the two may hold at most :data:`NETWORK_MAX_CELLS` of programme tables; a
+    tail whose table is larger never allocates one (the programme refuses it before
+    allocating), so it holds only its Fourier grid's nodes.
     """
     problems = [_problem(*spec) for spec in specs]
     heavy = all(p.cells >= _PARALLEL_MIN_CELLS for p in problems)
-    fits = sum(min(p.table, NETWORK_MAX_CELLS) for p in problems) <= NETWORK_MAX_CELLS
+    fits = sum(p.table for p in problems if p.table <= NETWORK_MAX_CELLS) <= NETWORK_MAX_CELLS
     if len(problems) != 2 or not heavy or not fits:
         cores = SpareCores(available_cores() - 1)  # one tail at a time
         return [_tail(p, fourier_ok, cores) for p in problems]
