@@ -499,8 +499,10 @@ def fourier_nodes(
     i theta})`` (``w = 2`` except at ``theta = 0`` and ``theta = pi``), ``alpha_j = phi +
     theta delta_j - 2 pi k_j`` reduced exactly with integers. Each factor's logarithm is
     split into its linear part ``i p_j alpha_j`` and the rest: the rest from the cumulant
-    series (:func:`cumulant_coefficients`, Horner in ``alpha^2``) when ``|alpha_j| <= 0.5``,
-    else from ``0.5 log1p(-4 p q sin^2(alpha / 2))`` and ``atan2(...) - p alpha``.
+    series (:func:`cumulant_coefficients`, by Estrin's scheme in ``alpha^2``: pairs,
+    then pairs of pairs, five dependent steps where Horner's takes fifteen; its terms fall
+    by 16 or more per step, so its rounding is within the same bound) when ``|alpha_j| <=
+    0.5``, else from ``0.5 log1p(-4 p q sin^2(alpha / 2))`` and ``atan2(...) - p alpha``.
 
     The linear parts and the shift: when no factor wraps (every ``k_j = 0``, the nodes
     near the saddle point) they sum exactly to ``phi (A - m) + theta (D - u)``, with
@@ -523,6 +525,9 @@ def fourier_nodes(
     grid = period_d * period_a
     half_grid = grid // 2
     e_lam = math.exp(-lam)
+    k_base = -math.expm1(-lam)
+    theta = 0.0
+    k_re = k_im = k_den = weight = 1.0
     rem = np.empty(n_cat, np.int64)  # (s delta_j) mod L, times period_a
     quot = np.empty(n_cat, np.int64)  # floor(s delta_j / L)
     row = -1
@@ -533,22 +538,22 @@ def fourier_nodes(
     for idx in range(s_nodes.size):
         s = s_nodes[idx]
         r = r_nodes[idx]
-        if s != row:
+        if s != row:  # what depends on theta alone, once per row
             row = s
             for j in range(n_cat):
                 product = s * delta[j]  # exact: |s| < 2^30, |delta| < 2^33
                 quot[j] = product // period_d
                 rem[j] = (product - quot[j] * period_d) * period_a
+            theta = two_pi * s / period_d
+            # 1 - e^{-lam - i theta}: real part as two positive terms (1 - e^{-lam} cos
+            # theta would lose eps / lam near theta = 0, and lam is about 1 / sd(D))
+            half_theta = math.sin(0.5 * theta)
+            k_re = k_base + 2.0 * e_lam * half_theta * half_theta
+            k_im = e_lam * math.sin(theta)
+            k_den = k_re * k_re + k_im * k_im
+            weight = 1.0 if (s == 0 or 2 * s == period_d) else 2.0
         r_signed = r - period_a if 2 * r > period_a else r
-        theta = two_pi * s / period_d
         phi = two_pi * r_signed / period_a
-        # 1 - e^{-lam - i theta}: real part as two positive terms (1 - e^{-lam} cos theta
-        # would lose eps / lam near theta = 0, and lam is about 1 / sd(D))
-        half_theta = math.sin(0.5 * theta)
-        k_re = -math.expm1(-lam) + 2.0 * e_lam * half_theta * half_theta
-        k_im = e_lam * math.sin(theta)
-        k_den = k_re * k_re + k_im * k_im
-        weight = 1.0 if (s == 0 or 2 * s == period_d) else 2.0
         acc_re, c_re = 0.0, 0.0
         acc_im, c_im = 0.0, 0.0
         acc_lin, c_lin = 0.0, 0.0
@@ -574,13 +579,23 @@ def fourier_nodes(
             tj = totals[j]
             if abs(alpha) <= _SERIES_ALPHA:
                 a2 = alpha * alpha
-                re = even[j, _N_EVEN - 1]
-                for k in range(_N_EVEN - 2, -1, -1):
-                    re = re * a2 + even[j, k]
+                a4 = a2 * a2
+                a8 = a4 * a4
+                re = ((even[j, 0] + even[j, 1] * a2) + (even[j, 2] + even[j, 3] * a2) * a4) + (
+                    (even[j, 4] + even[j, 5] * a2) + (even[j, 6] + even[j, 7] * a2) * a4
+                ) * a8
+                re += (
+                    ((even[j, 8] + even[j, 9] * a2) + (even[j, 10] + even[j, 11] * a2) * a4)
+                    + ((even[j, 12] + even[j, 13] * a2) + even[j, 14] * a4) * a8
+                ) * (a8 * a8)
                 re *= a2
-                rest = odd[j, _N_ODD - 1]
-                for k in range(_N_ODD - 2, -1, -1):
-                    rest = rest * a2 + odd[j, k]
+                rest = ((odd[j, 0] + odd[j, 1] * a2) + (odd[j, 2] + odd[j, 3] * a2) * a4) + (
+                    (odd[j, 4] + odd[j, 5] * a2) + (odd[j, 6] + odd[j, 7] * a2) * a4
+                ) * a8
+                rest += (
+                    ((odd[j, 8] + odd[j, 9] * a2) + (odd[j, 10] + odd[j, 11] * a2) * a4)
+                    + (odd[j, 12] + odd[j, 13] * a2) * a8
+                ) * (a8 * a8)
                 rest *= a2 * alpha
                 series_weight += tj
                 series_alpha = max(series_alpha, abs(alpha))
