@@ -23,6 +23,8 @@ Five tables:
   300 or 1,000 against 5,000 on 6, 7 or 11 values, skewed 0-10
   and 0-4 scales with a strong shift (p-values from 1e-60 to below 1e-300), with the
   algorithm each tail took. ``--corners`` runs this table alone.
+* ``--grid`` (alone, not in the default run): a group of 300-5,000 against 5,000 on 6, 7 or
+  11 values, flat and skewed (30 cases), and how many take over 100 ms.
 
 Times are medians of several runs (``--repeat``), in milliseconds; the machine may be shared,
 so compare ratios rather than single figures.
@@ -326,15 +328,48 @@ def bench_corners(repeat: int) -> None:
     print()
 
 
+def _few_values_grid() -> list[tuple[str, Callable[[], TestResult]]]:
+    cases: list[tuple[str, Callable[[], TestResult]]] = []
+    for levels in (6, 7, 11):
+        for small in (300, 500, 1000, 2000, 5000):
+            for skew in (False, True):
+                x, y = _skewed_table(levels, small, 5000, levels * 1000 + small + skew, 0, skew)
+                label = f"{small}+5000 on {levels} values{', skewed' if skew else ''}"
+                cases.append(
+                    (label, partial(rank_sum_from_counts, np.arange(levels), x, y, "exact"))
+                )
+    return cases
+
+
+def bench_few_values_grid(repeat: int) -> None:
+    """A few values (6, 7, 11) and a group of 300-5,000 against 5,000: the Fourier grid's
+    hardest lattices (not in the default run; ``--grid``)."""
+    print("## a few values, 300-5,000 + 5,000 (method='exact', two-sided)")
+    over = 0
+    cases = _few_values_grid()
+    for label, call in cases:
+        seconds, result = _median_time(call, repeat)
+        over += seconds > 0.1
+        print(
+            f"{label:<54} {seconds * 1000:9.1f} ms  p = {result.pvalue:<10.4g} "
+            f"{result.details.get('algorithm', result.method)}"
+        )
+    print(f"{over} of {len(cases)} over 100 ms\n")
+
+
 def main() -> None:
     """Run the five tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per case (median)")
     parser.add_argument("--skip-first-call", action="store_true")
     parser.add_argument("--corners", action="store_true", help="the corners table alone")
+    parser.add_argument("--grid", action="store_true", help="the few-values grid alone")
     args = parser.parse_args()
     if args.corners:
         bench_corners(args.repeat)
+        return
+    if args.grid:
+        bench_few_values_grid(args.repeat)
         return
     if not args.skip_first_call:
         bench_first_call()
