@@ -225,3 +225,15 @@ def test_an_empty_id_is_still_found_with_the_count_in_one_pass(tmp_path: Path) -
     assert problems(write_csv(rows, tmp_path / "x.csv")) == [
         "row 5, patient_id: patient ID must not be empty"
     ]
+
+
+def test_a_decimal_comma_in_a_file_of_decimal_points_is_named(tmp_path: Path) -> None:
+    rows = make_rows()
+    rows[2]["bmi"] = "24,5"
+    rows[3]["bmi"] = "heavy"
+    found = problems(write_csv(rows, tmp_path / "comma.csv"))
+    assert found == [
+        "row 4, bmi = '24,5': Body mass index (kg/m²) must be a number from 12 to 60, "
+        "written with a decimal point (this one has a decimal comma)",
+        "row 5, bmi = 'heavy': Body mass index (kg/m²) must be a number from 12 to 60",
+    ]

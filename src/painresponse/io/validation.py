@@ -101,6 +101,11 @@ def _numeric(
         number = written.cast(pl.Float64, strict=False)
         present = text.is_not_null() & (text != "")
         not_number = present & (number.is_null() | number.is_nan() | number.is_infinite())
+        if decimal == ".":  # "24,5" in a file read with decimal points: say so
+            comma = not_number & text.str.contains(r"^[-+]?\d+,\d+$")
+            hint = f"{rule}, written with a decimal point (this one has a decimal comma)"
+            rules.append(_Rule(column, hint, comma))
+            not_number = not_number & ~comma
         rules.append(_Rule(column, rule, not_number))
         present = present & ~not_number
     broken = pl.lit(False)
