@@ -111,7 +111,8 @@ def _severity_order(check: Check) -> int:
 _CSS = """
 :root { color-scheme: light; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-  "Noto Sans", "Liberation Sans", sans-serif; color: #111; background: #fff;
+  "Noto Sans", "Liberation Sans", "Malgun Gothic", "Apple SD Gothic Neo", "Noto Sans CJK KR",
+  "NanumGothic", sans-serif; color: #111; background: #fff;
   max-width: 64rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
 h1 { font-size: 1.5rem; margin-bottom: 0.25rem; }
 h2 { font-size: 1.15rem; margin-top: 2rem; }

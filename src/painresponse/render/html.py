@@ -40,7 +40,8 @@ __all__ = ["inline_svg", "table_to_html", "write_html"]
 _CSS = """
 :root { color-scheme: light; --fig-scale: 1.25; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-  "Noto Sans", "Liberation Sans", sans-serif; color: #111; background: #fff;
+  "Noto Sans", "Liberation Sans", "Malgun Gothic", "Apple SD Gothic Neo", "Noto Sans CJK KR",
+  "NanumGothic", sans-serif; color: #111; background: #fff;
   max-width: 76rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45;
   overflow-wrap: break-word; }
 header, nav, .prose, footer { max-width: 48rem; }
