@@ -768,9 +768,11 @@ def _extended_sum(plan: TailPlan) -> tuple[np.longdouble, float]:
     abs_terms = np.abs(terms).astype(np.float64)
     abs_sum = float(np.sum(abs_terms) / float(scale))
     eps_sum = eps * (s_nodes.size + 2)
-    rounding = (
-        float(np.sum(abs_terms * (node_error + 32.0 * eps))) / float(scale) + abs_sum * eps_sum
-    ) / float(tilted)
+    # a term that underflows to 0 (a factor of 0: p = 1/2, alpha = pi) adds nothing, as the
+    # screen counts its bound (also 0)
+    with np.errstate(invalid="ignore"):  # 0 * inf, discarded by the where
+        errors = np.where(abs_terms > 0.0, abs_terms * (node_error + 32.0 * eps), 0.0)
+    rounding = (float(np.sum(errors)) / float(scale) + abs_sum * eps_sum) / float(tilted)
     return tilted, rounding
 
 

@@ -73,7 +73,8 @@ def fourier_terms(
         alpha = two_pi * frac
         half_sin = np.sin(alpha / 2)
         sin2 = half_sin * half_sin
-        real = 0.5 * np.log1p(-pq4 * sin2)
+        with np.errstate(divide="ignore"):  # -inf for a factor of 0 (p = 1/2, alpha = pi)
+            real = 0.5 * np.log1p(-pq4 * sin2)
         imag = np.arctan2(p * np.sin(alpha), 1 - 2 * p * sin2)
         out_log[lo : lo + step] = (t * real).sum(axis=1) + 1j * (t * imag).sum(axis=1)
         # Each of log1p, atan2, sin carries a few ulp relative to its size; alpha itself
