@@ -89,8 +89,8 @@ def test_a_failing_helper_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_the_route_lends_the_second_core(monkeypatch: pytest.MonkeyPatch) -> None:
     """A lone heavy network tail shares its bands with the free core; two heavy tails on
-    two threads each run the one-thread programme (the driver's steps between compiled
-    calls would cost more than a core freed late saves)."""
+    two threads each start with no core to spare and take the one freed when the other
+    ends (at their next category), the same numbers bit for bit."""
     seen: list[int] = []
     real = _exact_parallel.rank_sum_tail_shared
 
@@ -110,7 +110,9 @@ def test_the_route_lends_the_second_core(monkeypatch: pytest.MonkeyPatch) -> Non
     seen.clear()
     monkeypatch.setattr(_exact_choice, "_PARALLEL_MIN_CELLS", 0.0)
     pair = _exact_choice._tails([(d, counts, m, hi), (d, counts, m, hi + 1)], fourier_ok=False)
-    assert seen == [] and pair[0].value == one.value
+    assert seen == [0, 0] and pair[0].value == one.value
+    second = _rank_tails.kernels().rank_sum_tail(values, totals, m, hi + 1, 1e9)[0]
+    assert pair[1].value == second
 
 
 def test_map_chunks_keeps_order_and_reports_failures() -> None:

@@ -261,7 +261,9 @@ def _network(
     if cells <= NETWORK_MAX_WORK or math.isinf(cells) or why:
         if m is None:
             value, work = kernels.signed_rank_tail(values, u, NETWORK_MAX_CELLS)
-        elif cores is not None and cells >= SHARED_MIN_CELLS and cores.spare():
+        elif cores is not None and cells >= SHARED_MIN_CELLS and available_cores() > 1:
+            # category by category it borrows the second core whenever that is free: at
+            # once for a lone tail, or when the other tail of a two-sided test ends
             value, work = rank_sum_tail_shared(values, counts, m, u, NETWORK_MAX_CELLS, cores)
         else:
             value, work = kernels.rank_sum_tail(values, counts, m, u, NETWORK_MAX_CELLS)
