@@ -771,10 +771,11 @@ def _extended_sum(plan: TailPlan) -> tuple[np.longdouble, float]:
     abs_terms = np.abs(terms).astype(np.float64)
     abs_sum = float(np.sum(abs_terms) / float(scale))
     eps_sum = eps * (s_nodes.size + 2)
-    # a term that underflows to 0 (a factor of 0: p = 1/2, alpha = pi) adds nothing, as the
-    # screen counts its bound (also 0)
+    # a term of 0 (an underflow, or a factor of 0: p = q = 1/2, alpha = pi) is at most
+    # ZERO_FACTOR times the rest (each factor at most 1)
+    zero_bound = _rank_tails.ZERO_FACTOR * np.abs(kernel * weight).astype(np.float64)
     with np.errstate(invalid="ignore"):  # 0 * inf, discarded by the where
-        errors = np.where(abs_terms > 0.0, abs_terms * (node_error + 32.0 * eps), 0.0)
+        errors = np.where(abs_terms > 0.0, abs_terms * (node_error + 32.0 * eps), zero_bound)
     rounding = (float(np.sum(errors)) / float(scale) + abs_sum * eps_sum) / float(tilted)
     return tilted, rounding
 

@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from painresponse.stats._jit import jit
+from painresponse.stats._rank_tails import ZERO_FACTOR
 
 __all__ = [
     "cauchy_rows",
@@ -467,6 +468,8 @@ _ORDER = 30
 _SERIES_ALPHA = 0.5
 _N_EVEN = _ORDER // 2  # orders 2, 4, .., 30
 _N_ODD = (_ORDER - 1) // 2  # orders 3, 5, .., 29
+if (_N_EVEN, _N_ODD) != (15, 14):  # pragma: no cover - fourier_nodes spells out 15 and 14
+    raise ImportError("fourier_nodes' Estrin scheme is written for 15 and 14 coefficients")
 #: ``|kappa_n| / n! <= _CAUCHY / 2^n`` for n >= 2 and every p: the largest modulus of
 #: ``log(q + p e^z) - p z`` on ``|z| = 2`` is 0.616 (p = 1/2, z = 2i); 1 leaves room.
 _CAUCHY = 1.0
@@ -688,7 +691,10 @@ def fourier_nodes(
         compensation = (updated - total_re) - y
         total_re = updated
         t_abs = math.sqrt(t_re * t_re + t_im * t_im)
-        if t_abs > 0.0:  # a term that underflows to 0 (a factor of 0: p = 1/2, alpha = pi)
-            total_abs += t_abs  # adds nothing, as the screen counts its bound (also 0)
+        if t_abs > 0.0:
+            total_abs += t_abs
             total_err += t_abs * err
+        else:  # 0: an underflow, or a factor of 0 (p = q = 1/2 in float64, alpha = pi),
+            # whose true modulus |q - p| is at most 2^-53 (p, q rounded from a logit)
+            total_err += ZERO_FACTOR * weight / math.sqrt(k_den) * scale
     return total_re, total_abs, total_err
