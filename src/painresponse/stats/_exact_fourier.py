@@ -773,7 +773,7 @@ def _extended_sum(plan: TailPlan) -> tuple[np.longdouble, float]:
     eps_sum = eps * (s_nodes.size + 2)
     # a term of 0 (an underflow, or a factor of 0: p = q = 1/2, alpha = pi) is at most
     # ZERO_FACTOR times the rest (each factor at most 1)
-    zero_bound = _rank_tails.ZERO_FACTOR * np.abs(kernel * weight).astype(np.float64)
+    zero_bound = _rank_tails.node_kernels().ZERO_FACTOR * np.abs(kernel * weight).astype(np.float64)
     with np.errstate(invalid="ignore"):  # 0 * inf, discarded by the where
         errors = np.where(abs_terms > 0.0, abs_terms * (node_error + 32.0 * eps), zero_bound)
     rounding = (float(np.sum(errors)) / float(scale) + abs_sum * eps_sum) / float(tilted)

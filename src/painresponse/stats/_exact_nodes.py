@@ -21,9 +21,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from painresponse.stats._jit import jit
-from painresponse.stats._rank_tails import ZERO_FACTOR
 
 __all__ = [
+    "ZERO_FACTOR",
     "cauchy_rows",
     "cauchy_rows_direct",
     "cumulant_coefficients",
@@ -32,6 +32,11 @@ __all__ = [
     "screen_nodes",
 ]
 
+
+#: A bound on the true modulus of a node factor computed as 0 (``q + p e^{i pi}`` with
+#: ``p`` and ``q`` both rounded to 1/2 from one logit, so ``|q - p| <= 2^-53``): the term
+#: of such a node counts this times the rest in the rounding bound.
+ZERO_FACTOR = 4e-16
 
 #: Added to each computed factor ``|q + p e^{i alpha}|^2`` when screening: bounds its
 #: rounding (angles reduced exactly, cosines within an ulp, table products) with room.

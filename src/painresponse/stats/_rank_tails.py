@@ -22,21 +22,10 @@ from types import ModuleType
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = [
-    "ZERO_FACTOR",
-    "coarse_row_bound",
-    "fourier_terms",
-    "kernels",
-    "node_kernels",
-    "sums_kernels",
-]
+__all__ = ["coarse_row_bound", "fourier_terms", "kernels", "node_kernels", "sums_kernels"]
 
 #: Elements (nodes x categories) handled per vectorised block.
 _BLOCK = 1 << 20
-#: A bound on the true modulus of a node factor computed as 0 (``q + p e^{i pi}`` with
-#: ``p`` and ``q`` both rounded to 1/2 from one logit, so ``|q - p| <= 2^-53``): the term
-#: of such a node counts this times the rest in the rounding bound.
-ZERO_FACTOR = 4e-16
 
 
 def fourier_terms(
