@@ -284,24 +284,26 @@ def _skewed_table(
     return np.bincount(x, minlength=levels), np.bincount(y, minlength=levels)
 
 
-def _corners() -> list[tuple[str, Callable[[], TestResult]]]:
+def _against_5000(
+    levels_list: tuple[int, ...], smalls: tuple[int, ...]
+) -> list[tuple[str, Callable[[], TestResult]]]:
+    """A group of each size against 5,000 on each number of values, flat and skewed."""
     cases: list[tuple[str, Callable[[], TestResult]]] = []
-    for levels in (7, 11, 30, 60, 100):
-        for small in (20, 50, 100, 150):
+    for levels in levels_list:
+        for small in smalls:
             for skew in (False, True):
                 x, y = _skewed_table(levels, small, 5000, levels * 1000 + small + skew, 0, skew)
                 label = f"{small}+5000 on {levels} values{', skewed' if skew else ''}"
                 cases.append(
                     (label, partial(rank_sum_from_counts, np.arange(levels), x, y, "exact"))
                 )
-    for levels in (6, 7, 11):  # few values and a middle-sized group: the Fourier grid
-        for small in (300, 1000):
-            for skew in (False, True):
-                x, y = _skewed_table(levels, small, 5000, levels * 1000 + small + skew, 0, skew)
-                label = f"{small}+5000 on {levels} values{', skewed' if skew else ''}"
-                cases.append(
-                    (label, partial(rank_sum_from_counts, np.arange(levels), x, y, "exact"))
-                )
+    return cases
+
+
+def _corners() -> list[tuple[str, Callable[[], TestResult]]]:
+    cases = _against_5000((7, 11, 30, 60, 100), (20, 50, 100, 150))
+    # few values and a middle-sized group: the Fourier grid
+    cases += _against_5000((6, 7, 11), (300, 1000))
     for levels, small, large, shift in [
         (11, 300, 5000, 2),
         (11, 300, 5000, 3),
@@ -316,37 +318,9 @@ def _corners() -> list[tuple[str, Callable[[], TestResult]]]:
     return cases
 
 
-def bench_corners(repeat: int) -> None:
-    """Issue #14's slow corners (two-sided, method='exact'), warm: kernels loaded."""
-    print("## corners of the exact rule (method='exact', two-sided)")
-    for label, call in _corners():
-        seconds, result = _median_time(call, repeat)
-        print(
-            f"{label:<54} {seconds * 1000:9.1f} ms  p = {result.pvalue:<10.4g} "
-            f"{result.details.get('algorithm', result.method)}"
-        )
-    print()
-
-
-def _few_values_grid() -> list[tuple[str, Callable[[], TestResult]]]:
-    cases: list[tuple[str, Callable[[], TestResult]]] = []
-    for levels in (6, 7, 11):
-        for small in (300, 500, 1000, 2000, 5000):
-            for skew in (False, True):
-                x, y = _skewed_table(levels, small, 5000, levels * 1000 + small + skew, 0, skew)
-                label = f"{small}+5000 on {levels} values{', skewed' if skew else ''}"
-                cases.append(
-                    (label, partial(rank_sum_from_counts, np.arange(levels), x, y, "exact"))
-                )
-    return cases
-
-
-def bench_few_values_grid(repeat: int) -> None:
-    """A few values (6, 7, 11) and a group of 300-5,000 against 5,000: the Fourier grid's
-    hardest lattices (not in the default run; ``--grid``)."""
-    print("## a few values, 300-5,000 + 5,000 (method='exact', two-sided)")
+def _print_cases(cases: list[tuple[str, Callable[[], TestResult]]], repeat: int) -> int:
+    """Each case's median time, p-value and algorithm; returns how many took over 100 ms."""
     over = 0
-    cases = _few_values_grid()
     for label, call in cases:
         seconds, result = _median_time(call, repeat)
         over += seconds > 0.1
@@ -354,6 +328,22 @@ def bench_few_values_grid(repeat: int) -> None:
             f"{label:<54} {seconds * 1000:9.1f} ms  p = {result.pvalue:<10.4g} "
             f"{result.details.get('algorithm', result.method)}"
         )
+    return over
+
+
+def bench_corners(repeat: int) -> None:
+    """Issue #14's slow corners (two-sided, method='exact'), warm: kernels loaded."""
+    print("## corners of the exact rule (method='exact', two-sided)")
+    _print_cases(_corners(), repeat)
+    print()
+
+
+def bench_few_values_grid(repeat: int) -> None:
+    """A few values (6, 7, 11) and a group of 300-5,000 against 5,000: the Fourier grid's
+    hardest lattices (not in the default run; ``--grid``)."""
+    print("## a few values, 300-5,000 + 5,000 (method='exact', two-sided)")
+    cases = _against_5000((6, 7, 11), (300, 500, 1000, 2000, 5000))
+    over = _print_cases(cases, repeat)
     print(f"{over} of {len(cases)} over 100 ms\n")
 
 

@@ -383,6 +383,17 @@ def _cheap_limit(
 
 
 @jit
+def _kernel_modulus(
+    half_sin: float, half_cos: float, e_lam: float, k_base: float
+) -> float:  # pragma: no cover - compiled
+    """``|1 - e^{-lam - i theta}|^-1`` from ``sin`` and ``cos`` of ``theta / 2`` (``k_base =
+    1 - e^{-lam}``, the real part as two positive terms)."""
+    k_re = k_base + 2.0 * e_lam * half_sin * half_sin
+    k_im = 2.0 * e_lam * half_sin * half_cos
+    return 1.0 / math.sqrt(k_re * k_re + k_im * k_im)
+
+
+@jit
 def cauchy_rows_direct(
     delta_mod: NDArray[np.int64],
     v: NDArray[np.float64],
@@ -424,9 +435,7 @@ def cauchy_rows_direct(
         _terms_at(first, delta_mod, v, period_d, term_re, term_im)
         half_cos = math.cos(math.pi * first / period_d)
         half_sin = math.sin(math.pi * first / period_d)
-        k_re = k_base + 2.0 * e_lam * half_sin * half_sin
-        k_im = 2.0 * e_lam * half_sin * half_cos
-        log_kmax = math.log(2.0 / math.sqrt(k_re * k_re + k_im * k_im))
+        log_kmax = math.log(2.0 * _kernel_modulus(half_sin, half_cos, e_lam, k_base))
         limit, k_line, r_line = _cheap_limit(a, c0, m, pad, log_thr - log_kmax)
         room = limit - 2.0 * b_pad  # |S| itself, with room for the rounding of the square
         room2 = room * room if room > 0.0 else -1.0
@@ -440,9 +449,7 @@ def cauchy_rows_direct(
                 half_cos = turned
             total_re, total_im = _total(term_re, term_im)
             size2 = total_re * total_re + total_im * total_im
-            k_re = k_base + 2.0 * e_lam * half_sin * half_sin
-            k_im = 2.0 * e_lam * half_sin * half_cos
-            kernel = 1.0 / math.sqrt(k_re * k_re + k_im * k_im)
+            kernel = _kernel_modulus(half_sin, half_cos, e_lam, k_base)
             if s != 0 and 2 * s != period_d:
                 kernel *= 2.0
             if size2 <= room2:
