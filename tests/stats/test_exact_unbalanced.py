@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from painresponse.stats import _exact_fourier, _exact_ranks, _rank_tails
+from painresponse.stats import _exact_choice, _exact_fourier, _exact_ranks, _rank_tails
 from painresponse.stats.ranks import rank_sum_from_counts
 from tests.stats._rank_cases import ALTERNATIVE, lattice, unbalanced_table
 
@@ -161,6 +161,45 @@ def test_six_categories_agree_with_network(small: int, shift: int, skew: bool) -
         reflected, counts[::-1], m, m * d[-1] - lo
     )
     assert result.pvalue == pytest.approx(min(1.0, reference), rel=RTOL, abs=1e-300)
+
+
+def _two_tails_by_network(x: np.ndarray, y: np.ndarray) -> tuple[float, list[int]]:
+    d, counts, m, hi, lo = lattice(x, y, "two-sided")
+    assert hi is not None and lo is not None
+    reflected = [d[-1] - v for v in reversed(d)]
+    reference = _network_tail(d, counts, m, hi) + _network_tail(
+        reflected, counts[::-1], m, m * d[-1] - lo
+    )
+    return min(1.0, reference), counts
+
+
+@pytest.mark.parametrize(("small", "skew", "route"), [(300, True, "sums"), (300, False, "other")])
+def test_six_categories_beyond_the_rule_when_cheap(small: int, skew: bool, route: str) -> None:
+    """300 + 5,000 on a 0-5 scale: above SIX_MAX_M the sums are taken only when expected
+    cheap (skewed: about 11 ms, against about 100 ms by the Fourier grid and the
+    programme); the flat scale's wide laws go to the other routes. Both agree with the
+    network programme."""
+    x, y = unbalanced_table(6, small, 5000, seed=small + 60, skew=skew)
+    result = rank_sum_from_counts(np.arange(6), x, y, "exact")
+    reference, counts = _two_tails_by_network(x, y)
+    m = int(x.sum())
+    assert m > _exact_ranks.SIX_MAX_M
+    expected_cheap = _exact_choice.sums_triples(counts, m) <= _exact_choice.SUMS_TRY_TRIPLES
+    assert expected_cheap == (route == "sums")
+    assert (result.details["algorithm"] == "hypergeometric sums") == (route == "sums")
+    assert result.pvalue == pytest.approx(reference, rel=RTOL, abs=1e-300)
+
+
+def test_six_categories_give_up_past_their_effort() -> None:
+    """The sums stop with a NaN p-value once their effort passes the limit (the route
+    then takes another algorithm), and finish the same below it."""
+    x, y = unbalanced_table(6, 300, 5000, seed=360, skew=True)
+    d, counts, m, hi, lo = lattice(x, y, "two-sided")
+    given_up = _exact_ranks._five_categories(d, counts, m, hi, lo, 1_000.0)
+    assert math.isnan(given_up.pvalue)
+    limited = _exact_ranks._five_categories(d, counts, m, hi, lo, _exact_choice.SUMS_TRY_EFFORT)
+    whole = _exact_ranks._five_categories(d, counts, m, hi, lo)
+    assert limited.pvalue == whole.pvalue
 
 
 def test_five_categories_extreme_tail() -> None:

@@ -31,7 +31,9 @@ p-values at every size (:func:`rank_sum_pvalue`, :func:`signed_rank_pvalue`)
     * 5 or 6 distinct values (0-4 and 0-5 scales) and a smaller group of at most
       :data:`FIVE_MAX_M` (:data:`SIX_MAX_M`): nested hypergeometric sums
       (:mod:`._exact_sums`), the terms that cannot reach a tail skipped exactly and those
-      below 1e-19 of the p-value left out with their weight checked;
+      below 1e-19 of the p-value left out with their weight checked; for a larger group
+      the same sums when they are expected cheap (:data:`SUMS_TRY_TRIPLES`, narrow laws
+      as on a skewed scale), given up after :data:`SUMS_TRY_EFFORT`;
     * otherwise the cheaper of (:mod:`._exact_choice`)
       - the *network* programme (:func:`._exact_kernels.rank_sum_tail`, one category at
         a time with hypergeometric steps; :func:`._exact_kernels.signed_rank_tail`, one
@@ -76,11 +78,14 @@ from painresponse.stats._exact_choice import (
     FEW_CATEGORIES,
     FIVE_MAX_M,
     SIX_MAX_M,
+    SUMS_TRY_EFFORT,
+    SUMS_TRY_TRIPLES,
     ExactNotComputable,
     ExactPvalue,
     _combine,
     _five_categories,
     _tails,
+    sums_triples,
 )
 from painresponse.stats._exact_fourier import (
     FOURIER_AUTO_MAX_NODES,
@@ -472,8 +477,17 @@ def rank_sum_pvalue(
         )
         value = (up if hi is not None else 0.0) + (down if lo is not None else 0.0)
         return ExactPvalue(min(1.0, value), "hypergeometric sums", rows * (m + 1))
-    if (len(d) == 5 and m <= FIVE_MAX_M) or (len(d) == 6 and m <= SIX_MAX_M):
-        return _five_categories(d, counts, m, hi, lo)
+    if len(d) in (5, 6):
+        if m <= (FIVE_MAX_M if len(d) == 5 else SIX_MAX_M):
+            effort = math.inf
+        elif sums_triples(counts, m) <= SUMS_TRY_TRIPLES:  # expected cheap: tried
+            effort = SUMS_TRY_EFFORT
+        else:
+            effort = 0.0
+        if effort > 0.0:
+            sums = _five_categories(d, counts, m, hi, lo, effort)
+            if not math.isnan(sums.pvalue):
+                return sums
     if alternative == "two-sided" and hi is not None and lo is not None and symmetric:
         return _combine(_tails([(d, counts, m, hi)], fourier_ok), 2.0)
     specs: list[tuple[list[int], list[int], int | None, int]] = []
