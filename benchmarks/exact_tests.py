@@ -25,6 +25,10 @@ Five tables:
   algorithm each tail took. ``--corners`` runs this table alone.
 * ``--grid`` (alone, not in the default run): a group of 300-5,000 against 5,000 on 6, 7 or
   11 values, flat and skewed (30 cases), and how many take over 100 ms.
+* ``--skews`` (alone, not in the default run): a group of 100-2,000 against 5,000 on 5, 6, 7
+  or 11 values whose frequencies fall by a factor of e^0 to e^9 from the lowest value to
+  the highest (the other tables' skewed scale falls by e^3 to e^4), with no shift and with
+  a shift of one point (160 seeded cases), and how many take over 100 ms.
 
 Times are medians of several runs (``--repeat``), in milliseconds; the machine may be shared,
 so compare ratios rather than single figures.
@@ -347,6 +351,36 @@ def bench_few_values_grid(repeat: int) -> None:
     print(f"{over} of {len(cases)} over 100 ms\n")
 
 
+def _skews() -> list[tuple[str, Callable[[], TestResult]]]:
+    """A group against 5,000 on a few values, from flat to steeply falling frequencies."""
+    rng = np.random.default_rng(11)
+    cases: list[tuple[str, Callable[[], TestResult]]] = []
+    for levels in (5, 6, 7, 11):
+        for small in (100, 300, 1000, 2000):
+            for fall in (0.0, 2.0, 4.0, 6.0, 9.0):
+                prob = np.exp(-np.arange(levels) * fall / (levels - 1))
+                prob /= prob.sum()
+                for shift in (0, 1):
+                    x = np.minimum(rng.choice(levels, small, p=prob) + shift, levels - 1)
+                    y = rng.choice(levels, 5000, p=prob)
+                    counts_x = np.bincount(x, minlength=levels)
+                    counts_y = np.bincount(y, minlength=levels)
+                    label = f"{small}+5000 on {levels} values, fall e^{fall:g}, shift {shift}"
+                    call = partial(
+                        rank_sum_from_counts, np.arange(levels), counts_x, counts_y, "exact"
+                    )
+                    cases.append((label, call))
+    return cases
+
+
+def bench_skews(repeat: int) -> None:
+    """Few values with frequencies falling steeply (not in the default run; ``--skews``)."""
+    print("## a few values, steeply falling frequencies (method='exact', two-sided)")
+    cases = _skews()
+    over = _print_cases(cases, repeat)
+    print(f"{over} of {len(cases)} over 100 ms\n")
+
+
 def main() -> None:
     """Run the five tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -354,7 +388,11 @@ def main() -> None:
     parser.add_argument("--skip-first-call", action="store_true")
     parser.add_argument("--corners", action="store_true", help="the corners table alone")
     parser.add_argument("--grid", action="store_true", help="the few-values grid alone")
+    parser.add_argument("--skews", action="store_true", help="the steep-scales table alone")
     args = parser.parse_args()
+    if args.skews:
+        bench_skews(args.repeat)
+        return
     if args.corners:
         bench_corners(args.repeat)
         return

@@ -112,7 +112,8 @@ class ExactPvalue:
 
     ``algorithm``: ``"dynamic programme"`` (whole distribution), ``"hypergeometric sums"``
     (at most 4 values), ``"network"`` (tail programme) or ``"fourier"`` (certified Fourier
-    inversion; with two tails computed differently, ``"fourier + network"``). ``cost``:
+    inversion; with two tails computed differently, ``"fourier + network"``), or
+    ``"chernoff bound"`` (every tail below the float range: exactly 0 in float64). ``cost``:
     cell updates of the programmes plus node-category evaluations of the Fourier method.
     ``error_bound``: certified relative error of the Fourier tails (0 for the programmes,
     whose only error is float64 rounding of non-negative sums). ``fourier``: grid

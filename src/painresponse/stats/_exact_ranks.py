@@ -34,6 +34,9 @@ p-values at every size (:func:`rank_sum_pvalue`, :func:`signed_rank_pvalue`)
       below 1e-19 of the p-value left out with their weight checked; for a larger group
       the same sums when they are expected cheap (:data:`SUMS_TRY_TRIPLES`, narrow laws
       as on a skewed scale), given up after :data:`SUMS_TRY_EFFORT`;
+    * from five values on, a tail whose Chernoff bound (:mod:`._exact_bound`) is below
+      the float range is left out (it rounds to 0 and adds nothing; all left out: a
+      p-value of exactly 0, ``"chernoff bound"``);
     * otherwise the cheaper of (:mod:`._exact_choice`)
       - the *network* programme (:func:`._exact_kernels.rank_sum_tail`, one category at
         a time with hypergeometric steps; :func:`._exact_kernels.signed_rank_tail`, one
@@ -74,6 +77,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from painresponse.stats import _exact_fourier, _rank_tails
+from painresponse.stats._exact_bound import NEGLIGIBLE_LOG, log_upper_tail_bound
 from painresponse.stats._exact_choice import (
     FEW_CATEGORIES,
     FIVE_MAX_M,
@@ -477,6 +481,13 @@ def rank_sum_pvalue(
         )
         value = (up if hi is not None else 0.0) + (down if lo is not None else 0.0)
         return ExactPvalue(min(1.0, value), "hypergeometric sums", rows * (m + 1))
+    # a tail below the float range rounds to 0 and adds nothing to the p-value: left out
+    if hi is not None and log_upper_tail_bound(d, counts, m, hi) < NEGLIGIBLE_LOG:
+        hi = None
+    if lo is not None and log_upper_tail_bound(*reflected, m, m * d_max - lo) < NEGLIGIBLE_LOG:
+        lo = None
+    if hi is None and lo is None:
+        return ExactPvalue(0.0, "chernoff bound", 0.0)
     if len(d) in (5, 6):
         if m <= (FIVE_MAX_M if len(d) == 5 else SIX_MAX_M):
             effort = math.inf

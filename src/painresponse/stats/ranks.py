@@ -335,7 +335,8 @@ def rank_sum_from_counts(
 
     All agree with exact rational enumeration and with R ``coin`` to 1e-13 or better.
     ``details["algorithm"]`` names what was used (``"dynamic programme"``,
-    ``"hypergeometric sums"``, ``"network"``, ``"fourier"``, ``"fourier + network"``) and
+    ``"hypergeometric sums"``, ``"network"``, ``"fourier"``, ``"fourier + network"``;
+    ``"chernoff bound"`` when every tail is below the float range, a p-value of 0) and
     ``details["cost"]`` its work (cells, or Fourier nodes times categories).
 
     *"auto" rule* (``details["method_rule"]``, :data:`RANK_SUM_RULE`): a rule of sizes a
