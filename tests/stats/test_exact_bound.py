@@ -75,3 +75,28 @@ def test_one_tail_left_out() -> None:
     assert greater.pvalue == 0.0
     assert greater.details["algorithm"] == "chernoff bound"
     assert less.pvalue == pytest.approx(1.0)
+
+
+def _falling_table(seed: int, levels: int, small: int, fall: float) -> tuple[np.ndarray, ...]:
+    rng = np.random.default_rng(seed)
+    prob = np.exp(-np.arange(levels) * fall / (levels - 1))
+    prob /= prob.sum()
+    x = np.minimum(rng.choice(levels, small, p=prob) + 1, levels - 1)
+    y = rng.choice(levels, 5000, p=prob)
+    return np.bincount(x, minlength=levels), np.bincount(y, minlength=levels)
+
+
+@pytest.mark.parametrize(("seed", "levels", "fall"), [(0, 6, 4.0), (2, 6, 4.0), (3, 11, 9.0)])
+def test_lopsided_tails_leave_out_the_negligible_one(
+    seed: int, levels: int, fall: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """1,000 + 5,000 shifted by one point on a steep scale: the mirrored tail is under
+    half an ulp of the other, so it is not computed (a fraction of the cost), and the
+    p-value is bit for bit the one with both tails computed."""
+    x, y = _falling_table(seed, levels, 1000, fall)
+    lopsided = rank_sum_from_counts(np.arange(levels), x, y, "exact")
+    monkeypatch.setattr(_exact_ranks, "LOPSIDED_NATS", math.inf)
+    both = rank_sum_from_counts(np.arange(levels), x, y, "exact")
+    assert lopsided.pvalue == both.pvalue
+    assert 0.0 < lopsided.pvalue < 1e-190
+    assert lopsided.details["cost"] < both.details["cost"]
