@@ -124,7 +124,7 @@ __all__ = [
 #: Two tails whose Chernoff bounds differ by more than this (natural log) are taken one
 #: after the other, the larger first (:func:`_lopsided`); the bound is within about 9
 #: nats of the tail, so the smaller is then likely below the larger's rounding.
-LOPSIDED_NATS = 60.0
+LOPSIDED_NATS = 45.0
 #: A tail below e^-38.5 times a float64 sum is under half its unit in the last place
 #: (2^-54 = e^-37.4, and 1.1 of margin for the bound's own rounding): adding it changes
 #: nothing.
