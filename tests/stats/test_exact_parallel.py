@@ -3,7 +3,8 @@
 The bands of a category are independent, so two threads sharing them must give the same
 ``(tail, cells)`` as the one-thread programme bit for bit, whether or not a core can be
 borrowed; a failure in the helper thread reaches the caller; the route choice lends the
-second core to a lone network tail and to the second tail once the first has ended.
+second core to a lone network tail and to the second tail once the first has ended; two
+tails share the programme's memory limit, the second waiting for the first's table.
 """
 
 from __future__ import annotations
@@ -113,6 +114,46 @@ def test_the_route_lends_the_second_core(monkeypatch: pytest.MonkeyPatch) -> Non
     assert seen == [0, 0] and pair[0].value == one.value
     second = _rank_tails.kernels().rank_sum_tail(values, totals, m, hi + 1, 1e9)[0]
     assert pair[1].value == second
+
+
+def test_table_lease_waits_and_lends_the_core() -> None:
+    """A tail whose table does not fit beside the other's waits for it, lending its core
+    meanwhile, and takes the core back once the memory is free."""
+    lease = _exact_choice._TableLease(100.0)
+    cores = _exact_parallel.SpareCores(0)
+    lease.take(70.0, None)
+    taken = threading.Event()
+
+    def second() -> None:
+        lease.take(50.0, cores)
+        taken.set()
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    assert not taken.wait(0.2)
+    assert cores.spare()  # lent while waiting
+    lease.give(70.0)
+    thread.join(5.0)
+    assert taken.is_set() and not cores.spare()
+    lease.take(50.0, None)  # 50 + 50: fits at once
+    lease.give(50.0)
+    lease.give(50.0)
+
+
+def test_two_tails_over_the_memory_limit_still_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two heavy network tails whose tables exceed the limit together run on two threads,
+    the second waiting for the first's memory: the same numbers as one at a time."""
+    monkeypatch.setattr(_exact_choice, "available_cores", lambda: 2)
+    monkeypatch.setattr(_exact_choice, "_PARALLEL_MIN_CELLS", 0.0)
+    values, totals, m, hi = _problem(9, 40, 1500, 11, False)
+    d, counts = values[::-1].tolist(), totals[::-1].tolist()
+    specs = [(d, counts, m, hi), (d, counts, m, hi + 1)]
+    table = _exact_choice._problem(*specs[0]).table
+    monkeypatch.setattr(_exact_choice, "NETWORK_MAX_CELLS", 1.5 * table)
+    pair = _exact_choice._tails(specs, fourier_ok=False)
+    kernels = _rank_tails.kernels()
+    assert pair[0].value == kernels.rank_sum_tail(values, totals, m, hi, 1e9)[0]
+    assert pair[1].value == kernels.rank_sum_tail(values, totals, m, hi + 1, 1e9)[0]
 
 
 def test_map_chunks_keeps_order_and_reports_failures() -> None:

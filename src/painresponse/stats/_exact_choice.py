@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -183,6 +184,37 @@ def _problem(d: list[int], totals: list[int], m: int | None, u: int) -> _Problem
     return _Problem(d, totals, m, u, values, counts, cells, table)
 
 
+class _TableLease:
+    """Programme table memory shared by two tails running at the same time: a tail about
+    to run the programme takes its table's cells, and waits while the other holds too
+    many, lending its core to the other meanwhile (a Fourier tail takes none)."""
+
+    def __init__(self, cells: float) -> None:
+        self._free = cells
+        self._changed = threading.Condition()
+
+    def take(self, cells: float, cores: SpareCores | None) -> None:
+        """Take ``cells`` (at most the whole), waiting until they are free."""
+        with self._changed:
+            if self._free >= cells:
+                self._free -= cells
+                return
+        if cores is not None:
+            cores.give_back()  # the other tail's programme may use this core meanwhile
+        with self._changed:
+            while self._free < cells:
+                self._changed.wait()
+            self._free -= cells
+        if cores is not None:
+            cores.take_back()
+
+    def give(self, cells: float) -> None:
+        """Return ``cells`` taken by :meth:`take`."""
+        with self._changed:
+            self._free += cells
+            self._changed.notify_all()
+
+
 def _tails(
     specs: list[tuple[list[int], list[int], int | None, int]], fourier_ok: bool
 ) -> list[_Tail]:
@@ -190,22 +222,24 @@ def _tails(
 
     The second tail runs on a thread of its own, started for this call (a fraction of a
     millisecond; no pool survives the call, so a forked process never inherits one).
-    Together the two may hold at most :data:`NETWORK_MAX_CELLS` of programme tables; a
-    tail whose table is larger never allocates one (the programme refuses it before
-    allocating), so it holds only its Fourier grid's nodes.
+    Together the two may hold at most :data:`NETWORK_MAX_CELLS` of programme tables
+    (:class:`_TableLease`): a tail that runs the programme takes its table's share, and
+    waits if the other tail's programme holds too much; a Fourier tail holds only its
+    grid's nodes, so it always runs alongside, and a tail whose table is over the limit
+    never allocates one (the programme refuses it before allocating).
     """
     problems = [_problem(*spec) for spec in specs]
     heavy = all(p.cells >= _PARALLEL_MIN_CELLS for p in problems)
-    fits = sum(p.table for p in problems if p.table <= NETWORK_MAX_CELLS) <= NETWORK_MAX_CELLS
-    if len(problems) != 2 or not heavy or not fits:
+    if len(problems) != 2 or not heavy:
         cores = SpareCores(available_cores() - 1)  # one tail at a time
         return [_tail(p, fourier_ok, cores) for p in problems]
     cores = SpareCores(available_cores() - 2)  # each tail holds a core until it ends
+    lease = _TableLease(NETWORK_MAX_CELLS)
     outcome: list[_Tail | BaseException] = []
 
     def second() -> None:
         try:
-            outcome.append(_tail(problems[1], fourier_ok, cores))
+            outcome.append(_tail(problems[1], fourier_ok, cores, lease))
         except BaseException as exc:  # handed to the caller's thread below
             outcome.append(exc)
         finally:
@@ -214,7 +248,7 @@ def _tails(
     thread = threading.Thread(target=second, name="painresponse-tail", daemon=True)
     thread.start()
     try:
-        first = _tail(problems[0], fourier_ok, cores)
+        first = _tail(problems[0], fourier_ok, cores, lease)
     finally:
         cores.give_back()
         thread.join()
@@ -223,13 +257,20 @@ def _tails(
     return [first, outcome[0]]
 
 
-def _tail(problem: _Problem, fourier_ok: bool, cores: SpareCores | None = None) -> _Tail:
+def _tail(
+    problem: _Problem,
+    fourier_ok: bool,
+    cores: SpareCores | None = None,
+    lease: _TableLease | None = None,
+) -> _Tail:
     """``P(D >= u)`` (``d`` increasing from 0) by the cheaper exact algorithm; a rank-sum
-    network programme borrows a second core from ``cores`` while one is free."""
+    network programme borrows a second core from ``cores`` while one is free, and takes
+    its table's memory from ``lease`` when another tail runs at the same time."""
     d, totals, m, u = problem.d, problem.totals, problem.m, problem.u
-    values, counts, cells = problem.values, problem.counts, problem.cells
+    cells = problem.cells
+    network = partial(_leased_network, problem, lease)
     if cells <= NETWORK_DIRECT_CELLS or not fourier_ok:
-        return _network(values, counts, m, u, cells, cores=cores)
+        return network(cores=cores)
     # the programme is feasible when its work and its table (memory) are within limits
     network_ok = cells <= NETWORK_MAX_WORK and problem.table <= NETWORK_MAX_CELLS
     try:
@@ -248,7 +289,7 @@ def _tail(problem: _Problem, fourier_ok: bool, cores: SpareCores | None = None) 
             return _Tail(plan, "fourier", 0.0)
         work = plan.work
         if work * _FOURIER_ELEMENT_CELLS > cells and network_ok:
-            return _network(values, counts, m, u, cells, cores=cores)
+            return network(cores=cores)
         # Extended precision (NumPy) is slow: the programme first, when it is feasible;
         # when it is not, the grid may be as large as it takes (seconds, still exact).
         budget = FOURIER_MAX_NODES if network_ok else FOURIER_LARGE_NODES
@@ -257,7 +298,25 @@ def _tail(problem: _Problem, fourier_ok: bool, cores: SpareCores | None = None) 
         )
         return _Tail(value, "fourier", work, bound, info)
     except FourierNotCertified as exc:
-        return _network(values, counts, m, u, cells, str(exc), cores)
+        return network(str(exc), cores)
+
+
+def _leased_network(
+    problem: _Problem,
+    lease: _TableLease | None,
+    why: str = "",
+    cores: SpareCores | None = None,
+) -> _Tail:
+    """:func:`_network` for ``problem``, holding its table's memory from ``lease``."""
+    args = (problem.values, problem.counts, problem.m, problem.u, problem.cells, why, cores)
+    if lease is None:
+        return _network(*args)
+    cells = min(problem.table, NETWORK_MAX_CELLS)  # a larger table is refused unallocated
+    lease.take(cells, cores)
+    try:
+        return _network(*args)
+    finally:
+        lease.give(cells)
 
 
 def _network(

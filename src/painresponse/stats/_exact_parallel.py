@@ -76,6 +76,12 @@ class SpareCores:
         with self._lock:
             self._spare += 1
 
+    def take_back(self) -> None:
+        """Reclaim a core given back for a while (if a borrower still holds it, the count
+        stays below zero, so nobody borrows, until that borrower gives it back)."""
+        with self._lock:
+            self._spare -= 1
+
 
 class _Helper:
     """One thread applying the bands it is sent, until stopped."""
