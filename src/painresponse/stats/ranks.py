@@ -43,7 +43,8 @@ _METHODS = ("auto", "exact", "asymptotic", "sas", "r")
 #: AUTO_EXACT_MAX_GROUP_TIED patients and the data take at most AUTO_EXACT_MAX_DISTINCT
 #: distinct values, or at most AUTO_EXACT_MAX_GROUP patients per group whatever the data.
 #: Inside the rule the exact p-value is always computed (no fallback on cost): at the
-#: rule's limits it takes at most about 0.1 s (``benchmarks/exact_tests.py``).
+#: rule's limits it takes at most about 0.1 s, and some few-value tables of a group of
+#: 100-1,000 against thousands up to about 0.3 s (``benchmarks/exact_tests.py``).
 AUTO_EXACT_MAX_GROUP_TIED = 5_000
 AUTO_EXACT_MAX_DISTINCT = 100
 AUTO_EXACT_MAX_GROUP = 500
@@ -343,9 +344,11 @@ def rank_sum_from_counts(
     protocol can quote — exact up to 5,000 patients per group when the data take at most
     100 distinct values, and up to 500 per group otherwise; the normal approximation
     (tie-corrected variance) beyond (``details["within_exact_rule"]``). Inside the rule
-    the exact p-value is always computed, in at most about 0.1 s except for a group of
-    20-150 patients against thousands on 7-100 values (0.2-1 s) and tails below 1e-60
-    on 5-11 values with hundreds against thousands (up to about 2 s). ``"exact"`` uses
+    the exact p-value is always computed, on 2 cores in at most about 0.1 s for most
+    tables measured, and up to about 0.3 s for a group of 100-1,000 against thousands on
+    6-11 values, mostly with steeply falling frequencies (``benchmarks/exact_tests.py``
+    ``--corners``, ``--grid``, ``--skews``; 12 of its 160 steep-scale cases and 3-5 of its
+    58 corners over 0.1 s, ``docs/scaling.md``). ``"exact"`` uses
     the same algorithms at any size and is refused only when none fits its limits. ``"r"``
     and ``"sas"`` follow their programs' rules instead (:func:`rank_sum`, Notes).
 
