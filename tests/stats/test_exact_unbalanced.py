@@ -183,7 +183,7 @@ def test_six_categories_beyond_the_rule_when_cheap(small: int, skew: bool, route
     result = rank_sum_from_counts(np.arange(6), x, y, "exact")
     reference, counts = _two_tails_by_network(x, y)
     m = int(x.sum())
-    assert m > _exact_ranks.SIX_MAX_M
+    assert m > _exact_choice.SIX_MAX_M
     expected_cheap = _exact_choice.sums_triples(counts, m) <= _exact_choice.SUMS_TRY_TRIPLES
     assert expected_cheap == (route == "sums")
     assert (result.details["algorithm"] == "hypergeometric sums") == (route == "sums")

@@ -46,6 +46,8 @@ __all__ = [
     "SUMS_TRY_TRIPLES",
     "ExactNotComputable",
     "ExactPvalue",
+    "sums_effort",
+    "sums_triples",
 ]
 
 #: The network programme is used without screening a Fourier grid up to this many cell
@@ -387,6 +389,16 @@ def sums_triples(counts: list[int], m: int) -> float:
     r = m - k
     r_after = r - (r * t[2] / rest if rest > 0 else 0.0)
     return _window(m, first, n) * _window(r, t[2], rest) * _window(r_after, t[3], rest - t[2])
+
+
+def sums_effort(counts: list[int], m: int) -> float:
+    """The effort the nested sums of five or six categories (:func:`_five_categories`) may
+    spend: unlimited up to :data:`FIVE_MAX_M` (:data:`SIX_MAX_M`) patients; beyond,
+    :data:`SUMS_TRY_EFFORT` when :func:`sums_triples` expects them cheap, else 0 (not
+    tried)."""
+    if m <= (FIVE_MAX_M if len(counts) == 5 else SIX_MAX_M):
+        return math.inf
+    return SUMS_TRY_EFFORT if sums_triples(counts, m) <= SUMS_TRY_TRIPLES else 0.0
 
 
 def _five_categories(

@@ -29,11 +29,11 @@ p-values at every size (:func:`rank_sum_pvalue`, :func:`signed_rank_pvalue`)
     * at most 4 distinct values: sums of hypergeometric terms
       (:func:`._exact_kernels.rank_sum_tail_few`), O(m^2);
     * 5 or 6 distinct values (0-4 and 0-5 scales) and a smaller group of at most
-      :data:`FIVE_MAX_M` (:data:`SIX_MAX_M`): nested hypergeometric sums
-      (:mod:`._exact_sums`), the terms that cannot reach a tail skipped exactly and those
-      below 1e-19 of the p-value left out with their weight checked; for a larger group
-      the same sums when they are expected cheap (:data:`SUMS_TRY_TRIPLES`, narrow laws
-      as on a skewed scale), given up after :data:`SUMS_TRY_EFFORT`;
+      :data:`._exact_choice.FIVE_MAX_M` (:data:`._exact_choice.SIX_MAX_M`): nested
+      hypergeometric sums (:mod:`._exact_sums`), the terms that cannot reach a tail
+      skipped exactly and those below 1e-19 of the p-value left out with their weight
+      checked; for a larger group the same sums when they are expected cheap, narrow laws
+      as on a skewed scale, and given up past a limit (:func:`._exact_choice.sums_effort`);
     * from five values on, a tail whose Chernoff bound (:mod:`._exact_bound`) is below
       the float range is left out (it rounds to 0 and adds nothing; all left out: a
       p-value of exactly 0, ``"chernoff bound"``);
@@ -80,16 +80,12 @@ from painresponse.stats import _exact_fourier, _rank_tails
 from painresponse.stats._exact_bound import NEGLIGIBLE_LOG, log_upper_tail_bound
 from painresponse.stats._exact_choice import (
     FEW_CATEGORIES,
-    FIVE_MAX_M,
-    SIX_MAX_M,
-    SUMS_TRY_EFFORT,
-    SUMS_TRY_TRIPLES,
     ExactNotComputable,
     ExactPvalue,
     _combine,
     _five_categories,
     _tails,
-    sums_triples,
+    sums_effort,
 )
 from painresponse.stats._exact_fourier import (
     FOURIER_AUTO_MAX_NODES,
@@ -500,12 +496,7 @@ def rank_sum_pvalue(
     if hi is None and lo is None:
         return ExactPvalue(0.0, "chernoff bound", 0.0)
     if len(d) in (5, 6):
-        if m <= (FIVE_MAX_M if len(d) == 5 else SIX_MAX_M):
-            effort = math.inf
-        elif sums_triples(counts, m) <= SUMS_TRY_TRIPLES:  # expected cheap: tried
-            effort = SUMS_TRY_EFFORT
-        else:
-            effort = 0.0
+        effort = sums_effort(counts, m)
         if effort > 0.0:
             sums = _five_categories(d, counts, m, hi, lo, effort)
             if not math.isnan(sums.pvalue):
