@@ -164,14 +164,13 @@ def network_sum(
     the node's total over its completions); those with p + e + L > threshold are dropped;
     only the band between is merged into the node's pasts, in a small hash table of its own
     that stays in cache (past-path hashing). Two columns from the end the bounds are exact
-    (the shortest and longest path: a greedy fill and a vertex search) and each past is
-    matched against the node's completions, listed once, merged by value and bucketed;
-    once a node's table of merged pasts would outgrow the cache, its remaining pasts skip
-    the merge and are looked up by their rank among the completions instead (exact: the
-    rank alone decides which completions count). Before that the bounds relax the row or
-    the column totals (:mod:`._fisher_bounds`, computed per chunk of nodes before the
-    stage kernel). A stage with few parents lists its children forwards first, so that
-    only reachable nodes pull.
+    (the shortest and longest path: a greedy fill and a vertex search) and each band past
+    is looked up by its rank among the node's completions, listed once, merged by value and
+    bucketed (exact: the rank alone decides which completions count; the pasts are not
+    merged first, which measured slower than looking each up). Before that the bounds
+    relax the row or the column totals (:mod:`._fisher_bounds`, computed per chunk of
+    nodes before the stage kernel). A stage with few parents lists its children forwards
+    first, so that only reachable nodes pull.
     """
     r = rows.shape[0]
     c = cols.shape[0]

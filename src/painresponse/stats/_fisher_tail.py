@@ -313,8 +313,9 @@ def pull_chunk(
     ``uppers`` (:func:`._fisher_bounds.node_bounds`): each lists backwards the allocations
     of the column (total ``col``) that lead to it, pulls from its parents (:func:`_bands`),
     merges the bands in a small hash table of its own and keeps them as its pasts or, two
-    columns from the end (``tail``), matches them against its completions (binned by
-    rank once the table would outgrow the cache, :func:`_tail_runs`). ``rest`` holds the
+    columns from the end (``tail``), looks each band past up by its rank among its
+    completions (:func:`_tail_runs`; merged and swept, :func:`tail_sweep`, only when the
+    completions spread too far for scaled sums). ``rest`` holds the
     totals of the columns after this one (ascending), ``log_rest`` the sum of their log
     factorials; ``par_ew`` the parents' weights times exp(past - the parent's largest
     past), made for the children too when ``scaled`` (the next stage is the tail). The
