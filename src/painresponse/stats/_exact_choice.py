@@ -10,7 +10,8 @@ fraction of a millisecond) and compared with the Fourier nodes the screening kee
 in measured time per unit. The two tails of a two-sided p-value whose null distribution
 is not symmetric are independent computations: when both are heavy they run at the same
 time on two threads (the compiled kernels release the GIL), as long as their tables fit
-in one programme's memory limit together. Five or six categories take nested
+in one programme's memory limit together; near the centre one programme over the states
+between them replaces both (:func:`two_sided_middle`). Five or six categories take nested
 hypergeometric sums (:func:`_five_categories`).
 """
 
@@ -38,6 +39,7 @@ __all__ = [
     "FEW_CATEGORIES",
     "FIVE_MAX_M",
     "FOURIER_LARGE_NODES",
+    "MIDDLE_TRY_PVALUE",
     "NETWORK_DIRECT_CELLS",
     "NETWORK_MAX_CELLS",
     "NETWORK_MAX_WORK",
@@ -48,6 +50,7 @@ __all__ = [
     "ExactPvalue",
     "sums_effort",
     "sums_triples",
+    "two_sided_middle",
 ]
 
 #: The network programme is used without screening a Fourier grid up to this many cell
@@ -61,6 +64,24 @@ FOURIER_LARGE_NODES = 40_000_000
 NETWORK_MAX_CELLS = 6.0e7
 #: Longest run of the network programme, in cell updates, when Fourier inversion fails.
 NETWORK_MAX_WORK = 2.0e10
+#: A two-sided p-value near the centre: ``1 - P(lo < D < hi)`` by one programme over the
+#: states both tails visit (:mod:`._exact_middle`, on both cores) when its cell updates
+#: are at most this many times the larger tail's (measured 1.0-1.45) ...
+MIDDLE_MAX_RATIO = 1.6
+#: ... and the p-value is at least this: ``1 - middle`` loses ``eps middle / p`` of its
+#: relative precision (under 1e-14 here); the normal approximation decides whether to
+#: try (:data:`MIDDLE_TRY_PVALUE`), the exact value whether to keep the result.
+MIDDLE_MIN_PVALUE = 0.01
+MIDDLE_TRY_PVALUE = 0.02
+#: The middle's programme on two cores against one (measured 1.7-1.9).
+MIDDLE_CORES_GAIN = 1.8
+#: Up to this many cell updates (about 40 ms on two cores) the middle is taken without
+#: planning the tails' Fourier grids (3-40 ms of screening) to see whether they would be
+#: cheaper; a wrong choice costs at most about 25 ms here ...
+MIDDLE_PLAN_CELLS = 3.5e8
+#: ... and beyond this many it is not tried (1.9-2.4e9: the planned grids won, and the
+#: plans and the middle's count had cost 10-30 ms more than the tails alone).
+MIDDLE_MAX_CELLS = 1.6e9
 #: The rank-sum programme's updates are counted beforehand when ``categories x m`` is at
 #: most this (the count costs that many steps) ...
 _NETWORK_COUNT_MAX = 5.0e7
@@ -69,7 +90,7 @@ _NETWORK_COUNT_MAX = 5.0e7
 #: (:func:`._exact_kernels.rank_sum_tail_cells`, 4-50 times the work).
 _NETWORK_WORK_COUNT_MAX = 3.0e7
 #: Tables with at most this many categories: sums of hypergeometric terms, O(m^2)
-#: (:func:`._exact_kernels.rank_sum_tail_few`); the Fourier grid of such lattices is large.
+#: (:func:`._exact_sums.rank_sum_tail_few`); the Fourier grid of such lattices is large.
 FEW_CATEGORIES = 4
 #: Five categories: nested hypergeometric sums (:func:`._exact_kernels.rank_sum_tail_five`)
 #: when the smaller group has at most this many patients (a cache of ``m^2`` cumulative
@@ -117,7 +138,9 @@ class ExactPvalue:
 
     ``algorithm``: ``"dynamic programme"`` (whole distribution), ``"hypergeometric sums"``
     (at most 4 values), ``"network"`` (tail programme) or ``"fourier"`` (certified Fourier
-    inversion; with two tails computed differently, ``"fourier + network"``), or
+    inversion; with two tails computed differently, ``"fourier + network"``),
+    ``"network (middle)"`` (a two-sided p-value of at least :data:`MIDDLE_MIN_PVALUE` as
+    one minus the probability between the tails, :func:`two_sided_middle`), or
     ``"chernoff bound"`` (every tail below the float range: exactly 0 in float64). ``cost``:
     cell updates of the programmes plus node-category evaluations of the Fourier method.
     ``error_bound``: certified relative error of the Fourier tails (0 for the programmes,
@@ -165,6 +188,7 @@ class _Problem:
     counts: NDArray[np.int64]
     cells: float
     table: float
+    plan: Any = None  # a Fourier plan made already (:func:`two_sided_middle`)
 
 
 def _problem(d: list[int], totals: list[int], m: int | None, u: int) -> _Problem:
@@ -220,7 +244,9 @@ class _TableLease:
 
 
 def _tails(
-    specs: list[tuple[list[int], list[int], int | None, int]], fourier_ok: bool
+    specs: list[tuple[list[int], list[int], int | None, int]],
+    fourier_ok: bool,
+    problems: list[_Problem] | None = None,
 ) -> list[_Tail]:
     """Each ``(d, totals, m, u)`` tail by :func:`_tail`; two heavy ones on two threads.
 
@@ -232,7 +258,8 @@ def _tails(
     grid's nodes, so it always runs alongside, and a tail whose table is over the limit
     never allocates one (the programme refuses it before allocating).
     """
-    problems = [_problem(*spec) for spec in specs]
+    if problems is None:
+        problems = [_problem(*spec) for spec in specs]
     heavy = all(p.cells >= _PARALLEL_MIN_CELLS for p in problems)
     if len(problems) != 2 or not heavy:
         cores = SpareCores(available_cores() - 1)  # one tail at a time
@@ -270,7 +297,6 @@ def _tail(
     """``P(D >= u)`` (``d`` increasing from 0) by the cheaper exact algorithm; a rank-sum
     network programme borrows a second core from ``cores`` while one is free, and takes
     its table's memory from ``lease`` when another tail runs at the same time."""
-    d, totals, m, u = problem.d, problem.totals, problem.m, problem.u
     cells = problem.cells
     network = partial(_leased_network, problem, lease)
     if cells <= NETWORK_DIRECT_CELLS or not fourier_ok:
@@ -278,17 +304,9 @@ def _tail(
     # the programme is feasible when its work and its table (memory) are within limits
     network_ok = cells <= NETWORK_MAX_WORK and problem.table <= NETWORK_MAX_CELLS
     try:
-        plan = _exact_fourier.plan_upper_tail(
-            d,
-            totals,
-            m,
-            u,
-            max_screen=(
-                max(_SCREEN_BUDGET * cells / _SCREEN_ELEMENT_CELLS, _SCREEN_MIN_ELEMENTS)
-                if network_ok
-                else math.inf
-            ),
-        )
+        plan = problem.plan if problem.plan is not None else _fourier_plan(problem, network_ok)
+        if isinstance(plan, FourierNotCertified):  # planned already, and failed
+            raise plan
         if isinstance(plan, float):
             return _Tail(plan, "fourier", 0.0)
         work = plan.work
@@ -303,6 +321,22 @@ def _tail(
         return _Tail(value, "fourier", work, bound, info)
     except FourierNotCertified as exc:
         return network(str(exc), cores)
+
+
+def _fourier_plan(problem: _Problem, network_ok: bool) -> Any:
+    """The Fourier plan of ``problem``'s tail (its screening budget a quarter of the
+    programme's time when the programme is feasible)."""
+    return _exact_fourier.plan_upper_tail(
+        problem.d,
+        problem.totals,
+        problem.m,
+        problem.u,
+        max_screen=(
+            max(_SCREEN_BUDGET * problem.cells / _SCREEN_ELEMENT_CELLS, _SCREEN_MIN_ELEMENTS)
+            if network_ok
+            else math.inf
+        ),
+    )
 
 
 def _leased_network(
@@ -350,6 +384,98 @@ def _network(
             f"the exact tail needs a network programme beyond its limits ({work:.2g} cells{reason})"
         )
     return _Tail(float(value), "network", float(work))
+
+
+def two_sided_middle(
+    specs: list[tuple[list[int], list[int], int | None, int]],
+    fourier_ok: bool,
+    lower: int,
+    upper: int,
+) -> ExactPvalue:
+    """The two tails ``specs`` of a two-sided rank-sum p-value (the upper tail first), as
+    ``1 - P(lower <= D <= upper)`` by one programme (:mod:`._exact_middle`) when that
+    costs less than the larger tail (:data:`MIDDLE_MAX_RATIO`) and the p-value is not
+    small (:data:`MIDDLE_MIN_PVALUE`); otherwise by :func:`_tails`."""
+    if lower > upper:  # the two tails meet: every table is as extreme
+        return ExactPvalue(1.0, "network", 0.0)
+    problems = [_problem(*spec) for spec in specs]
+    larger = max(p.cells for p in problems)
+    first = problems[0]
+    if (
+        first.m is not None
+        and min(p.cells for p in problems) >= _PARALLEL_MIN_CELLS
+        and larger <= NETWORK_MAX_WORK
+    ):
+        from painresponse.stats import _exact_middle  # loads with the kernels
+
+        cells, table = _exact_middle.rank_sum_middle_work(
+            first.values, first.counts, first.m, lower, upper
+        )
+        if (
+            cells <= MIDDLE_MAX_RATIO * larger
+            and cells <= MIDDLE_MAX_CELLS
+            and table <= NETWORK_MAX_CELLS
+            and _middle_beats_fourier(problems, cells, fourier_ok)
+        ):
+            if cells >= SHARED_MIN_CELLS and available_cores() > 1:
+                middle, work = rank_sum_tail_shared(
+                    first.values,
+                    first.counts,
+                    first.m,
+                    lower,
+                    NETWORK_MAX_CELLS,
+                    SpareCores(available_cores() - 1),
+                    upper,
+                )
+            else:
+                middle, work = _exact_middle.rank_sum_middle(
+                    first.values, first.counts, first.m, lower, upper, NETWORK_MAX_CELLS
+                )
+            if 1.0 - middle >= MIDDLE_MIN_PVALUE:
+                return ExactPvalue(1.0 - middle, "network (middle)", float(work))
+    return _combine(_tails(specs, fourier_ok, problems))
+
+
+def _middle_beats_fourier(problems: list[_Problem], cells: float, fourier_ok: bool) -> bool:
+    """Whether the middle's ``cells`` on two cores cost less than the two tails, each by
+    its cheaper route (:func:`_tail`): the programme, or the Fourier grid, whose plans are
+    made here on two threads when a tail is not small, and kept for :func:`_tail` should
+    the tails be taken."""
+    if cells <= MIDDLE_PLAN_CELLS or not fourier_ok:
+        return True
+    if all(p.cells <= NETWORK_DIRECT_CELLS for p in problems):
+        return True
+    planned = [p for p in problems if p.cells > NETWORK_DIRECT_CELLS]
+    thread = None
+    if len(planned) == 2:
+        thread = threading.Thread(target=_keep_plan, args=(planned[1],), daemon=True)
+        thread.start()
+    _keep_plan(planned[0])
+    if thread is not None:
+        thread.join()
+    costs = []
+    for p in problems:
+        if isinstance(p.plan, float):  # the tail is known already: take the tails
+            return False
+        fourier = (
+            math.inf
+            if p.plan is None or isinstance(p.plan, FourierNotCertified)
+            else (p.plan.work * _FOURIER_ELEMENT_CELLS)
+        )
+        costs.append(min(p.cells, fourier))
+    return cells / MIDDLE_CORES_GAIN <= max(costs)
+
+
+def _keep_plan(problem: _Problem) -> None:
+    """Plan ``problem``'s Fourier grid as :func:`_tail` would, keeping the plan (or the
+    reason it failed) on the problem."""
+    network_ok = problem.cells <= NETWORK_MAX_WORK and problem.table <= NETWORK_MAX_CELLS
+    try:
+        problem.plan = _fourier_plan(problem, network_ok)
+    except FourierNotCertified as exc:
+        problem.plan = exc
+    except Exception:  # left unplanned: _tail plans again and reports it
+        problem.plan = None
 
 
 def _combine(tails: list[_Tail], factor: float = 1.0) -> ExactPvalue:

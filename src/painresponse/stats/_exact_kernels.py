@@ -32,8 +32,8 @@ Whole distribution
     per category and item count.
 
 Few categories
-    :func:`rank_sum_tail_few`: with at most four distinct values the tails are sums of
-    products of hypergeometric probabilities.
+    :func:`._exact_sums.rank_sum_tail_few`: with at most four distinct values the tails
+    are sums of products of hypergeometric probabilities.
 """
 
 from __future__ import annotations
@@ -63,14 +63,16 @@ from painresponse.stats._exact_signed import signed_rank_tail, signed_rank_tail_
 from painresponse.stats._jit import jit
 
 __all__ = [
+    "ProgrammeState",
+    "programme_setup",
     "rank_sum_programme",
     "rank_sum_tail",
     "rank_sum_tail_cells",
-    "rank_sum_tail_few",
     "rank_sum_tail_table",
     "rank_sum_tail_work",
     "signed_rank_tail",
     "signed_rank_tail_cells",
+    "windows",
 ]
 
 
@@ -168,15 +170,25 @@ def rank_sum_programme(
 def _rank_sum_windows(
     prefix: NDArray[np.int64], m: int, u: int
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:  # pragma: no cover - compiled
-    """Lowest and highest partial sum a live state of row ``k`` can ever hold."""
+    """Lowest and highest partial sum a live state of row ``k`` can ever hold (above the
+    highest, every completion reaches ``u``)."""
+    return windows(prefix, m, u, u - 1)
+
+
+@jit
+def windows(
+    prefix: NDArray[np.int64], m: int, lower: int, upper: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:  # pragma: no cover - compiled
+    """Lowest and highest partial sum of row ``k`` from which ``D`` can still end in
+    ``[lower, upper]``."""
     n_items = prefix.size - 1
     low = np.empty(m + 1, np.int64)
     high = np.empty(m + 1, np.int64)
     for k in range(m + 1):
         r = m - k
         smallest_k = prefix[n_items] - prefix[n_items - k]
-        low[k] = max(u - (prefix[m] - prefix[k]), smallest_k)
-        high[k] = min(u - (prefix[n_items] - prefix[n_items - r]) - 1, prefix[k])
+        low[k] = max(lower - (prefix[m] - prefix[k]), smallest_k)
+        high[k] = min(upper - (prefix[n_items] - prefix[n_items - r]), prefix[k])
     return low, high
 
 
@@ -257,8 +269,11 @@ def _live_ranges(
     prefix: NDArray[np.int64],
     low: NDArray[np.int64],
     high: NDArray[np.int64],
+    top: int,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], float]:  # pragma: no cover - compiled
-    """The live ranges of :func:`rank_sum_tail`, without its arithmetic.
+    """The live ranges of :func:`rank_sum_tail`, without its arithmetic; rows up to
+    ``top`` (``m - 1`` for a tail, whose moves to row ``m`` are complete; ``m`` for the
+    middle of :mod:`._exact_middle`).
 
     Follows the programme's loops: each row's live range, grown by the moves that land in
     the window of their row and cut by the states left dead after each category. Returns
@@ -282,9 +297,9 @@ def _live_ranges(
         count = totals[j]
         done = starts[j]
         remaining = n_items - done
-        k_top = min(m - 1, done)
+        k_top = min(top, done)
         k_bottom = max(0, m - remaining)
-        dest_top = min(m - 1, k_top + count)
+        dest_top = min(top, k_top + count)
         for dest in range(dest_top, k_bottom - 1, -1):
             new_lo, new_hi = 1, 0
             if dest <= k_top and live_lo[dest] <= live_hi[dest]:
@@ -337,7 +352,7 @@ def rank_sum_tail_work(
     if prefix[n_items] - prefix[n_items - m] >= u or prefix[m] < u:
         return 0.0, 0.0
     low, high = _rank_sum_windows(prefix, m, u)
-    touch_lo, touch_hi, cells = _live_ranges(values, totals, m, u, starts, prefix, low, high)
+    touch_lo, touch_hi, cells = _live_ranges(values, totals, m, u, starts, prefix, low, high, m - 1)
     table = float(_weight_cells(totals, m))
     for k in range(m + 1):
         table += max(touch_hi[k] - touch_lo[k] + 1, 0)
@@ -429,10 +444,10 @@ def _weight_cells(totals: NDArray[np.int64], m: int) -> int:  # pragma: no cover
     return most
 
 
-@jit
-def _tail_setup(
-    values: NDArray[np.int64], totals: NDArray[np.int64], m: int, u: int, max_cells: float
-) -> tuple[
+#: The programme's state before its first category (:func:`_tail_setup`): whether to run,
+#: the answer when not (a tail, or NaN when the table is too large), cells, the mass table,
+#: the weights, the integer rows, the complete moves' scratch, category starts, prefix sums.
+ProgrammeState = tuple[
     bool,
     float,
     float,
@@ -442,7 +457,13 @@ def _tail_setup(
     NDArray[np.float64],
     NDArray[np.int64],
     NDArray[np.int64],
-]:  # pragma: no cover - compiled
+]
+
+
+@jit
+def _tail_setup(
+    values: NDArray[np.int64], totals: NDArray[np.int64], m: int, u: int, max_cells: float
+) -> ProgrammeState:  # pragma: no cover - compiled
     """The state of :func:`rank_sum_tail` before its first category.
 
     Returns ``(run, tail, cells, mass, weights, rows, requests, starts, prefix)``: when
@@ -461,8 +482,28 @@ def _tail_setup(
     if prefix[m] < u:
         return False, 0.0, 0.0, none_f, none_f, none_i, none_r, starts, prefix
     low, high = _rank_sum_windows(prefix, m, u)
+    return programme_setup(values, totals, m, u, max_cells, starts, prefix, low, high, m - 1)
+
+
+@jit
+def programme_setup(
+    values: NDArray[np.int64],
+    totals: NDArray[np.int64],
+    m: int,
+    u: int,
+    max_cells: float,
+    starts: NDArray[np.int64],
+    prefix: NDArray[np.int64],
+    low: NDArray[np.int64],
+    high: NDArray[np.int64],
+    top: int,
+) -> ProgrammeState:  # pragma: no cover - compiled
+    """:func:`_tail_setup` for the windows ``low``, ``high`` of rows up to ``top``."""
+    none_f = np.empty(0)
+    none_i = np.empty((0, 0), np.int64)
+    none_r = np.empty((0, 0))
     # each row holds only the hull of its live ranges (a dry run of the loops below)
-    touch_lo, touch_hi, _ = _live_ranges(values, totals, m, u, starts, prefix, low, high)
+    touch_lo, touch_hi, _ = _live_ranges(values, totals, m, u, starts, prefix, low, high, top)
     offset = np.zeros(m + 2, np.int64)
     for k in range(m + 1):
         offset[k + 1] = offset[k] + max(touch_hi[k] - touch_lo[k] + 1, 0)
@@ -499,9 +540,11 @@ def _category_head(
     rows: NDArray[np.int64],
     requests: NDArray[np.float64],
     sums: NDArray[np.float64],
+    top: int,
 ) -> NDArray[np.int64]:  # pragma: no cover - compiled
     """Steps 1 and 2 of category ``j``: the source rows' weights and complete moves (added
-    to the tail, ``sums[0]``, Kahan-compensated by ``sums[1]``), then the destination
+    to the tail, ``sums[0]``, Kahan-compensated by ``sums[1]``; none when ``top = m``, the
+    middle of :mod:`._exact_middle`, whose row ``m`` is kept), then the destination
     rows' live ranges after the category. Returns ``(c_lo, c_hi, dest_top, k_bottom,
     k_top)``, the reach of the category's moves (:func:`._exact_bands.category_bands`)."""
     live_lo, live_hi = rows[LIVE_LO], rows[LIVE_HI]
@@ -514,7 +557,7 @@ def _category_head(
     count = totals[j]
     done = starts[j]
     remaining = starts[-1] - done
-    k_top = min(m - 1, done)
+    k_top = min(top, done)
     k_bottom = max(0, m - remaining)
     tail, carry = sums[0], sums[1]
     # 1. source rows, from the top: their weights, and their complete moves (the sum of
@@ -532,6 +575,8 @@ def _category_head(
         w_low[k] = a_low
         w_high[k] = a_high
         used += a_high - a_low + 1
+        if top == m:  # the middle: no complete moves
+            continue
         n_req = 0
         for a in range(max(a_low, 1), a_high + 1):
             pick = weights[w_start[k] + a - a_low]
@@ -554,7 +599,7 @@ def _category_head(
     sums[0], sums[1] = tail, carry
     # 2. destination rows: their live ranges after the category (the old ranges stay in
     # live_lo / live_hi while the category is applied)
-    dest_top = min(m - 1, k_top + count)
+    dest_top = min(top, k_top + count)
     c_lo, c_hi = 0, -1  # range of the diagonal coordinate c = w + (m - k) * score
     for dest in range(dest_top, k_bottom - 1, -1):
         new_lo, new_hi = 1, 0
@@ -643,143 +688,11 @@ def rank_sum_tail(
     moves = np.empty((3, m + 1), np.int64)
     picks = np.empty(m + 1)
     for j in range(values.size):
-        reach = _category_head(j, values, totals, m, starts, mass, weights, rows, requests, sums)
+        reach = _category_head(
+            j, values, totals, m, starts, mass, weights, rows, requests, sums, m - 1
+        )
         cells += category_bands(
             values[j], totals[j], m, mass, weights, rows, reach, 0, 1, moves, picks
         )
         _category_close(j, m, u, starts, prefix, rows, reach)
     return min(1.0, sums[0]), cells
-
-
-# -------------------------------------------------------------- rank-sum, few categories
-
-
-@jit
-def rank_sum_tail_few(
-    d: NDArray[np.int64],
-    totals: NDArray[np.int64],
-    m: int,
-    upper: int,
-    lower: int,
-    need_upper: bool,
-    need_lower: bool,
-) -> tuple[float, float, float]:  # pragma: no cover - compiled
-    """``P(D >= upper)`` and ``P(D <= lower)`` for 2 to 4 categories, ``D = sum_j a_j d_j``.
-
-    Categories (``d`` increasing, ``d[0] = 0``) are grouped as {1, 2} | {3, 4}:
-    ``k = a_1 + a_2`` is hypergeometric, and given ``k`` so are ``a_1`` (of ``k`` from
-    ``t_1, t_2``) and ``a_3`` (of ``r = m - k`` from ``t_3, t_4``). With
-    ``D = (k - a_1) d_2 + r d_4 - a_3 (d_4 - d_3)`` each tail is
-    ``sum_k P(k) sum_a1 P(a_1 | k) P(a_3 <= x | r)`` (or ``>=``): non-negative terms, O(m^2)
-    at most (three categories: ``a_3 = r``). ``k`` is visited from its mode outwards; as
-    its law is unimodal, the rows not visited weigh at most their number times the last
-    weight, and the loop stops once that is below 1e-17 of the tails asked for
-    (``need_upper``, ``need_lower``); a bound far below the rounding of the sums. Returns
-    ``(upper tail, lower tail, rows)``.
-    """
-    c = d.size
-    t = np.zeros(4, np.int64)
-    v = np.zeros(4, np.int64)
-    for j in range(c):
-        t[j] = totals[j]
-        v[j] = d[j]
-    if c == 2:  # D = a_2 d_2, one hypergeometric law
-        pmf = np.empty(m + 1)
-        low = _hypergeometric(m, t[1], t[0], pmf)
-        high = min(m, t[1])
-        up, down = 0.0, 0.0
-        for a in range(low, high + 1):
-            if a * v[1] >= upper:
-                up += pmf[a - low]
-            if a * v[1] <= lower:
-                down += pmf[a - low]
-        return min(1.0, up), min(1.0, down), 1.0
-    if c == 3:  # a_3 = r, a_4 = 0
-        t[3] = 0
-        v[3] = v[2]
-    left, right = t[0] + t[1], t[2] + t[3]
-    outer = np.empty(m + 1)
-    inner = np.empty(m + 1)
-    last = np.empty(m + 1)
-    below = np.empty(m + 2)  # below[i]: P(a_3 < a3_low + i | r), summed from the bottom
-    above = np.empty(m + 2)  # above[i]: P(a_3 >= a3_low + i | r), summed from the top
-    k_low = _hypergeometric(m, left, right, outer)
-    k_high = min(m, left)
-    mode = k_low
-    for k in range(k_low, k_high + 1):
-        if outer[k - k_low] > outer[mode - k_low]:
-            mode = k
-    step = v[3] - v[2]
-    tails = np.zeros(2)
-    carries = np.zeros(2)
-    rows = 0.0
-    down_k, up_k = mode - 1, mode  # next rows below and above the mode
-    while down_k >= k_low or up_k <= k_high:
-        if up_k <= k_high and (down_k < k_low or outer[up_k - k_low] >= outer[down_k - k_low]):
-            k = up_k
-            up_k += 1
-        else:
-            k = down_k
-            down_k -= 1
-        weight = outer[k - k_low]
-        left_rows = (k_high - up_k + 1) + (down_k - k_low + 1)
-        smallest = min(tails[0] if need_upper else math.inf, tails[1] if need_lower else math.inf)
-        if weight * (left_rows + 1) < 1e-17 * smallest or weight == 0.0:
-            break
-        rows += 1.0
-        r = m - k
-        a1_low = _hypergeometric(k, t[0], t[1], inner)
-        a1_high = min(k, t[0])
-        if c == 3:
-            a3_low, a3_high = r, r
-            last[0] = 1.0
-        else:
-            a3_low = _hypergeometric(r, t[2], t[3], last)
-            a3_high = min(r, t[2])
-        n3 = a3_high - a3_low + 1
-        # cumulative sums from either end, small terms first (no 1 - x for small tails)
-        running, run_carry = 0.0, 0.0
-        below[0] = 0.0
-        for i in range(n3):
-            y = last[i] - run_carry
-            updated = running + y
-            run_carry = (updated - running) - y
-            running = updated
-            below[i + 1] = running
-        running, run_carry = 0.0, 0.0
-        above[n3] = 0.0
-        for i in range(n3 - 1, -1, -1):
-            y = last[i] - run_carry
-            updated = running + y
-            run_carry = (updated - running) - y
-            running = updated
-            above[i] = running
-        part_up, part_down = 0.0, 0.0
-        for a1 in range(a1_low, a1_high + 1):
-            base = (k - a1) * v[1] + r * v[3]  # D = base - a_3 * step
-            share_up = 0.0  # P(a_3 * step <= base - upper)
-            share_down = 0.0  # P(a_3 * step >= base - lower)
-            if step == 0:
-                share_up = 1.0 if base >= upper else 0.0
-                share_down = 1.0 if base <= lower else 0.0
-            else:
-                x = (base - upper) // step  # a_3 <= x
-                if x >= a3_high:
-                    share_up = below[n3]
-                elif x >= a3_low:
-                    share_up = below[x - a3_low + 1]
-                y_low = -((lower - base) // step)  # a_3 >= ceil((base - lower) / step)
-                if y_low <= a3_low:
-                    share_down = above[0]
-                elif y_low <= a3_high:
-                    share_down = above[y_low - a3_low]
-            weight_a1 = inner[a1 - a1_low]
-            part_up += weight_a1 * share_up
-            part_down += weight_a1 * share_down
-        for which in range(2):
-            value = weight * (part_up if which == 0 else part_down)
-            y = value - carries[which]
-            updated = tails[which] + y
-            carries[which] = (updated - tails[which]) - y
-            tails[which] = updated
-    return min(1.0, tails[0]), min(1.0, tails[1]), rows

@@ -126,14 +126,22 @@ def rank_sum_tail_shared(
     u: int,
     max_cells: float,
     cores: SpareCores,
+    upper: int | None = None,
 ) -> tuple[float, float]:
     """:func:`._exact_kernels.rank_sum_tail`, each category's bands shared with a second
     thread while a core can be borrowed from ``cores`` (checked category by category).
-    The same ``(tail, cells)``, bit for bit, whatever the cores."""
+    The same ``(tail, cells)``, bit for bit, whatever the cores. With ``upper``, the
+    middle ``P(u <= D <= upper)`` of :func:`._exact_middle.rank_sum_middle` instead."""
     kernels = _rank_tails.kernels()
-    run, tail, cells, mass, weights, rows, requests, starts, prefix = kernels._tail_setup(
-        values, totals, m, u, max_cells
-    )
+    top = m - 1
+    if upper is None:
+        setup = kernels._tail_setup(values, totals, m, u, max_cells)
+    else:
+        from painresponse.stats import _exact_middle  # compiled with the kernels
+
+        setup = _exact_middle.middle_setup(values, totals, m, u, upper, max_cells)
+        top = m
+    run, tail, cells, mass, weights, rows, requests, starts, prefix = setup
     if not run:
         return float(tail), float(cells)
     sums = np.zeros(2)
@@ -143,7 +151,7 @@ def rank_sum_tail_shared(
     try:
         for j in range(values.size):
             reach = kernels._category_head(
-                j, values, totals, m, starts, mass, weights, rows, requests, sums
+                j, values, totals, m, starts, mass, weights, rows, requests, sums, top
             )
             step = (int(values[j]), int(totals[j]), m, mass, weights, rows, reach)
             if cores.borrow():
@@ -158,6 +166,8 @@ def rank_sum_tail_shared(
             kernels._category_close(j, m, u, starts, prefix, rows, reach)
     finally:
         helper.stop()
+    if upper is not None:
+        return float(_exact_middle.middle_total(mass, rows, m)), float(cells)
     return min(1.0, float(sums[0])), float(cells)
 
 

@@ -27,7 +27,7 @@ p-values at every size (:func:`rank_sum_pvalue`, :func:`signed_rank_pvalue`)
     signed ranks and for untied samples), by exact algorithms in compiled kernels:
 
     * at most 4 distinct values: sums of hypergeometric terms
-      (:func:`._exact_kernels.rank_sum_tail_few`), O(m^2);
+      (:func:`._exact_sums.rank_sum_tail_few`), O(m^2);
     * 5 or 6 distinct values (0-4 and 0-5 scales) and a smaller group of at most
       :data:`._exact_choice.FIVE_MAX_M` (:data:`._exact_choice.SIX_MAX_M`): nested
       hypergeometric sums (:mod:`._exact_sums`), the terms that cannot reach a tail
@@ -80,12 +80,14 @@ from painresponse.stats import _exact_fourier, _rank_tails
 from painresponse.stats._exact_bound import NEGLIGIBLE_LOG, log_upper_tail_bound
 from painresponse.stats._exact_choice import (
     FEW_CATEGORIES,
+    MIDDLE_TRY_PVALUE,
     ExactNotComputable,
     ExactPvalue,
     _combine,
     _five_categories,
     _tails,
     sums_effort,
+    two_sided_middle,
 )
 from painresponse.stats._exact_fourier import (
     FOURIER_AUTO_MAX_NODES,
@@ -475,7 +477,7 @@ def rank_sum_pvalue(
     if alternative == "two-sided" and hi is not None and lo is not None and hi <= lo:
         return ExactPvalue(1.0, "network", 0.0)  # the mean: every table is as extreme
     if len(d) <= FEW_CATEGORIES:
-        up, down, rows = _rank_tails.kernels().rank_sum_tail_few(
+        up, down, rows = _rank_tails.sums_kernels().rank_sum_tail_few(
             np.asarray(d, dtype=np.int64),
             np.asarray(counts, dtype=np.int64),
             m,
@@ -513,7 +515,31 @@ def rank_sum_pvalue(
         bounds.append(bound_lo)
     if len(specs) == 2 and abs(bounds[0] - bounds[1]) > LOPSIDED_NATS:
         return _lopsided(specs, bounds, fourier_ok)
+    if (
+        len(specs) == 2
+        and hi is not None
+        and lo is not None
+        and _normal_pvalue(d, counts, m, hi, lo) >= MIDDLE_TRY_PVALUE
+    ):
+        return two_sided_middle(specs, fourier_ok, lo + 1, hi - 1)
     return _combine(_tails(specs, fourier_ok))
+
+
+def _normal_pvalue(d: list[int], counts: list[int], m: int, hi: int, lo: int) -> float:
+    """The normal approximation of ``P(D >= hi) + P(D <= lo)``, ``D`` the sum of ``m``
+    values drawn without replacement (only to decide whether to try the middle)."""
+    n = sum(counts)
+    mean_d = sum(v * t for v, t in zip(d, counts, strict=True)) / n
+    spread = sum(t * (v - mean_d) ** 2 for v, t in zip(d, counts, strict=True))
+    variance = m * (n - m) / (n * (n - 1.0)) * spread
+    if variance <= 0.0:
+        return 1.0
+    sd = math.sqrt(variance)
+    centre = m * mean_d
+    return 0.5 * (
+        math.erfc((hi - centre) / sd / math.sqrt(2.0))
+        + math.erfc((centre - lo) / sd / math.sqrt(2.0))
+    )
 
 
 def _lopsided(

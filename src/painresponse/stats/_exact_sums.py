@@ -1,4 +1,4 @@
-"""Compiled tails (numba) of the exact rank-sum test on five or six categories.
+"""Compiled tails (numba) of the exact rank-sum test on at most six categories.
 
 Imported only through :func:`painresponse.stats._rank_tails.sums_kernels` (numba is loaded
 on first use), compiled and cached as :mod:`._exact_kernels`.
@@ -16,11 +16,13 @@ cannot reach a tail asked for are skipped exactly (integer comparisons), and the
 below a cut (relative to the p-value) are left out with their weight summed and
 returned, so the caller can check (and tighten) the cut: the tails are exact up to
 rounding and that sum. The generalisation of
-:func:`._exact_kernels.rank_sum_tail_few` (at most four categories) one and two levels
+:func:`rank_sum_tail_few` (at most four categories) one and two levels
 deeper; the network algorithm's idea of visiting only what can matter (Mehta & Patel).
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,7 +30,7 @@ from numpy.typing import NDArray
 from painresponse.stats._exact_kernels import _hypergeometric
 from painresponse.stats._jit import jit
 
-__all__ = ["TRIPLE_EFFORT", "rank_sum_tail_five", "rank_sum_tail_six"]
+__all__ = ["TRIPLE_EFFORT", "rank_sum_tail_few", "rank_sum_tail_five", "rank_sum_tail_six"]
 
 #: Cost of visiting a triple ``(k, a_2, a_3)`` of :func:`rank_sum_tail_six`, in terms summed
 #: (measured: a term about 1.5-2 ns, a triple with its bounds and cumulative sums 20-30 ns).
@@ -390,3 +392,137 @@ def rank_sum_tail_six(
             carries[which] = (updated - tails[which]) - y
             tails[which] = updated
     return min(1.0, tails[0]), min(1.0, tails[1]), work, skipped
+
+
+# ------------------------------------------------------------------ at most four values
+
+
+@jit
+def rank_sum_tail_few(
+    d: NDArray[np.int64],
+    totals: NDArray[np.int64],
+    m: int,
+    upper: int,
+    lower: int,
+    need_upper: bool,
+    need_lower: bool,
+) -> tuple[float, float, float]:  # pragma: no cover - compiled
+    """``P(D >= upper)`` and ``P(D <= lower)`` for 2 to 4 categories, ``D = sum_j a_j d_j``.
+
+    Categories (``d`` increasing, ``d[0] = 0``) are grouped as {1, 2} | {3, 4}:
+    ``k = a_1 + a_2`` is hypergeometric, and given ``k`` so are ``a_1`` (of ``k`` from
+    ``t_1, t_2``) and ``a_3`` (of ``r = m - k`` from ``t_3, t_4``). With
+    ``D = (k - a_1) d_2 + r d_4 - a_3 (d_4 - d_3)`` each tail is
+    ``sum_k P(k) sum_a1 P(a_1 | k) P(a_3 <= x | r)`` (or ``>=``): non-negative terms, O(m^2)
+    at most (three categories: ``a_3 = r``). ``k`` is visited from its mode outwards; as
+    its law is unimodal, the rows not visited weigh at most their number times the last
+    weight, and the loop stops once that is below 1e-17 of the tails asked for
+    (``need_upper``, ``need_lower``); a bound far below the rounding of the sums. Returns
+    ``(upper tail, lower tail, rows)``.
+    """
+    c = d.size
+    t = np.zeros(4, np.int64)
+    v = np.zeros(4, np.int64)
+    for j in range(c):
+        t[j] = totals[j]
+        v[j] = d[j]
+    if c == 2:  # D = a_2 d_2, one hypergeometric law
+        pmf = np.empty(m + 1)
+        low = _hypergeometric(m, t[1], t[0], pmf)
+        high = min(m, t[1])
+        up, down = 0.0, 0.0
+        for a in range(low, high + 1):
+            if a * v[1] >= upper:
+                up += pmf[a - low]
+            if a * v[1] <= lower:
+                down += pmf[a - low]
+        return min(1.0, up), min(1.0, down), 1.0
+    if c == 3:  # a_3 = r, a_4 = 0
+        t[3] = 0
+        v[3] = v[2]
+    left, right = t[0] + t[1], t[2] + t[3]
+    outer = np.empty(m + 1)
+    inner = np.empty(m + 1)
+    last = np.empty(m + 1)
+    below = np.empty(m + 2)  # below[i]: P(a_3 < a3_low + i | r), summed from the bottom
+    above = np.empty(m + 2)  # above[i]: P(a_3 >= a3_low + i | r), summed from the top
+    k_low = _hypergeometric(m, left, right, outer)
+    k_high = min(m, left)
+    mode = k_low
+    for k in range(k_low, k_high + 1):
+        if outer[k - k_low] > outer[mode - k_low]:
+            mode = k
+    step = v[3] - v[2]
+    tails = np.zeros(2)
+    carries = np.zeros(2)
+    rows = 0.0
+    down_k, up_k = mode - 1, mode  # next rows below and above the mode
+    while down_k >= k_low or up_k <= k_high:
+        if up_k <= k_high and (down_k < k_low or outer[up_k - k_low] >= outer[down_k - k_low]):
+            k = up_k
+            up_k += 1
+        else:
+            k = down_k
+            down_k -= 1
+        weight = outer[k - k_low]
+        left_rows = (k_high - up_k + 1) + (down_k - k_low + 1)
+        smallest = min(tails[0] if need_upper else math.inf, tails[1] if need_lower else math.inf)
+        if weight * (left_rows + 1) < 1e-17 * smallest or weight == 0.0:
+            break
+        rows += 1.0
+        r = m - k
+        a1_low = _hypergeometric(k, t[0], t[1], inner)
+        a1_high = min(k, t[0])
+        if c == 3:
+            a3_low, a3_high = r, r
+            last[0] = 1.0
+        else:
+            a3_low = _hypergeometric(r, t[2], t[3], last)
+            a3_high = min(r, t[2])
+        n3 = a3_high - a3_low + 1
+        # cumulative sums from either end, small terms first (no 1 - x for small tails)
+        running, run_carry = 0.0, 0.0
+        below[0] = 0.0
+        for i in range(n3):
+            y = last[i] - run_carry
+            updated = running + y
+            run_carry = (updated - running) - y
+            running = updated
+            below[i + 1] = running
+        running, run_carry = 0.0, 0.0
+        above[n3] = 0.0
+        for i in range(n3 - 1, -1, -1):
+            y = last[i] - run_carry
+            updated = running + y
+            run_carry = (updated - running) - y
+            running = updated
+            above[i] = running
+        part_up, part_down = 0.0, 0.0
+        for a1 in range(a1_low, a1_high + 1):
+            base = (k - a1) * v[1] + r * v[3]  # D = base - a_3 * step
+            share_up = 0.0  # P(a_3 * step <= base - upper)
+            share_down = 0.0  # P(a_3 * step >= base - lower)
+            if step == 0:
+                share_up = 1.0 if base >= upper else 0.0
+                share_down = 1.0 if base <= lower else 0.0
+            else:
+                x = (base - upper) // step  # a_3 <= x
+                if x >= a3_high:
+                    share_up = below[n3]
+                elif x >= a3_low:
+                    share_up = below[x - a3_low + 1]
+                y_low = -((lower - base) // step)  # a_3 >= ceil((base - lower) / step)
+                if y_low <= a3_low:
+                    share_down = above[0]
+                elif y_low <= a3_high:
+                    share_down = above[y_low - a3_low]
+            weight_a1 = inner[a1 - a1_low]
+            part_up += weight_a1 * share_up
+            part_down += weight_a1 * share_down
+        for which in range(2):
+            value = weight * (part_up if which == 0 else part_down)
+            y = value - carries[which]
+            updated = tails[which] + y
+            carries[which] = (updated - tails[which]) - y
+            tails[which] = updated
+    return min(1.0, tails[0]), min(1.0, tails[1]), rows

@@ -337,6 +337,8 @@ def rank_sum_from_counts(
     All agree with exact rational enumeration and with R ``coin`` to 1e-13 or better.
     ``details["algorithm"]`` names what was used (``"dynamic programme"``,
     ``"hypergeometric sums"``, ``"network"``, ``"fourier"``, ``"fourier + network"``;
+    ``"network (middle)"`` for a two-sided p-value of at least 0.01 computed as one minus
+    the probability between its two tails, one programme instead of two;
     ``"chernoff bound"`` when every tail is below the float range, a p-value of 0) and
     ``details["cost"]`` its work (cells, or Fourier nodes times categories).
 
