@@ -95,13 +95,15 @@ def test_the_route_lends_the_second_core(monkeypatch: pytest.MonkeyPatch) -> Non
     seen: list[int] = []
     real = _exact_parallel.rank_sum_tail_shared
 
-    def spy(values, totals, m, u, max_cells, cores):  # type: ignore[no-untyped-def]
+    def spy(values, totals, m, u, max_cells, cores, upper=None):  # type: ignore[no-untyped-def]
         seen.append(cores._spare)
-        return real(values, totals, m, u, max_cells, cores)
+        return real(values, totals, m, u, max_cells, cores, upper)
 
-    monkeypatch.setattr(_exact_choice, "rank_sum_tail_shared", spy)
+    # the tails' core counts (_exact_choice) and the programme's dispatch (_exact_parallel)
+    monkeypatch.setattr(_exact_parallel, "rank_sum_tail_shared", spy)
     monkeypatch.setattr(_exact_choice, "available_cores", lambda: 2)
-    monkeypatch.setattr(_exact_choice, "SHARED_MIN_CELLS", 0.0)
+    monkeypatch.setattr(_exact_parallel, "available_cores", lambda: 2)
+    monkeypatch.setattr(_exact_parallel, "SHARED_MIN_CELLS", 0.0)
     values, totals, m, hi = _problem(9, 40, 1500, 11, False)
     d, counts = values[::-1].tolist(), totals[::-1].tolist()
     (one,) = _exact_choice._tails([(d, counts, m, hi)], fourier_ok=False)
@@ -144,6 +146,7 @@ def test_two_tails_over_the_memory_limit_still_agree(monkeypatch: pytest.MonkeyP
     """Two heavy network tails whose tables exceed the limit together run on two threads,
     the second waiting for the first's memory: the same numbers as one at a time."""
     monkeypatch.setattr(_exact_choice, "available_cores", lambda: 2)
+    monkeypatch.setattr(_exact_parallel, "available_cores", lambda: 2)
     monkeypatch.setattr(_exact_choice, "_PARALLEL_MIN_CELLS", 0.0)
     values, totals, m, hi = _problem(9, 40, 1500, 11, False)
     d, counts = values[::-1].tolist(), totals[::-1].tolist()

@@ -29,10 +29,10 @@ from numpy.typing import NDArray
 from painresponse.stats import _exact_fourier, _rank_tails
 from painresponse.stats._exact_fourier import FOURIER_MAX_NODES, FourierNotCertified
 from painresponse.stats._exact_parallel import (
-    SHARED_MIN_CELLS,
     SpareCores,
     available_cores,
-    rank_sum_tail_shared,
+    map_chunks,
+    run_programme,
 )
 
 __all__ = [
@@ -190,6 +190,11 @@ class _Problem:
     table: float
     plan: Any = None  # a Fourier plan made already (:func:`two_sided_middle`)
 
+    @property
+    def network_ok(self) -> bool:
+        """Whether the programme's work and its table (memory) are within limits."""
+        return self.cells <= NETWORK_MAX_WORK and self.table <= NETWORK_MAX_CELLS
+
 
 def _problem(d: list[int], totals: list[int], m: int | None, u: int) -> _Problem:
     """Count the programme's cell updates and table (memory) for one tail."""
@@ -301,8 +306,7 @@ def _tail(
     network = partial(_leased_network, problem, lease)
     if cells <= NETWORK_DIRECT_CELLS or not fourier_ok:
         return network(cores=cores)
-    # the programme is feasible when its work and its table (memory) are within limits
-    network_ok = cells <= NETWORK_MAX_WORK and problem.table <= NETWORK_MAX_CELLS
+    network_ok = problem.network_ok
     try:
         plan = problem.plan if problem.plan is not None else _fourier_plan(problem, network_ok)
         if isinstance(plan, FourierNotCertified):  # planned already, and failed
@@ -367,17 +371,12 @@ def _network(
     cores: SpareCores | None = None,
 ) -> _Tail:
     """The programme's tail; beyond its work limit only when Fourier inversion failed."""
-    kernels = _rank_tails.kernels()
     value, work = math.nan, cells
     if cells <= NETWORK_MAX_WORK or math.isinf(cells) or why:
         if m is None:
-            value, work = kernels.signed_rank_tail(values, u, NETWORK_MAX_CELLS)
-        elif cores is not None and cells >= SHARED_MIN_CELLS and available_cores() > 1:
-            # category by category it borrows the second core whenever that is free: at
-            # once for a lone tail, or when the other tail of a two-sided test ends
-            value, work = rank_sum_tail_shared(values, counts, m, u, NETWORK_MAX_CELLS, cores)
-        else:
-            value, work = kernels.rank_sum_tail(values, counts, m, u, NETWORK_MAX_CELLS)
+            value, work = _rank_tails.kernels().signed_rank_tail(values, u, NETWORK_MAX_CELLS)
+        else:  # the second core borrowed at once for a lone tail, or when the other ends
+            value, work = run_programme(values, counts, m, u, NETWORK_MAX_CELLS, cells, cores)
     if math.isnan(value):
         reason = f"; Fourier inversion: {why}" if why else ""
         raise ExactNotComputable(
@@ -417,20 +416,16 @@ def two_sided_middle(
             and table <= NETWORK_MAX_CELLS
             and _middle_beats_fourier(problems, cells, fourier_ok)
         ):
-            if cells >= SHARED_MIN_CELLS and available_cores() > 1:
-                middle, work = rank_sum_tail_shared(
-                    first.values,
-                    first.counts,
-                    first.m,
-                    lower,
-                    NETWORK_MAX_CELLS,
-                    SpareCores(available_cores() - 1),
-                    upper,
-                )
-            else:
-                middle, work = _exact_middle.rank_sum_middle(
-                    first.values, first.counts, first.m, lower, upper, NETWORK_MAX_CELLS
-                )
+            middle, work = run_programme(
+                first.values,
+                first.counts,
+                first.m,
+                lower,
+                NETWORK_MAX_CELLS,
+                cells,
+                SpareCores(available_cores() - 1),
+                upper,
+            )
             if 1.0 - middle >= MIDDLE_MIN_PVALUE:
                 return ExactPvalue(1.0 - middle, "network (middle)", float(work))
     return _combine(_tails(specs, fourier_ok, problems))
@@ -443,16 +438,10 @@ def _middle_beats_fourier(problems: list[_Problem], cells: float, fourier_ok: bo
     the tails be taken."""
     if cells <= MIDDLE_PLAN_CELLS or not fourier_ok:
         return True
-    if all(p.cells <= NETWORK_DIRECT_CELLS for p in problems):
+    planned = [p for p in problems if p.cells > NETWORK_DIRECT_CELLS]  # as _tail plans
+    if not planned:
         return True
-    planned = [p for p in problems if p.cells > NETWORK_DIRECT_CELLS]
-    thread = None
-    if len(planned) == 2:
-        thread = threading.Thread(target=_keep_plan, args=(planned[1],), daemon=True)
-        thread.start()
-    _keep_plan(planned[0])
-    if thread is not None:
-        thread.join()
+    map_chunks(lambda i: _keep_plan(planned[i]), len(planned), SpareCores(available_cores() - 1))
     costs = []
     for p in problems:
         if isinstance(p.plan, float):  # the tail is known already: take the tails
@@ -469,9 +458,8 @@ def _middle_beats_fourier(problems: list[_Problem], cells: float, fourier_ok: bo
 def _keep_plan(problem: _Problem) -> None:
     """Plan ``problem``'s Fourier grid as :func:`_tail` would, keeping the plan (or the
     reason it failed) on the problem."""
-    network_ok = problem.cells <= NETWORK_MAX_WORK and problem.table <= NETWORK_MAX_CELLS
     try:
-        problem.plan = _fourier_plan(problem, network_ok)
+        problem.plan = _fourier_plan(problem, problem.network_ok)
     except FourierNotCertified as exc:
         problem.plan = exc
     except Exception:  # left unplanned: _tail plans again and reports it

@@ -64,7 +64,9 @@ from painresponse.stats._jit import jit
 
 __all__ = [
     "ProgrammeState",
+    "apply_categories",
     "programme_setup",
+    "programme_work",
     "rank_sum_programme",
     "rank_sum_tail",
     "rank_sum_tail_cells",
@@ -352,7 +354,23 @@ def rank_sum_tail_work(
     if prefix[n_items] - prefix[n_items - m] >= u or prefix[m] < u:
         return 0.0, 0.0
     low, high = _rank_sum_windows(prefix, m, u)
-    touch_lo, touch_hi, cells = _live_ranges(values, totals, m, u, starts, prefix, low, high, m - 1)
+    return programme_work(values, totals, m, u, starts, prefix, low, high, m - 1)
+
+
+@jit
+def programme_work(
+    values: NDArray[np.int64],
+    totals: NDArray[np.int64],
+    m: int,
+    u: int,
+    starts: NDArray[np.int64],
+    prefix: NDArray[np.int64],
+    low: NDArray[np.int64],
+    high: NDArray[np.int64],
+    top: int,
+) -> tuple[float, float]:  # pragma: no cover - compiled
+    """:func:`rank_sum_tail_work` for the windows ``low``, ``high`` of rows up to ``top``."""
+    touch_lo, touch_hi, cells = _live_ranges(values, totals, m, u, starts, prefix, low, high, top)
     table = float(_weight_cells(totals, m))
     for k in range(m + 1):
         table += max(touch_hi[k] - touch_lo[k] + 1, 0)
@@ -685,14 +703,39 @@ def rank_sum_tail(
     if not run:
         return tail, cells
     sums = np.zeros(2)  # the tail and its Kahan compensation (millions of additions)
+    cells += apply_categories(
+        values, totals, m, u, m - 1, mass, weights, rows, requests, starts, prefix, sums
+    )
+    return min(1.0, sums[0]), cells
+
+
+@jit
+def apply_categories(
+    values: NDArray[np.int64],
+    totals: NDArray[np.int64],
+    m: int,
+    u: int,
+    top: int,
+    mass: NDArray[np.float64],
+    weights: NDArray[np.float64],
+    rows: NDArray[np.int64],
+    requests: NDArray[np.float64],
+    starts: NDArray[np.int64],
+    prefix: NDArray[np.int64],
+    sums: NDArray[np.float64],
+) -> float:  # pragma: no cover - compiled
+    """Every category on one thread (:func:`_category_head`, then
+    :func:`._exact_bands.category_bands`, then :func:`_category_close`), rows up to
+    ``top``; the complete moves add to ``sums``. Returns the cell updates."""
+    cells = 0.0
     moves = np.empty((3, m + 1), np.int64)
     picks = np.empty(m + 1)
     for j in range(values.size):
         reach = _category_head(
-            j, values, totals, m, starts, mass, weights, rows, requests, sums, m - 1
+            j, values, totals, m, starts, mass, weights, rows, requests, sums, top
         )
         cells += category_bands(
             values[j], totals[j], m, mass, weights, rows, reach, 0, 1, moves, picks
         )
         _category_close(j, m, u, starts, prefix, rows, reach)
-    return min(1.0, sums[0]), cells
+    return cells

@@ -18,16 +18,14 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from painresponse.stats._exact_bands import BASE, LIVE_HI, LIVE_LO, category_bands
+from painresponse.stats._exact_bands import BASE, LIVE_HI, LIVE_LO
 from painresponse.stats._exact_kernels import (
     ProgrammeState,
-    _category_close,
-    _category_head,
     _category_starts,
     _item_prefix,
-    _live_ranges,
-    _weight_cells,
+    apply_categories,
     programme_setup,
+    programme_work,
     windows,
 )
 from painresponse.stats._jit import jit
@@ -84,15 +82,10 @@ def rank_sum_middle(
     )
     if not run:
         return value, cells
-    sums = np.zeros(2)
-    moves = np.empty((3, m + 1), np.int64)
-    picks = np.empty(m + 1)
-    for j in range(values.size):
-        reach = _category_head(j, values, totals, m, starts, mass, weights, rows, requests, sums, m)
-        cells += category_bands(
-            values[j], totals[j], m, mass, weights, rows, reach, 0, 1, moves, picks
-        )
-        _category_close(j, m, lower, starts, prefix, rows, reach)
+    sums = np.zeros(2)  # unused: the middle has no complete moves
+    cells += apply_categories(
+        values, totals, m, lower, m, mass, weights, rows, requests, starts, prefix, sums
+    )
     return middle_total(mass, rows, m), cells
 
 
@@ -105,8 +98,4 @@ def rank_sum_middle_work(
     starts = _category_starts(totals)
     prefix = _item_prefix(values, starts)
     low, high = windows(prefix, m, lower, upper)
-    touch_lo, touch_hi, cells = _live_ranges(values, totals, m, lower, starts, prefix, low, high, m)
-    table = float(_weight_cells(totals, m))
-    for k in range(m + 1):
-        table += max(touch_hi[k] - touch_lo[k] + 1, 0)
-    return cells, table
+    return programme_work(values, totals, m, lower, starts, prefix, low, high, m)

@@ -33,6 +33,7 @@ __all__ = [
     "available_cores",
     "map_chunks",
     "rank_sum_tail_shared",
+    "run_programme",
 ]
 
 _T = TypeVar("_T")
@@ -169,6 +170,31 @@ def rank_sum_tail_shared(
     if upper is not None:
         return float(_exact_middle.middle_total(mass, rows, m)), float(cells)
     return min(1.0, float(sums[0])), float(cells)
+
+
+def run_programme(
+    values: NDArray[np.int64],
+    totals: NDArray[np.int64],
+    m: int,
+    u: int,
+    max_cells: float,
+    cells: float,
+    cores: SpareCores | None,
+    upper: int | None = None,
+) -> tuple[float, float]:
+    """A rank-sum tail (or with ``upper`` the middle) by :func:`rank_sum_tail_shared`,
+    category by category borrowing the second core whenever it is free, when its counted
+    ``cells`` are at least :data:`SHARED_MIN_CELLS` and there is a second core; else by
+    the compiled one-thread kernel (the same numbers, bit for bit)."""
+    if cores is not None and cells >= SHARED_MIN_CELLS and available_cores() > 1:
+        return rank_sum_tail_shared(values, totals, m, u, max_cells, cores, upper)
+    if upper is None:
+        value, work = _rank_tails.kernels().rank_sum_tail(values, totals, m, u, max_cells)
+    else:
+        from painresponse.stats import _exact_middle  # compiled with the kernels
+
+        value, work = _exact_middle.rank_sum_middle(values, totals, m, u, upper, max_cells)
+    return float(value), float(work)
 
 
 def map_chunks(func: Callable[[int], _T], n_chunks: int, cores: SpareCores | None) -> list[_T]:
