@@ -124,6 +124,20 @@ def _window_sums(
 
 
 @jit
+def _tail_sums(
+    values: NDArray[np.float64], n: int, below: NDArray[np.float64], above: NDArray[np.float64]
+) -> None:  # pragma: no cover - compiled
+    """:func:`_window_sums` of ``values[:n]`` as the two tails of a law on ``0 .. n - 1``:
+    ``below[i]`` the weight of the values under ``i``, ``above[i]`` of those from ``i``
+    on (the suffixes reversed), each summed from its own end so small tails keep their
+    precision (no ``1 - x``)."""
+    _window_sums(values, n, below, above)
+    for i in range((n + 1) // 2):
+        j = n - i
+        above[i], above[j] = above[j], above[i]
+
+
+@jit
 def _above_cut(
     weights: NDArray[np.float64], low: int, lo: int, mode: int, hi: int, cut: float
 ) -> tuple[int, int]:  # pragma: no cover - compiled
@@ -301,12 +315,8 @@ def rank_sum_tail_six(
                 base3 = starts[r3]
                 if low3[r3] < 0:  # build the cumulative sums of a_4 given r_4
                     _hypergeometric(r3, t[4], t[5], last)
-                    _window_sums(last, hi3 - lo3 + 1, below[base3:], above[base3:])
-                    # above[i] must be the weight of a_4 >= lo3 + i: reverse the suffixes
-                    n3 = hi3 - lo3 + 1
-                    for i in range((n3 + 1) // 2):
-                        j = n3 - i
-                        above[base3 + i], above[base3 + j] = above[base3 + j], above[base3 + i]
+                    n3 = hi3 - lo3 + 1  # above[i]: the weight of a_4 >= lo3 + i
+                    _tail_sums(last, n3, below[base3:], above[base3:])
                     low3[r3] = lo3
                     high3[r3] = hi3
                     work += n3
@@ -480,23 +490,7 @@ def rank_sum_tail_few(
             a3_low = _hypergeometric(r, t[2], t[3], last)
             a3_high = min(r, t[2])
         n3 = a3_high - a3_low + 1
-        # cumulative sums from either end, small terms first (no 1 - x for small tails)
-        running, run_carry = 0.0, 0.0
-        below[0] = 0.0
-        for i in range(n3):
-            y = last[i] - run_carry
-            updated = running + y
-            run_carry = (updated - running) - y
-            running = updated
-            below[i + 1] = running
-        running, run_carry = 0.0, 0.0
-        above[n3] = 0.0
-        for i in range(n3 - 1, -1, -1):
-            y = last[i] - run_carry
-            updated = running + y
-            run_carry = (updated - running) - y
-            running = updated
-            above[i] = running
+        _tail_sums(last, n3, below, above)
         part_up, part_down = 0.0, 0.0
         for a1 in range(a1_low, a1_high + 1):
             base = (k - a1) * v[1] + r * v[3]  # D = base - a_3 * step
