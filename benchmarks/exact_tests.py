@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from machine import describe
 
 from painresponse.stats._result import TestResult
 from painresponse.stats.ranks import (
@@ -390,6 +391,7 @@ def main() -> None:
     parser.add_argument("--grid", action="store_true", help="the few-values grid alone")
     parser.add_argument("--skews", action="store_true", help="the steep-scales table alone")
     args = parser.parse_args()
+    print(describe())
     if args.skews:
         bench_skews(args.repeat)
         return

@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from machine import describe
 
 from painresponse.stats._fisher_network import default_workers, exact_pvalue
 from painresponse.stats.contingency import FISHER_MAX_WORK
@@ -117,6 +118,7 @@ def main() -> None:
         cold_start()
     exact_pvalue(np.array([[1, 2, 3], [4, 5, 6]]), 10**9, args.threads)  # load the kernels
     data = json.loads(REFERENCE.read_text())
+    print(describe())
     print(f"threads: {args.threads}; R's times recorded on: {data['header']['machine']}")
     rows = []
     for case in data["cases"]:

@@ -327,19 +327,22 @@ def _tail(
         return network(str(exc), cores)
 
 
-def _fourier_plan(problem: _Problem, network_ok: bool) -> Any:
-    """The Fourier plan of ``problem``'s tail (its screening budget a quarter of the
-    programme's time when the programme is feasible)."""
+def _fourier_plan(problem: _Problem, network_ok: bool, worth: float = math.inf) -> Any:
+    """The Fourier plan of ``problem``'s tail. When the programme is feasible, screening
+    may take a quarter of the programme's time, and stops once the grid is seen to keep
+    more nodes than the programme's cells (or ``worth`` cells, if fewer) are worth: a grid
+    the caller would not evaluate."""
+    if not network_ok:
+        return _exact_fourier.plan_upper_tail(problem.d, problem.totals, problem.m, problem.u)
     return _exact_fourier.plan_upper_tail(
         problem.d,
         problem.totals,
         problem.m,
         problem.u,
-        max_screen=(
-            max(_SCREEN_BUDGET * problem.cells / _SCREEN_ELEMENT_CELLS, _SCREEN_MIN_ELEMENTS)
-            if network_ok
-            else math.inf
+        max_screen=max(
+            _SCREEN_BUDGET * problem.cells / _SCREEN_ELEMENT_CELLS, _SCREEN_MIN_ELEMENTS
         ),
+        max_nodes=min(problem.cells, worth) / (_FOURIER_ELEMENT_CELLS * len(problem.d)),
     )
 
 
@@ -441,7 +444,12 @@ def _middle_beats_fourier(problems: list[_Problem], cells: float, fourier_ok: bo
     planned = [p for p in problems if p.cells > NETWORK_DIRECT_CELLS]  # as _tail plans
     if not planned:
         return True
-    map_chunks(lambda i: _keep_plan(planned[i]), len(planned), SpareCores(available_cores() - 1))
+    # a grid dearer than the middle on two cores cannot tip the choice: its screening
+    # stops early (and should the tails be taken all the same, the programme is cheaper)
+    worth = cells / MIDDLE_CORES_GAIN
+    map_chunks(
+        lambda i: _keep_plan(planned[i], worth), len(planned), SpareCores(available_cores() - 1)
+    )
     costs = []
     for p in problems:
         if isinstance(p.plan, float):  # the tail is known already: take the tails
@@ -455,11 +463,11 @@ def _middle_beats_fourier(problems: list[_Problem], cells: float, fourier_ok: bo
     return cells / MIDDLE_CORES_GAIN <= max(costs)
 
 
-def _keep_plan(problem: _Problem) -> None:
-    """Plan ``problem``'s Fourier grid as :func:`_tail` would, keeping the plan (or the
-    reason it failed) on the problem."""
+def _keep_plan(problem: _Problem, worth: float = math.inf) -> None:
+    """Plan ``problem``'s Fourier grid as :func:`_tail` would (a grid dearer than ``worth``
+    cells given up), keeping the plan (or the reason it failed) on the problem."""
     try:
-        problem.plan = _fourier_plan(problem, problem.network_ok)
+        problem.plan = _fourier_plan(problem, problem.network_ok, worth)
     except FourierNotCertified as exc:
         problem.plan = exc
     except Exception:  # left unplanned: _tail plans again and reports it

@@ -97,6 +97,10 @@ _CAUCHY_ELEMENTS_PER_POINT = 8.0
 #: an FFT over the whole period.
 _CAUCHY_DIRECT_VALUES = 16
 _MAX_SCREEN_PAIRS = 5e7
+#: The node screening keeps at least about this part of the nodes of the rows' arcs (58-91%
+#: measured on the few-value corners): when the arcs hold more than ``max_nodes`` divided
+#: by it, the grid is given up before the nodes are screened one by one.
+_SCREEN_KEPT_FLOOR = 0.5
 #: The nodes of a tail are summed in this many fixed chunks (so a second core can join and
 #: the sums do not depend on it) when each chunk has at least the second many nodes.
 _NODE_CHUNKS = 8
@@ -266,13 +270,13 @@ def _candidate_rows(
     lam: float,
     period_d: int,
     log_thr: float,
-    cauchy: Callable[[], tuple[NDArray[np.bool_], float]] | None = None,
+    cauchy: Callable[[NDArray[np.int64]], tuple[NDArray[np.bool_], float]] | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.complex128], float]:
     """Theta nodes that may matter, ``S`` at them, and the log-bound of the rows left out.
 
     When more than :data:`_CAUCHY_MIN_ROWS` rows pass the bound from ``S`` and ``cauchy``
-    is given, it is called for a second row bound (:func:`_cauchy_rows`: the flags of the
-    rows it keeps and the log-bound of those it leaves out).
+    is given, it is called on those rows for a second row bound (:func:`_cauchy_rows`:
+    the flags of the rows it keeps and the log-bound of those it leaves out).
     """
     half = period_d // 2 + 1
     if period_d <= _FULL_FFT_MAX_PERIOD:
@@ -280,7 +284,7 @@ def _candidate_rows(
         s_all = np.fft.ifft(spikes.astype(np.complex128))[:half] * period_d
         if cauchy is None or half <= _CAUCHY_MIN_ROWS:
             return np.arange(half, dtype=np.int64), s_all, -math.inf
-        keep, log_cauchy = cauchy()
+        keep, log_cauchy = cauchy(np.arange(half, dtype=np.int64))
         return np.flatnonzero(keep).astype(np.int64), s_all[keep], log_cauchy
     # A slack of W/4 nats costs a few more fine rows near theta = 0 and keeps the grid small.
     size, cell_bound = _rank_tails.coarse_row_bound(delta, w, period_d, max(4.0, big_w / 4.0))
@@ -304,21 +308,35 @@ def _candidate_rows(
     nodes = starts + np.arange(int(lengths.sum()), dtype=np.int64)  # disjoint runs, sorted
     if cauchy is not None and nodes.size > _CAUCHY_MIN_ROWS:
         # many rows pass: a small group, whose row sums cancel; bound whole rows instead
-        keep, log_cauchy = cauchy()
-        nodes = nodes[keep[nodes]]
+        # (only these: the others are bounded already)
+        keep, log_cauchy = cauchy(nodes)
+        nodes = nodes[keep]
         log_excluded = float(np.logaddexp(log_excluded, log_cauchy))
     s_re, s_im = _rank_tails.node_kernels().row_sums(nodes, np.mod(delta, period_d), w, period_d)
     return nodes, s_re + 1j * s_im, log_excluded
 
 
+def _cauchy_cost(values: int, period_d: int, rows: int) -> float:
+    """What the Cauchy bound of ``rows`` rows costs, in screened node-category evaluations:
+    a few values sum ``U(theta)`` row by row, more take one FFT over the period."""
+    if values <= _CAUCHY_DIRECT_VALUES:
+        return 2.0 * _CAUCHY_ELEMENTS_PER_POINT * rows
+    return _CAUCHY_ELEMENTS_PER_POINT * period_d
+
+
 def _charged(
-    cost: float, budget: float, bound: Callable[[], tuple[NDArray[np.bool_], float]]
+    values: int,
+    period_d: int,
+    budget: float,
+    bound: Callable[[NDArray[np.int64]], tuple[NDArray[np.bool_], float]],
+    rows: NDArray[np.int64],
 ) -> tuple[NDArray[np.bool_], float]:
-    """``bound()``, unless its ``cost`` alone exceeds the screening ``budget`` (the caller's
-    other algorithm is then cheaper than screening the grid)."""
+    """``bound(rows)``, unless its cost (:func:`_cauchy_cost`) alone exceeds the screening
+    ``budget`` (the caller's other algorithm is then cheaper than screening the grid)."""
+    cost = _cauchy_cost(values, period_d, rows.size)
     if cost > budget:
         raise ScreeningTooCostly(f"the Cauchy row bound costs {cost:.3g} screening steps")
-    return bound()
+    return bound(rows)
 
 
 def _cauchy_rows(
@@ -331,8 +349,10 @@ def _cauchy_rows(
     period_d: int,
     log_thr: float,
     log_alias_a: float,
+    rows: NDArray[np.int64],
 ) -> tuple[NDArray[np.bool_], float]:
-    """Rows ``theta`` that may matter by a Cauchy bound on their ``phi`` sum, and the rest's bound.
+    """Which of the ``rows`` ``theta`` may matter by a Cauchy bound on their ``phi`` sum, and
+    the bound of the others.
 
     The ``period_a`` nodes of a row sum to ``R(theta) = sum_{k = m mod period_a} c_k``,
     ``c_k = [x^k] prod_j (q_j + p_j e^{i theta delta_j} x)^{t_j}``. Node by node the terms
@@ -343,14 +363,14 @@ def _cauchy_rows(
     ``log|q + s e^{i a}| <= log q + (s/q) cos a + (s/q)^2 / 2`` gives
     ``log|c_m| <= C0 + A r^2 + r |U(theta)| - m log r`` with ``C0 = sum t log q``,
     ``A = sum t (p/q)^2 / 2`` and ``U(theta) = sum_j t_j (p_j/q_j) e^{i theta delta_j}``
-    (one FFT over the period), minimised over ``r`` in closed form. The other ``c_k`` are
-    at most ``Q(A = k)``, so their part is at most ``Q(|A - m| >= period_a)``
-    (``log_alias_a``, Chernoff) in every row.
+    (row by row for a few values, else one FFT over the period), minimised over ``r`` in
+    closed form. The other ``c_k`` are at most ``Q(A = k)``, so their part is at most
+    ``Q(|A - m| >= period_a)`` (``log_alias_a``, Chernoff) in every row.
 
-    Returns the rows kept (their bound, with kernel and weight, above ``exp(log_thr)``)
-    and the log of the bound of the rows left out (divided by ``period_d``, as in the sum).
+    Returns the flags of the ``rows`` kept (their bound, with kernel and weight, above
+    ``exp(log_thr)``) and the log of the bound of those left out (divided by
+    ``period_d``, as in the sum).
     """
-    half = period_d // 2 + 1
     v = totals * p / q
     a = 0.5 * float(np.sum(totals * (p / q) ** 2)) * (1.0 + 1e-12)
     c0 = float(np.sum(totals * np.log(q)))
@@ -359,20 +379,20 @@ def _cauchy_rows(
     b_pad = 1e-9 * float(v.sum())  # rounding of the sum (FFT or rotations), padded
     if delta.size <= _CAUCHY_DIRECT_VALUES:  # a few values: the sum row by row
         keep, rows_sum, kernel_sum, dropped = kernels.cauchy_rows_direct(
-            np.mod(delta, period_d), v, b_pad, half, a, c0, m, lam, period_d, log_thr, pad
+            rows, np.mod(delta, period_d), v, b_pad, a, c0, m, lam, period_d, log_thr, pad
         )
     else:
         spikes = np.bincount(np.mod(delta, period_d), weights=v, minlength=period_d)
-        b = np.abs(np.fft.rfft(spikes))[:half] + b_pad
+        b = np.abs(np.fft.rfft(spikes))[rows] + b_pad
         keep, rows_sum, kernel_sum, dropped = kernels.cauchy_rows(
-            b, a, c0, m, lam, period_d, log_thr, pad
+            rows, b, a, c0, m, lam, period_d, log_thr, pad
         )
     if dropped == 0.0:
         return keep, -math.inf
     # sums of up to a million positive terms (relative rounding far below 1e-9); terms
     # that underflow are below 1e-300 each
-    rows = (rows_sum + dropped * 1e-300) * (1.0 + 1e-9)
-    log_rows = log_thr + math.log(rows)
+    rows_total = (rows_sum + dropped * 1e-300) * (1.0 + 1e-9)
+    log_rows = log_thr + math.log(rows_total)
     log_alias = log_alias_a + math.log(kernel_sum * (1.0 + 1e-9))
     return keep, float(np.logaddexp(log_rows, log_alias)) - math.log(period_d)
 
@@ -436,6 +456,7 @@ def plan_upper_tail(
     m: int | None,
     u: int,
     max_screen: float = math.inf,
+    max_nodes: float = math.inf,
 ) -> TailPlan | float:
     """Screen the Fourier grid of ``P(D >= u)``; a float when the tail is 0 or 1 exactly.
 
@@ -443,7 +464,9 @@ def plan_upper_tail(
     ``u`` lies at or below the mean the plan is for the complement (reflected values).
     Raises :class:`FourierNotCertified` when no grid of admissible size certifies, and
     :class:`ScreeningTooCostly` when screening would take more than ``max_screen``
-    node-category evaluations.
+    node-category evaluations, or when the nodes left to screen one by one show that
+    more than about ``max_nodes`` would be kept (:data:`_SCREEN_KEPT_FLOOR`: a grid the
+    caller would not evaluate).
     """
     low, high = _extreme_sums(d, totals, m)
     if u > high:
@@ -454,13 +477,13 @@ def plan_upper_tail(
     scale = n_total if m is not None else 2
     weight = m if m is not None else 1
     if u * scale <= weight * sum(int(v) * int(t) for v, t in zip(d, totals, strict=True)):
-        plan = plan_upper_tail([-int(v) for v in d], totals, m, 1 - u, max_screen)
+        plan = plan_upper_tail([-int(v) for v in d], totals, m, 1 - u, max_screen, max_nodes)
         if isinstance(plan, float):
             return 1.0 - plan
         plan.complement = not plan.complement
         return plan
     try:
-        return _plan(d, totals, m, u, max_screen)
+        return _plan(d, totals, m, u, max_screen, max_nodes)
     except (ArithmeticError, ValueError) as exc:  # singular saddle, overflow: not certified
         if isinstance(exc, FourierNotCertified):
             raise
@@ -468,7 +491,12 @@ def plan_upper_tail(
 
 
 def _plan(
-    d_int: Sequence[int], totals_int: Sequence[int], m: int | None, u: int, max_screen: float
+    d_int: Sequence[int],
+    totals_int: Sequence[int],
+    m: int | None,
+    u: int,
+    max_screen: float,
+    max_nodes: float = math.inf,
 ) -> TailPlan:
     """Tilts, periods, aliasing bound and screened rows of one upper tail above the mean."""
     totals = np.asarray(totals_int, dtype=np.float64)
@@ -551,11 +579,11 @@ def _plan(
     logit_ld = _LD(rho_s) + _LD(lam) * np.asarray(delta_int, dtype=_LD)
     p_node, q_node = _node_probabilities(logit_ld)
     cauchy = None
-    cauchy_cost = _CAUCHY_ELEMENTS_PER_POINT * period_d
     if m is not None and period_d <= _CAUCHY_MAX_PERIOD:
         cauchy = partial(
             _charged,
-            cauchy_cost,
+            delta_arr.size,
+            period_d,
             max_screen,
             partial(
                 _cauchy_rows,
@@ -599,7 +627,7 @@ def _plan(
         q_node,
         lam,
         log_thr,
-        min(max_screen / len(d_int), float(_MAX_SCREEN_PAIRS)),
+        min(max_screen / len(d_int), float(_MAX_SCREEN_PAIRS), max_nodes / _SCREEN_KEPT_FLOOR),
     )
     if math.isnan(excluded):
         raise ScreeningTooCostly(f"{pairs:.3g} Fourier nodes to screen")

@@ -325,6 +325,7 @@ def _row_bound(
 
 @jit
 def cauchy_rows(
+    rows: NDArray[np.int64],
     b: NDArray[np.float64],
     a: float,
     c0: float,
@@ -334,25 +335,25 @@ def cauchy_rows(
     log_thr: float,
     pad: float,
 ) -> tuple[NDArray[np.bool_], float, float, float]:  # pragma: no cover - compiled
-    """Rows whose bound ``min_r (c0 + a r^2 + b r - m log r)`` (plus kernel, weight) matters.
+    """Which of the ``rows`` have a bound ``min_r (c0 + a r^2 + b r - m log r)`` (plus
+    kernel, weight) that matters.
 
-    ``b[s]`` bounds ``|U(theta_s)|`` (:func:`._exact_fourier._cauchy_rows`); the minimising
-    radius is taken in closed form (any radius gives a valid bound, so its rounding does
-    not matter) and ``pad`` is added to each log-bound for the rounding of the rest.
-    Returns the flags of the rows kept, ``sum exp(bound - log_thr)`` and ``sum |kernel| *
-    weight`` over the rows left out, and their number.
+    ``b[i]`` bounds ``|U(theta)|`` at row ``rows[i]`` (:func:`._exact_fourier._cauchy_rows`);
+    the minimising radius is taken in closed form (any radius gives a valid bound, so its
+    rounding does not matter) and ``pad`` is added to each log-bound for the rounding of
+    the rest. Returns the flags of the rows kept, ``sum exp(bound - log_thr)`` and ``sum
+    |kernel| * weight`` over the rows left out, and their number.
     """
-    half = b.size
-    keep = np.zeros(half, np.bool_)
+    keep = np.zeros(rows.size, np.bool_)
     e_lam = math.exp(-lam)
     k_base = -math.expm1(-lam)
     rows_sum = 0.0
     kernel_sum = 0.0
     dropped = 0.0
-    for s in range(half):
-        row_log, kernel = _row_bound(b[s], s, a, c0, m, e_lam, k_base, period_d, pad)
+    for i in range(rows.size):
+        row_log, kernel = _row_bound(b[i], rows[i], a, c0, m, e_lam, k_base, period_d, pad)
         if row_log > log_thr:
-            keep[s] = True
+            keep[i] = True
         else:
             rows_sum += math.exp(row_log - log_thr)
             kernel_sum += kernel
@@ -395,10 +396,10 @@ def _kernel_modulus(
 
 @jit
 def cauchy_rows_direct(
+    rows: NDArray[np.int64],
     delta_mod: NDArray[np.int64],
     v: NDArray[np.float64],
     b_pad: float,
-    half: int,
     a: float,
     c0: float,
     m: int,
@@ -407,20 +408,23 @@ def cauchy_rows_direct(
     log_thr: float,
     pad: float,
 ) -> tuple[NDArray[np.bool_], float, float, float]:  # pragma: no cover - compiled
-    """:func:`cauchy_rows` with ``b[s] = |sum_j v_j e^{i theta_s delta_j}| + b_pad`` summed
-    here, row by row, instead of by an FFT over the period (a few values: cheaper).
+    """:func:`cauchy_rows` with ``b = |sum_j v_j e^{i theta delta_j}| + b_pad`` summed here,
+    row by row, instead of by an FFT over the period (a few values: cheaper), at the given
+    ``rows`` (increasing) only.
 
-    Each term is rotated by ``e^{i 2 pi delta_j / L}`` from row to row and recomputed from
-    its exactly reduced angle every 256 rows (a block, as :func:`row_sums`), so the drift
-    stays below ``256 * 4 eps * sum_j v_j``, far inside ``b_pad``; the kernel's ``e^{i
-    theta / 2}`` turns the same way (drift below 1e-13 relative, far inside ``pad``). Most
-    rows are far below the threshold: with the kernel at most its value at the block's
-    first row (it decreases in theta), a row whose ``|S|`` is below the block's limit
-    (:func:`_cheap_limit`) is left out at the cost of a rotation and a comparison, and the
-    block adds for those rows their number times the bound at their largest ``|S|``. The
-    other rows get their own bound (closed-form radius, one logarithm, one exponential).
+    Along a run of consecutive rows each term is rotated by ``e^{i 2 pi delta_j / L}`` from
+    row to row and recomputed from its exactly reduced angle at the start of each block (a
+    run, cut every 256 rows, as :func:`row_sums`), so the drift stays below ``256 * 4 eps
+    * sum_j v_j``, far inside ``b_pad``; the kernel's ``e^{i theta / 2}`` turns the same way
+    (drift below 1e-13 relative, far inside ``pad``). Most rows are far below the
+    threshold: with the kernel at most its value at the block's first row (it decreases in
+    theta), a row whose ``|S|`` is below the block's limit (:func:`_cheap_limit`) is left
+    out at the cost of a rotation and a comparison, and the block adds for those rows their
+    number times the bound at their largest ``|S|``. The other rows get their own bound
+    (closed-form radius, one logarithm, one exponential).
     """
-    keep = np.zeros(half, np.bool_)
+    n_rows = rows.size
+    keep = np.zeros(n_rows, np.bool_)
     e_lam = math.exp(-lam)
     k_base = -math.expm1(-lam)
     step_re, step_im = _rotations(delta_mod, period_d)
@@ -431,7 +435,9 @@ def cauchy_rows_direct(
     rows_sum = 0.0
     kernel_sum = 0.0
     dropped = 0.0
-    for first in range(0, half, 256):
+    idx = 0
+    while idx < n_rows:
+        first = rows[idx]
         _terms_at(first, delta_mod, v, period_d, term_re, term_im)
         half_cos = math.cos(math.pi * first / period_d)
         half_sin = math.sin(math.pi * first / period_d)
@@ -441,8 +447,13 @@ def cauchy_rows_direct(
         room2 = room * room if room > 0.0 else -1.0
         cheap = 0.0
         cheap_max = 0.0
-        for s in range(first, min(first + 256, half)):
-            if s > first:
+        end = min(idx + 256, n_rows)
+        at = idx
+        while at < end:
+            s = rows[at]
+            if at > idx:
+                if s != rows[at - 1] + 1:  # a gap: a new block
+                    break
                 _rotate(term_re, term_im, step_re, step_im)
                 turned = half_cos * turn_re - half_sin * turn_im
                 half_sin = half_cos * turn_im + half_sin * turn_re
@@ -452,6 +463,7 @@ def cauchy_rows_direct(
             kernel = _kernel_modulus(half_sin, half_cos, e_lam, k_base)
             if s != 0 and 2 * s != period_d:
                 kernel *= 2.0
+            at += 1
             if size2 <= room2:
                 cheap += 1.0
                 cheap_max = max(cheap_max, size2)
@@ -462,7 +474,7 @@ def cauchy_rows_direct(
             log_cm = c0 + a * radius * radius + bs * radius - m * math.log(radius) + pad
             scaled = math.exp(log_cm - log_thr) * kernel
             if scaled > 1.0:
-                keep[s] = True
+                keep[at - 1] = True
             else:
                 rows_sum += scaled
                 kernel_sum += kernel
@@ -471,6 +483,7 @@ def cauchy_rows_direct(
             bs_max = math.sqrt(cheap_max) + b_pad
             rows_sum += cheap * math.exp(k_line + bs_max * r_line + log_kmax - log_thr)
             dropped += cheap
+        idx = at
     return keep, rows_sum, kernel_sum, dropped
 
 
