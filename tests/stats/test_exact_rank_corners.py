@@ -208,9 +208,10 @@ def test_matches_coin(case: dict[str, Any]) -> None:
 
 
 def test_cauchy_row_bound_is_charged_before_it_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A small group against 5,000 on 7 values: the Cauchy bound of the grid's rows (an FFT
-    over a period of about a million) costs more than a quarter of the network programme,
-    so screening stops before it, without running it; with room it runs and plans."""
+    """A small group against 5,000 on 7 values: the Cauchy bound of the grid's rows is
+    tried on a sample of the rows the coarse grid flags, then (it leaves many out) at all
+    of them, each charged before it runs; when the charge exceeds the screening budget,
+    screening stops without running it; with room it runs and plans."""
     from painresponse.stats import _exact_fourier
 
     rng = np.random.default_rng(7100)
@@ -227,17 +228,53 @@ def test_cauchy_row_bound_is_charged_before_it_runs(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(_exact_fourier, "_cauchy_rows", counted)
     probe = _exact_fourier.plan_upper_tail(d, counts, m, hi)
-    assert not isinstance(probe, float) and len(calls) == 1
-    # only the rows the coarse grid flags are bounded, not every row of the period
-    assert 0 < calls[0] < probe.period_d // 2
-    cost = _exact_fourier._cauchy_cost(7, probe.period_d, calls[0])
+    assert not isinstance(probe, float) and len(calls) == 2
+    # a sample first (about 1/64), then only the rows the coarse grid flags, not every
+    # row of the period
+    sample, flagged = calls
+    assert 0 < 40 * sample < flagged < probe.period_d // 2
+    cost = _exact_fourier._cauchy_cost(7, probe.period_d, flagged)
     with pytest.raises(_exact_fourier.ScreeningTooCostly, match="Cauchy row bound"):
         _exact_fourier.plan_upper_tail(d, counts, m, hi, max_screen=0.9 * cost)
-    assert len(calls) == 1
+    assert calls == [sample, flagged, sample]  # the sample ran again, the whole did not
     # the route: the network programme (its two tails' middle, near the centre); the
     # grid may be screened first, within its budget (a quarter of the programme's time)
     result = rank_sum_from_counts(np.arange(7), x, y, "exact")
     assert result.details["algorithm"] in ("network", "network (middle)")
+
+
+def test_cauchy_row_bound_left_out_where_it_keeps_every_row(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """2,000 against 5,000 on 6 values falling by e^6 (`--skews`): the Cauchy bound keeps
+    every flagged row, so after its sample it is left out; the grid is the same as with
+    the bound run at every flagged row."""
+    from painresponse.stats import _exact_fourier
+
+    rng = np.random.default_rng(11)
+    prob = np.exp(-np.arange(6) * 6.0 / 5)
+    prob /= prob.sum()
+    x = np.bincount(rng.choice(6, 2000, p=prob), minlength=6)
+    y = np.bincount(rng.choice(6, 5000, p=prob), minlength=6)
+    d, counts, m, hi, _ = lattice(x, y, "two-sided")
+    assert hi is not None
+    calls: list[int] = []
+    real = _exact_fourier._cauchy_rows
+
+    def counted(*args: Any) -> Any:
+        calls.append(args[-1].size)
+        return real(*args)
+
+    monkeypatch.setattr(_exact_fourier, "_cauchy_rows", counted)
+    skipped = _exact_fourier.plan_upper_tail(d, counts, m, hi)
+    assert len(calls) == 1  # the sample only
+    monkeypatch.setattr(_exact_fourier, "_CAUCHY_USELESS_KEPT", 2.0)  # always run it
+    whole = _exact_fourier.plan_upper_tail(d, counts, m, hi)
+    assert len(calls) == 3 and calls[2] > 40 * calls[0]
+    assert not isinstance(skipped, float) and not isinstance(whole, float)
+    assert np.array_equal(skipped.s_nodes, whole.s_nodes)
+    assert np.array_equal(skipped.r_nodes, whole.r_nodes)
+    assert skipped.log_excluded == whole.log_excluded
 
 
 def test_cauchy_rows_summed_directly_match_the_fft(monkeypatch: pytest.MonkeyPatch) -> None:
