@@ -93,10 +93,10 @@ _CAUCHY_MAX_PERIOD = 1 << 22
 #: each row, about 30 ns), in screened node-category evaluations (3-5 ns each): when this
 #: alone exceeds the screening budget, the grid is not screened (ScreeningTooCostly).
 _CAUCHY_ELEMENTS_PER_POINT = 8.0
-#: The Cauchy bound is first tried on a sample of the candidate rows, every this-many-th
-#: run of the next many (runs, so that the rows rotate into each other); when it would keep
-#: at least the third part of them it is left out (for a group of 1,000-2,000 it keeps
-#: every row, at 40-90 ms a tail).
+#: With a few values (summed row by row) the Cauchy bound is first tried on a sample of the
+#: candidate rows: every _CAUCHY_SAMPLE_STEP-th run of _CAUCHY_SAMPLE_RUN rows (runs, so that
+#: the rows turn into each other); when it would keep at least _CAUCHY_USELESS_KEPT of them
+#: it is left out (for a group of 1,000-2,000 it keeps every row, at 40-90 ms a tail).
 _CAUCHY_SAMPLE_STEP = 64
 _CAUCHY_SAMPLE_RUN = 64
 _CAUCHY_USELESS_KEPT = 0.98
@@ -316,10 +316,14 @@ def _candidate_rows(
     if cauchy is not None and nodes.size > _CAUCHY_MIN_ROWS:
         # many rows pass: a small group, whose row sums cancel; bound whole rows instead
         # (only these: the others are bounded already), unless a sample of them shows that
-        # the bound would leave out almost none (a large group: leaving it out is valid)
-        runs = np.arange(nodes.size) // _CAUCHY_SAMPLE_RUN  # runs of consecutive rows
-        sample, _ = cauchy(nodes[runs % _CAUCHY_SAMPLE_STEP == 0])
-        if sample.mean() < _CAUCHY_USELESS_KEPT:
+        # the bound would leave out almost none (a large group: leaving it out is valid);
+        # with more values the bound's cost is its FFT over the period, not its rows
+        worth = True
+        if delta.size <= _CAUCHY_DIRECT_VALUES:
+            runs = np.arange(nodes.size) // _CAUCHY_SAMPLE_RUN  # runs of consecutive rows
+            sample, _ = cauchy(nodes[runs % _CAUCHY_SAMPLE_STEP == 0])
+            worth = bool(sample.mean() < _CAUCHY_USELESS_KEPT)
+        if worth:
             keep, log_cauchy = cauchy(nodes)
             nodes = nodes[keep]
             log_excluded = float(np.logaddexp(log_excluded, log_cauchy))
