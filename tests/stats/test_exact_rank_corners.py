@@ -212,7 +212,7 @@ def test_cauchy_row_bound_is_charged_before_it_runs(monkeypatch: pytest.MonkeyPa
     tried on a sample of the rows the coarse grid flags, then (it leaves many out) at all
     of them, each charged before it runs; when the charge exceeds the screening budget,
     screening stops without running it; with room it runs and plans."""
-    from painresponse.stats import _exact_fourier
+    from painresponse.stats import _exact_fourier, _exact_rows
 
     rng = np.random.default_rng(7100)
     x = np.bincount(rng.choice(7, 100), minlength=7)
@@ -220,20 +220,20 @@ def test_cauchy_row_bound_is_charged_before_it_runs(monkeypatch: pytest.MonkeyPa
     d, counts, m, hi, _ = lattice(x, y, "two-sided")
     assert hi is not None
     calls: list[int] = []
-    real = _exact_fourier._cauchy_rows
+    real = _exact_rows.cauchy_rows
 
     def counted(*args: Any) -> Any:
         calls.append(args[-1].size)  # the rows bounded
         return real(*args)
 
-    monkeypatch.setattr(_exact_fourier, "_cauchy_rows", counted)
+    monkeypatch.setattr(_exact_rows, "cauchy_rows", counted)
     probe = _exact_fourier.plan_upper_tail(d, counts, m, hi)
     assert not isinstance(probe, float) and len(calls) == 2
     # a sample first (about 1/64), then only the rows the coarse grid flags, not every
     # row of the period
     sample, flagged = calls
     assert 0 < 40 * sample < flagged < probe.period_d // 2
-    cost = _exact_fourier._cauchy_cost(7, probe.period_d, flagged)
+    cost = _exact_rows.cauchy_cost(7, probe.period_d, flagged)
     with pytest.raises(_exact_fourier.ScreeningTooCostly, match="Cauchy row bound"):
         _exact_fourier.plan_upper_tail(d, counts, m, hi, max_screen=0.9 * cost)
     assert calls == [sample, flagged, sample]  # the sample ran again, the whole did not
@@ -249,7 +249,7 @@ def test_cauchy_row_bound_left_out_where_it_keeps_every_row(
     """2,000 against 5,000 on 6 values falling by e^6 (`--skews`): the Cauchy bound keeps
     every flagged row, so after its sample it is left out; the grid is the same as with
     the bound run at every flagged row."""
-    from painresponse.stats import _exact_fourier
+    from painresponse.stats import _exact_fourier, _exact_rows
 
     rng = np.random.default_rng(11)
     prob = np.exp(-np.arange(6) * 6.0 / 5)
@@ -259,16 +259,16 @@ def test_cauchy_row_bound_left_out_where_it_keeps_every_row(
     d, counts, m, hi, _ = lattice(x, y, "two-sided")
     assert hi is not None
     calls: list[int] = []
-    real = _exact_fourier._cauchy_rows
+    real = _exact_rows.cauchy_rows
 
     def counted(*args: Any) -> Any:
         calls.append(args[-1].size)
         return real(*args)
 
-    monkeypatch.setattr(_exact_fourier, "_cauchy_rows", counted)
+    monkeypatch.setattr(_exact_rows, "cauchy_rows", counted)
     skipped = _exact_fourier.plan_upper_tail(d, counts, m, hi)
     assert len(calls) == 1  # the sample only
-    monkeypatch.setattr(_exact_fourier, "_CAUCHY_USELESS_KEPT", 2.0)  # always run it
+    monkeypatch.setattr(_exact_rows, "_CAUCHY_USELESS_KEPT", 2.0)  # always run it
     whole = _exact_fourier.plan_upper_tail(d, counts, m, hi)
     assert len(calls) == 3 and calls[2] > 40 * calls[0]
     assert not isinstance(skipped, float) and not isinstance(whole, float)
@@ -284,7 +284,7 @@ def test_cauchy_rows_summed_directly_match_the_fft(monkeypatch: pytest.MonkeyPat
     a block at a time there, each at the bound of its block's largest |U| and kernel: the
     bound of the rows left out is looser than the FFT route's row by row (never tighter),
     by a few per cent."""
-    from painresponse.stats import _exact_fourier
+    from painresponse.stats import _exact_fourier, _exact_rows
 
     rng = np.random.default_rng(7200)
     for levels, small in ((7, 150), (11, 100), (16, 60)):
@@ -294,7 +294,7 @@ def test_cauchy_rows_summed_directly_match_the_fft(monkeypatch: pytest.MonkeyPat
         assert hi is not None
         first = _exact_fourier.plan_upper_tail(d, counts, m, hi)
         with monkeypatch.context() as patch:
-            patch.setattr(_exact_fourier, "_CAUCHY_DIRECT_VALUES", 0)
+            patch.setattr(_exact_rows, "_CAUCHY_DIRECT_VALUES", 0)
             second = _exact_fourier.plan_upper_tail(d, counts, m, hi)
         assert not isinstance(first, float) and not isinstance(second, float)
         assert np.array_equal(first.s_nodes, second.s_nodes)

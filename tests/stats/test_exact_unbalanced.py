@@ -2,7 +2,7 @@
 
 Each route is checked against an independent exact computation of our own:
 
-* the Cauchy row bound of the Fourier grid (:func:`._exact_fourier._cauchy_rows`, a
+* the Cauchy row bound of the Fourier grid (:func:`._exact_rows.cauchy_rows`, a
   smaller group of 20-100 against thousands on many values) against the network
   programme (:func:`._exact_kernels.rank_sum_tail`), which shares no code with it;
 * the five-category hypergeometric sums (:func:`._exact_kernels.rank_sum_tail_five`)

@@ -7,7 +7,7 @@ on first use). Compiled and cached as :mod:`._exact_kernels` (:func:`painrespons
 * :func:`screen_nodes`: the rows and ``(phi, theta)`` nodes whose bound can matter, the
   bound of the others;
 * :func:`cauchy_rows`, :func:`cauchy_rows_direct`: the rows whose Cauchy bound of the row
-  sum can matter, the bound of the others (:func:`._exact_fourier._cauchy_rows`);
+  sum can matter, the bound of the others (:func:`._exact_rows.cauchy_rows`);
 * :func:`cumulant_coefficients`, :func:`fourier_nodes`: the tilted characteristic function
   at the kept nodes (cumulant series of each factor, linear phases summed exactly) with
   a running rounding bound, and the tail integrand summed.
@@ -338,7 +338,7 @@ def cauchy_rows(
     """Which of the ``rows`` have a bound ``min_r (c0 + a r^2 + b r - m log r)`` (plus
     kernel, weight) that matters.
 
-    ``b[i]`` bounds ``|U(theta)|`` at row ``rows[i]`` (:func:`._exact_fourier._cauchy_rows`);
+    ``b[i]`` bounds ``|U(theta)|`` at row ``rows[i]`` (:func:`._exact_rows.cauchy_rows`);
     the minimising radius is taken in closed form (any radius gives a valid bound, so its
     rounding does not matter) and ``pad`` is added to each log-bound for the rounding of
     the rest. Returns the flags of the rows kept, ``sum exp(bound - log_thr)`` and ``sum
