@@ -608,7 +608,7 @@ def evaluate_tail(
 def _extended_sum(plan: TailPlan) -> tuple[np.longdouble, float]:
     """The tilted sum in extended precision (NumPy), when float64 cannot certify it."""
     s_nodes, r_nodes = plan.s_nodes, plan.r_nodes
-    products, node_error = _rank_tails.fourier_terms(
+    products, node_error, near = _rank_tails.fourier_terms(
         s_nodes,
         r_nodes,
         plan.period_d,
@@ -640,9 +640,10 @@ def _extended_sum(plan: TailPlan) -> tuple[np.longdouble, float]:
     abs_terms = np.abs(terms).astype(np.float64)
     abs_sum = float(np.sum(abs_terms) / float(scale))
     eps_sum = eps * (s_nodes.size + 2)
-    # a term of 0 (an underflow, or a factor of 0: p = q = 1/2, alpha = pi) is at most
-    # ZERO_FACTOR times the rest (each factor at most 1)
-    zero_bound = _rank_tails.node_kernels().ZERO_FACTOR * np.abs(kernel * weight).astype(np.float64)
+    # a term of 0: an underflow, at most ZERO_FACTOR times its kernel and weight, or a
+    # node left out for a factor near 0, at most that factor's modulus times them
+    outer = np.abs(kernel * weight).astype(np.float64)
+    zero_bound = np.maximum(_rank_tails.node_kernels().ZERO_FACTOR, near) * outer
     with np.errstate(invalid="ignore"):  # 0 * inf, discarded by the where
         errors = np.where(abs_terms > 0.0, abs_terms * (node_error + 32.0 * eps), zero_bound)
     rounding = (float(np.sum(errors)) / float(scale) + abs_sum * eps_sum) / float(tilted)

@@ -22,7 +22,13 @@ from types import ModuleType
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["coarse_row_bound", "fourier_terms", "kernels", "node_kernels", "sums_kernels"]
+__all__ = [
+    "coarse_row_bound",
+    "fourier_terms",
+    "kernels",
+    "node_kernels",
+    "sums_kernels",
+]
 
 #: Elements (nodes x categories) handled per vectorised block.
 _BLOCK = 1 << 20
@@ -37,7 +43,11 @@ def fourier_terms(
     totals: NDArray[np.int64],
     logit: NDArray[np.longdouble],
     dtype: type[np.floating],  # type: ignore[type-arg]
-) -> tuple[NDArray[np.complexfloating], NDArray[np.float64]]:  # type: ignore[type-arg]
+) -> tuple[
+    NDArray[np.complexfloating],  # type: ignore[type-arg]
+    NDArray[np.float64],
+    NDArray[np.float64],
+]:
     """``prod_j (q_j + p_j e^{i alpha_j})^{t_j}`` at each node, with a relative error bound.
 
     ``alpha_j = 2 pi (s delta_j / period_d + r / period_a)`` is reduced exactly (integer
@@ -51,7 +61,12 @@ def fourier_terms(
         The products, one per node.
     error : float64 ndarray
         A bound on the relative rounding error of each value (first order).
+    near : float64 ndarray
+        0, or for a node with a factor near 0 (``_exact_nodes.NEAR_ZERO``; its value is
+        then 0) a bound on its true modulus, kernel and weight aside.
     """
+    near_zero = node_kernels().NEAR_ZERO
+    near_zero_pad = node_kernels().NEAR_ZERO_PAD
     eps = float(np.finfo(dtype).eps)
     p = (1 / (1 + np.exp(-logit))).astype(dtype)
     q = (1 / (1 + np.exp(logit))).astype(dtype)
@@ -61,6 +76,7 @@ def fourier_terms(
     n_nodes = s_nodes.size
     out_log = np.zeros(n_nodes, dtype=np.result_type(dtype, np.complex64))
     err = np.zeros(n_nodes)
+    near = np.zeros(n_nodes)
     two_pi = 2 * np.arccos(dtype(-1))
     step = max(1, _BLOCK // max(1, delta.size))
     for lo in range(0, n_nodes, step):
@@ -73,15 +89,31 @@ def fourier_terms(
         alpha = two_pi * frac
         half_sin = np.sin(alpha / 2)
         sin2 = half_sin * half_sin
-        with np.errstate(divide="ignore"):  # -inf for a factor of 0 (p = 1/2, alpha = pi)
-            real = 0.5 * np.log1p(-pq4 * sin2)
-        imag = np.arctan2(p * np.sin(alpha), 1 - 2 * p * sin2)
-        out_log[lo : lo + step] = (t * real).sum(axis=1) + 1j * (t * imag).sum(axis=1)
-        # Each of log1p, atan2, sin carries a few ulp relative to its size; alpha itself
-        # is correct to 2 ulp, and both parts move by at most |alpha| per unit of alpha.
-        size = np.abs(real) + np.abs(imag) + np.abs(alpha) * p
-        err[lo : lo + step] = eps * (8.0 * (t * size).sum(axis=1).astype(np.float64) + 8.0)
-    return np.exp(out_log), err
+        x = -pq4 * sin2
+        modulus2 = 1 + x  # |z|^2
+        near_rows = (modulus2 < near_zero).any(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):  # near 0: replaced below
+            real = 0.5 * np.log1p(x)
+            im_z = p * np.sin(alpha)
+            re_z = 1 - 2 * p * sin2
+            imag = np.arctan2(im_z, re_z)
+            # log1p, atan2, sin carry a few ulp relative to their size; alpha is correct
+            # to 2 ulp, and both parts move by at most p |alpha| / |z| per unit of it; the
+            # rounding of x and of z's parts is amplified by 1 / |z|^2 and 1 / |z|
+            amplified = 0.5 * np.abs(x) / modulus2 + 0.125 * (
+                16 * p * sin2 + np.abs(re_z) + 8 * np.abs(im_z) + 4 * p * np.abs(alpha) + 1
+            ) / np.sqrt(modulus2)
+            size = np.abs(real) + np.abs(imag) + np.abs(alpha) * p + amplified
+        block = slice(lo, lo + step)
+        out_log[block] = (t * real).sum(axis=1) + 1j * (t * imag).sum(axis=1)
+        err[block] = eps * (8.0 * (t * size).sum(axis=1).astype(np.float64) + 8.0)
+        if near_rows.any():
+            smallest = np.min(np.where(modulus2 < near_zero, modulus2, 1), axis=1)[near_rows]
+            rows = np.flatnonzero(near_rows) + lo
+            out_log[rows] = -np.inf
+            err[rows] = 0.0
+            near[rows] = np.sqrt(np.maximum(smallest, 0) + near_zero_pad).astype(np.float64)
+    return np.exp(out_log), err, near
 
 
 def coarse_row_bound(
