@@ -10,6 +10,8 @@ digits, far tighter than the bounds checked).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pytest
 
@@ -21,92 +23,77 @@ HALF = 0.5
 NEAR_HALF = [HALF - 2.0**-12, HALF - 2.0**-20, HALF - 2.0**-26, HALF - 2.0**-40, HALF]
 
 
-def _product(
-    s: int,
-    r: int,
-    period_d: int,
-    period_a: int,
-    delta: np.ndarray,
-    totals: np.ndarray,
-    p: np.ndarray,
-) -> np.clongdouble:
-    """``prod_j (q_j + p_j e^{i alpha_j})^{t_j}`` at the node in extended precision."""
-    pi = LD(np.arccos(LD(-1)))
-    theta = 2 * pi * LD(s) / LD(period_d)
-    phi = 2 * pi * LD(r) / LD(period_a)
-    value = np.clongdouble(1)
-    for d_j, t_j, p_j in zip(delta, totals, p, strict=True):
-        alpha = phi + theta * LD(int(d_j))
-        z = (1 - LD(p_j)) + LD(p_j) * (np.cos(alpha) + 1j * np.sin(alpha))
-        value *= z ** int(t_j)
-    return value
+@dataclass(frozen=True)
+class Node:
+    """One node ``(theta = 2 pi s / period_d, phi = 2 pi r / period_a)`` of a tail's grid:
+    categories ``delta`` holding ``totals`` at probabilities ``p``, tilt ``lam``,
+    threshold ``u`` and group size ``m``."""
 
+    s: int
+    delta: np.ndarray
+    totals: np.ndarray
+    p: np.ndarray
+    period_d: int = 8000
+    period_a: int = 1
+    r: int = 0
+    lam: float = 0.02
+    u: int = 1000
+    m: int = 0
 
-def _reference(
-    s: int,
-    r: int,
-    period_d: int,
-    period_a: int,
-    delta: np.ndarray,
-    totals: np.ndarray,
-    p: np.ndarray,
-    lam: float,
-    u: int,
-    m: int,
-) -> complex:
-    """The node's term (times ``period_a * period_d``) in extended precision."""
-    pi = LD(np.arccos(LD(-1)))
-    theta = 2 * pi * LD(s) / LD(period_d)
-    phi = 2 * pi * LD(r) / LD(period_a)
-    value = _product(s, r, period_d, period_a, delta, totals, p)
-    shift = phi * m + theta * u
-    # 1 - e^{-lam - i theta}, its real part as two positive terms
-    kernel = -np.expm1(-LD(lam)) + 2 * np.exp(-LD(lam)) * np.sin(theta / 2) ** 2
-    kernel = kernel + 1j * np.exp(-LD(lam)) * np.sin(theta)
-    weight = 1 if (s == 0 or 2 * s == period_d) else 2
-    term = value * (np.cos(shift) - 1j * np.sin(shift)) / kernel * weight
-    return complex(term)
+    def angles(self) -> tuple[np.longdouble, np.longdouble]:
+        """``(theta, phi)`` in extended precision."""
+        pi = LD(np.arccos(LD(-1)))
+        return 2 * pi * LD(self.s) / LD(self.period_d), 2 * pi * LD(self.r) / LD(self.period_a)
 
+    def product(self) -> np.clongdouble:
+        """``prod_j (q_j + p_j e^{i alpha_j})^{t_j}`` in extended precision."""
+        theta, phi = self.angles()
+        value = np.clongdouble(1)
+        for d_j, t_j, p_j in zip(self.delta, self.totals, self.p, strict=True):
+            alpha = phi + theta * LD(int(d_j))
+            z = (1 - LD(p_j)) + LD(p_j) * (np.cos(alpha) + 1j * np.sin(alpha))
+            value *= z ** int(t_j)
+        return value
 
-def _kernel_node(
-    s: int,
-    r: int,
-    period_d: int,
-    period_a: int,
-    delta: np.ndarray,
-    totals: np.ndarray,
-    p: np.ndarray,
-    lam: float,
-    u: int,
-    m: int,
-) -> tuple[float, float]:
-    """The float64 kernel's real part of the node's term and its error bound (both times
-    ``period_a * period_d``)."""
-    kernels = _rank_tails.node_kernels()
-    q = 1.0 - p
-    even, odd = kernels.cumulant_coefficients(p, q)
-    t = totals.astype(np.float64)
-    excess_a = float(np.sum(t * p) - m)
-    excess_d = float(np.sum(t * p * delta) - u)
-    total, _, err = kernels.fourier_nodes(
-        np.array([s], np.int64),
-        np.array([r], np.int64),
-        period_d,
-        period_a,
-        delta.astype(np.int64),
-        t,
-        p,
-        q,
-        even,
-        odd,
-        lam,
-        excess_a,
-        excess_d,
-        u % period_d,
-        m % period_a,
-    )
-    grid = period_a * period_d
-    return total * grid, err * grid
+    def reference(self) -> complex:
+        """The node's term (times ``period_a * period_d``) in extended precision."""
+        theta, phi = self.angles()
+        shift = phi * self.m + theta * self.u
+        # 1 - e^{-lam - i theta}, its real part as two positive terms
+        e_lam = np.exp(-LD(self.lam))
+        kernel = -np.expm1(-LD(self.lam)) + 2 * e_lam * np.sin(theta / 2) ** 2
+        kernel = kernel + 1j * e_lam * np.sin(theta)
+        weight = 1 if (self.s == 0 or 2 * self.s == self.period_d) else 2
+        term = self.product() * (np.cos(shift) - 1j * np.sin(shift)) / kernel * weight
+        return complex(term)
+
+    def kernel(self) -> tuple[float, float]:
+        """The float64 kernel's real part of the node's term and its error bound (both
+        times ``period_a * period_d``)."""
+        kernels = _rank_tails.node_kernels()
+        p = np.asarray(self.p, dtype=np.float64)
+        q = 1.0 - p
+        even, odd = kernels.cumulant_coefficients(p, q)
+        t = self.totals.astype(np.float64)
+        total, _, err = kernels.fourier_nodes(
+            np.array([self.s], np.int64),
+            np.array([self.r], np.int64),
+            self.period_d,
+            self.period_a,
+            self.delta.astype(np.int64),
+            t,
+            p,
+            q,
+            even,
+            odd,
+            self.lam,
+            float(np.sum(t * p) - self.m),
+            float(np.sum(t * p * self.delta) - self.u),
+            self.u % self.period_d,
+            self.m % self.period_a,
+        )
+        grid = self.period_a * self.period_d
+        return total * grid, err * grid
 
 
 @pytest.mark.parametrize("p_near", NEAR_HALF)
@@ -114,29 +101,20 @@ def _kernel_node(
 def test_node_bound_holds_near_a_zero_factor(p_near: float, offset: int) -> None:
     """One category with p near 1/2 at alpha = pi (minus ``offset`` steps of 2 pi / 8000),
     among others: the float64 term is within its bound of the extended-precision term."""
-    period_d, period_a = 8000, 1
-    delta = np.array([4000, 7, 1234])  # category 0 turns by pi at s = 1
-    totals = np.array([1, 40, 3])
-    p = np.array([p_near, 0.3, 0.05])
-    s = 1
-    delta[0] -= offset
-    u, m, lam = 1000, 0, 0.02
-    value, bound = _kernel_node(s, 0, period_d, period_a, delta, totals, p, lam, u, m)
-    exact = _reference(s, 0, period_d, period_a, delta, totals, p, lam, u, m)
-    assert abs(value - exact.real) <= bound
+    delta = np.array([4000 - offset, 7, 1234])  # category 0 turns by pi at s = 1
+    node = Node(1, delta, np.array([1, 40, 3]), np.array([p_near, 0.3, 0.05]))
+    value, bound = node.kernel()
+    assert abs(value - node.reference().real) <= bound
     assert bound < 1e-4  # the kernel: |1 - e^{-lam - i theta}| is about 0.02
 
 
 def test_node_with_a_factor_near_zero_is_bounded_whole() -> None:
     """p = 1/2 - 2^-40 at alpha = pi: ``|z|^2 = 2^-78``, below NEAR_ZERO; the node is left out
     and its bound covers the true term."""
-    delta = np.array([4000, 7])
-    totals = np.array([1, 5])
-    p = np.array([HALF - 2.0**-40, 0.4])
-    value, bound = _kernel_node(1, 0, 8000, 1, delta, totals, p, 0.02, 1000, 0)
-    exact = _reference(1, 0, 8000, 1, delta, totals, p, 0.02, 1000, 0)
+    node = Node(1, np.array([4000, 7]), np.array([1, 5]), np.array([HALF - 2.0**-40, 0.4]))
+    value, bound = node.kernel()
     assert value == 0.0
-    assert abs(exact.real) <= bound < 1e-4
+    assert abs(node.reference().real) <= bound < 1e-4
 
 
 @pytest.mark.parametrize("p_near", NEAR_HALF)
@@ -154,7 +132,7 @@ def test_extended_path_bound_holds_near_a_zero_factor(p_near: float) -> None:
     )
     p_used = 1 / (1 + np.exp(-logit))
     for i, s in enumerate(s_nodes):
-        product = _product(int(s), 0, period_d, 1, delta, totals, p_used)
+        product = Node(int(s), delta, totals, p_used, period_d=period_d).product()
         if near[i] > 0.0:
             assert values[i] == 0 and abs(product) <= near[i]
         else:
