@@ -332,17 +332,14 @@ def _fourier_plan(problem: _Problem, network_ok: bool, worth: float = math.inf) 
     may take a quarter of the programme's time, and stops once the grid is seen to keep
     more nodes than the programme's cells (or ``worth`` cells, if fewer) are worth: a grid
     the caller would not evaluate."""
-    if not network_ok:
-        return _exact_fourier.plan_upper_tail(problem.d, problem.totals, problem.m, problem.u)
-    return _exact_fourier.plan_upper_tail(
-        problem.d,
-        problem.totals,
-        problem.m,
-        problem.u,
-        max_screen=max(
+    max_screen = max_nodes = math.inf
+    if network_ok:
+        max_screen = max(
             _SCREEN_BUDGET * problem.cells / _SCREEN_ELEMENT_CELLS, _SCREEN_MIN_ELEMENTS
-        ),
-        max_nodes=min(problem.cells, worth) / (_FOURIER_ELEMENT_CELLS * len(problem.d)),
+        )
+        max_nodes = min(problem.cells, worth) / (_FOURIER_ELEMENT_CELLS * len(problem.d))
+    return _exact_fourier.plan_upper_tail(
+        problem.d, problem.totals, problem.m, problem.u, max_screen, max_nodes
     )
 
 

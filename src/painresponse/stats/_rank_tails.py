@@ -22,13 +22,7 @@ from types import ModuleType
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = [
-    "coarse_row_bound",
-    "fourier_terms",
-    "kernels",
-    "node_kernels",
-    "sums_kernels",
-]
+__all__ = ["coarse_row_bound", "fourier_terms", "kernels", "node_kernels", "sums_kernels"]
 
 #: Elements (nodes x categories) handled per vectorised block.
 _BLOCK = 1 << 20
@@ -65,8 +59,8 @@ def fourier_terms(
         0, or for a node with a factor near 0 (``_exact_nodes.NEAR_ZERO``; its value is
         then 0) a bound on its true modulus, kernel and weight aside.
     """
-    near_zero = node_kernels().NEAR_ZERO
-    near_zero_pad = node_kernels().NEAR_ZERO_PAD
+    nodes_module = node_kernels()
+    near_zero, near_zero_pad = nodes_module.NEAR_ZERO, nodes_module.NEAR_ZERO_PAD
     eps = float(np.finfo(dtype).eps)
     p = (1 / (1 + np.exp(-logit))).astype(dtype)
     q = (1 / (1 + np.exp(logit))).astype(dtype)
