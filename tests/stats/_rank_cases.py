@@ -1,5 +1,6 @@
 """Tables and reduced problems shared by the exact rank-sum tests of unbalanced groups
-(``test_exact_unbalanced.py``, ``test_exact_rank_corners.py``)."""
+(``test_exact_unbalanced.py``, ``test_exact_rank_corners.py``), and the names of the
+Fourier routes."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import numpy as np
 from painresponse.stats import _exact_ranks
 from painresponse.stats.ranks import _doubled_midranks
 
+#: The Fourier routes: a tail (or two), or the middle between two tails near the centre.
+FOURIER_ROUTES = ("fourier", "fourier (middle)")
 #: R's names of the alternatives, and ours.
 ALTERNATIVE = {"two.sided": "two-sided", "less": "less", "greater": "greater"}
 

@@ -85,7 +85,9 @@ def _centre_case() -> tuple[np.ndarray, np.ndarray]:
 
 def test_route_near_the_centre_takes_the_middle(monkeypatch: pytest.MonkeyPatch) -> None:
     """100 + 5,000 on 7 values (p about 0.5): one programme over the middle, and the same
-    p-value as the two tails (forced by a ratio of 0) to 1e-14."""
+    p-value as the two tails (forced by a ratio of 0) to 1e-14. The middle's Fourier grid
+    (:mod:`._exact_window`, cheaper here) is left out by a try threshold above 1."""
+    monkeypatch.setattr(_exact_choice, "FOURIER_MIDDLE_TRY_PVALUE", 2.0)
     x, y = _centre_case()
     middle = rank_sum_from_counts(np.arange(7), x, y, "exact")
     assert middle.details["algorithm"] == "network (middle)"
@@ -99,6 +101,7 @@ def test_small_pvalue_from_the_middle_falls_back(monkeypatch: pytest.MonkeyPatch
     """A middle whose 1 - middle is below MIDDLE_MIN_PVALUE is not kept (its subtraction
     would lose relative precision): the two tails answer."""
     x, y = _centre_case()
+    monkeypatch.setattr(_exact_choice, "FOURIER_MIDDLE_TRY_PVALUE", 2.0)
     monkeypatch.setattr(_exact_choice, "MIDDLE_MIN_PVALUE", 0.99)
     result = rank_sum_from_counts(np.arange(7), x, y, "exact")
     assert result.details["algorithm"] == "network"

@@ -237,10 +237,10 @@ def test_cauchy_row_bound_is_charged_before_it_runs(monkeypatch: pytest.MonkeyPa
     with pytest.raises(_exact_fourier.ScreeningTooCostly, match="Cauchy row bound"):
         _exact_fourier.plan_upper_tail(d, counts, m, hi, max_screen=0.9 * cost)
     assert calls == [sample, flagged, sample]  # the sample ran again, the whole did not
-    # the route: the network programme (its two tails' middle, near the centre); the
-    # grid may be screened first, within its budget (a quarter of the programme's time)
+    # the route: near the centre, the middle between the two tails (its Fourier grid,
+    # cheaper here, or the programme); the tails' grids are not screened
     result = rank_sum_from_counts(np.arange(7), x, y, "exact")
-    assert result.details["algorithm"] in ("network", "network (middle)")
+    assert result.details["algorithm"] in ("fourier (middle)", "network (middle)")
 
 
 def test_cauchy_row_bound_left_out_where_it_keeps_every_row(

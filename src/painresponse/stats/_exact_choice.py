@@ -39,6 +39,8 @@ __all__ = [
     "FEW_CATEGORIES",
     "FIVE_MAX_M",
     "FOURIER_LARGE_NODES",
+    "FOURIER_MIDDLE_MIN_CELLS",
+    "FOURIER_MIDDLE_TRY_PVALUE",
     "MIDDLE_TRY_PVALUE",
     "NETWORK_DIRECT_CELLS",
     "NETWORK_MAX_CELLS",
@@ -73,6 +75,16 @@ MIDDLE_MAX_RATIO = 1.6
 #: try (:data:`MIDDLE_TRY_PVALUE`), the exact value whether to keep the result.
 MIDDLE_MIN_PVALUE = 0.01
 MIDDLE_TRY_PVALUE = 0.02
+#: The middle by one untilted Fourier grid (:mod:`._exact_window`) is tried from this
+#: normal-approximation p-value: its bound, about 2e-14 of the middle, is ``2e-14 (1 - p)
+#: / p`` of the p-value, within :data:`._exact_fourier.FOURIER_MAX_REL_ERROR` from p
+#: about 0.02 (the tails answer when it is not).
+FOURIER_MIDDLE_TRY_PVALUE = 0.04
+#: ... and when the larger tail's programme needs at least this many cell updates (about
+#: 40-80 ms): its plan costs 15-30 ms, and below this the programmes won (`--corners`:
+#: 50 + 5,000 on 11 values, 1.2e8 a tail; 20 + 5,000 on 60 values, 5.9e7), above it the
+#: window (4e8 and more: 50 + 5,000 on 30 values, 260 -> 110 ms).
+FOURIER_MIDDLE_MIN_CELLS = 2.0e8
 #: The middle's programme on two cores against one (measured 1.7-1.9).
 MIDDLE_CORES_GAIN = 1.8
 #: Up to this many cell updates (about 40 ms on two cores) the middle is taken without
@@ -140,7 +152,8 @@ class ExactPvalue:
     (at most 4 values), ``"network"`` (tail programme) or ``"fourier"`` (certified Fourier
     inversion; with two tails computed differently, ``"fourier + network"``),
     ``"network (middle)"`` (a two-sided p-value of at least :data:`MIDDLE_MIN_PVALUE` as
-    one minus the probability between the tails, :func:`two_sided_middle`), or
+    one minus the probability between the tails, :func:`two_sided_middle`), ``"fourier
+    (middle)"`` (the same by one untilted Fourier grid, :mod:`._exact_window`), or
     ``"chernoff bound"`` (every tail below the float range: exactly 0 in float64). ``cost``:
     cell updates of the programmes plus node-category evaluations of the Fourier method.
     ``error_bound``: certified relative error of the Fourier tails (0 for the programmes,
@@ -390,45 +403,110 @@ def two_sided_middle(
     fourier_ok: bool,
     lower: int,
     upper: int,
+    estimate: float = 1.0,
 ) -> ExactPvalue:
     """The two tails ``specs`` of a two-sided rank-sum p-value (the upper tail first), as
     ``1 - P(lower <= D <= upper)`` by one programme (:mod:`._exact_middle`) when that
     costs less than the larger tail (:data:`MIDDLE_MAX_RATIO`) and the p-value is not
-    small (:data:`MIDDLE_MIN_PVALUE`); otherwise by :func:`_tails`."""
+    small (:data:`MIDDLE_MIN_PVALUE`), or by one Fourier grid (:mod:`._exact_window`)
+    when the p-value's normal ``estimate`` is at least
+    :data:`FOURIER_MIDDLE_TRY_PVALUE` and the grid costs less; otherwise by
+    :func:`_tails`."""
     if lower > upper:  # the two tails meet: every table is as extreme
         return ExactPvalue(1.0, "network", 0.0)
     problems = [_problem(*spec) for spec in specs]
-    larger = max(p.cells for p in problems)
     first = problems[0]
+    middle = _middle_cells(problems, lower, upper)
+    window: Any = None
+    tried = (
+        fourier_ok
+        and first.m is not None
+        and estimate >= FOURIER_MIDDLE_TRY_PVALUE
+        and max(p.cells for p in problems) >= FOURIER_MIDDLE_MIN_CELLS
+        and (middle is None or middle > MIDDLE_PLAN_CELLS)
+    )
+    if tried:  # a grid dearer than the middle's programme is given up while screened
+        window = _window_plan(problems, lower, upper, math.inf if middle is None else middle)
     if (
-        first.m is not None
-        and min(p.cells for p in problems) >= _PARALLEL_MIN_CELLS
-        and larger <= NETWORK_MAX_WORK
+        middle is not None
+        and first.m is not None
+        and (window is None if tried else _middle_beats_fourier(problems, middle, fourier_ok))
     ):
-        from painresponse.stats import _exact_middle  # loads with the kernels
-
-        cells, table = _exact_middle.rank_sum_middle_work(
-            first.values, first.counts, first.m, lower, upper
+        value, work = run_programme(
+            first.values,
+            first.counts,
+            first.m,
+            lower,
+            NETWORK_MAX_CELLS,
+            middle,
+            SpareCores(available_cores() - 1),
+            upper,
         )
-        if (
-            cells <= MIDDLE_MAX_RATIO * larger
-            and cells <= MIDDLE_MAX_CELLS
-            and table <= NETWORK_MAX_CELLS
-            and _middle_beats_fourier(problems, cells, fourier_ok)
-        ):
-            middle, work = run_programme(
-                first.values,
-                first.counts,
-                first.m,
-                lower,
-                NETWORK_MAX_CELLS,
-                cells,
-                SpareCores(available_cores() - 1),
-                upper,
+        if 1.0 - value >= MIDDLE_MIN_PVALUE:
+            return ExactPvalue(1.0 - value, "network (middle)", float(work))
+    if window is not None:
+        network_ok = all(p.network_ok for p in problems)
+        try:
+            value, bound, info = _exact_fourier.evaluate_tail(
+                window,
+                FOURIER_MAX_NODES if network_ok else FOURIER_LARGE_NODES,
+                extended=not network_ok,
+                cores=SpareCores(available_cores() - 1),
             )
-            if 1.0 - middle >= MIDDLE_MIN_PVALUE:
-                return ExactPvalue(1.0 - middle, "network (middle)", float(work))
+        except FourierNotCertified:  # the tails answer
+            pass
+        else:
+            return ExactPvalue(value, "fourier (middle)", window.work, bound, info)
     return _combine(_tails(specs, fourier_ok, problems))
+
+
+def _middle_cells(problems: list[_Problem], lower: int, upper: int) -> float | None:
+    """The middle programme's cell updates when it may replace the two tails: both are
+    heavy, and it costs at most :data:`MIDDLE_MAX_RATIO` times the larger (None if not)."""
+    first = problems[0]
+    larger = max(p.cells for p in problems)
+    if (
+        first.m is None
+        or min(p.cells for p in problems) < _PARALLEL_MIN_CELLS
+        or larger > NETWORK_MAX_WORK
+    ):
+        return None
+    from painresponse.stats import _exact_middle  # loads with the kernels
+
+    cells, table = _exact_middle.rank_sum_middle_work(
+        first.values, first.counts, first.m, lower, upper
+    )
+    if (
+        cells <= MIDDLE_MAX_RATIO * larger
+        and cells <= MIDDLE_MAX_CELLS
+        and table <= NETWORK_MAX_CELLS
+    ):
+        return float(cells)
+    return None
+
+
+def _window_plan(problems: list[_Problem], lower: int, upper: int, worth: float) -> Any:
+    """The Fourier grid of ``1 - P(lower <= D <= upper)`` (:func:`._exact_window.plan_middle`),
+    or None when it fails or would cost more than ``worth`` cells or, when they are
+    feasible, the two tails' programmes (whose quarter its screening may take, as
+    :func:`_fourier_plan`'s). The grid and the programmes alike run on both cores."""
+    from painresponse.stats import _exact_window
+
+    first = problems[0]
+    max_screen, max_nodes = math.inf, worth / (_FOURIER_ELEMENT_CELLS * len(first.d))
+    if all(p.network_ok for p in problems):
+        cells = min(sum(p.cells for p in problems), worth)
+        max_screen = max(_SCREEN_BUDGET * cells / _SCREEN_ELEMENT_CELLS, _SCREEN_MIN_ELEMENTS)
+        max_nodes = cells / (_FOURIER_ELEMENT_CELLS * len(first.d))
+    try:
+        plan = _exact_window.plan_middle(
+            first.d, first.totals, int(first.m or 0), lower, upper, max_screen, max_nodes
+        )
+    except FourierNotCertified:
+        return None
+    if isinstance(plan, float) or plan.nodes > max_nodes:
+        return None
+    return plan
 
 
 def _middle_beats_fourier(problems: list[_Problem], cells: float, fourier_ok: bool) -> bool:

@@ -568,6 +568,7 @@ def fourier_nodes(
     excess_d: float,
     u_mod: int,
     m_mod: int,
+    window: int = 0,
 ) -> tuple[float, float, float]:  # pragma: no cover - compiled
     """Sum the tilted tail integrand over the given nodes (grouped by theta row).
 
@@ -599,6 +600,13 @@ def fourier_nodes(
     through the logarithm, which amplifies them near a zero of ``z``: ``8 a_j = 4 |x| / (1 +
     x) + (16 p sin^2 + |X| + 8 |Y| + 4 p |alpha| + 1) / |z|``. A node with a factor of
     ``|z|^2`` below :data:`NEAR_ZERO` is left out and bounded whole.
+
+    ``window > 0`` replaces the tail's kernel by a window's (:mod:`._exact_window`, ``lam =
+    0``): ``sum_{k = a}^{a + window - 1} e^{-i theta (k - u)}`` with ``u = a + (window - 1)
+    // 2``, that is ``R(theta) = sin(window theta / 2) / sin(theta / 2)`` times ``e^{-i
+    theta / 2}`` for an even window; the angles are reduced exactly with integers, and the
+    rounding of ``R``, at most ``eps (12 |R| + (4 |angle| + 2) / sin(theta / 2))``, is
+    added to each node's bound times its product's modulus.
     """
     eps = 2.220446049250313e-16
     two_pi = 2.0 * math.pi
@@ -610,6 +618,7 @@ def fourier_nodes(
     k_base = -math.expm1(-lam)
     theta = 0.0
     k_re = k_im = k_den = weight = 1.0
+    g_re = g_im = k_mod = k_abs = 0.0  # the window's kernel, its modulus bound, its error
     rem = np.empty(n_cat, np.int64)  # (s delta_j) mod L, times period_a
     quot = np.empty(n_cat, np.int64)  # floor(s delta_j / L)
     row = -1
@@ -627,13 +636,31 @@ def fourier_nodes(
                 quot[j] = product // period_d
                 rem[j] = (product - quot[j] * period_d) * period_a
             theta = two_pi * s / period_d
-            # 1 - e^{-lam - i theta}: real part as two positive terms (1 - e^{-lam} cos
-            # theta would lose eps / lam near theta = 0, and lam is about 1 / sd(D))
-            half_theta = math.sin(0.5 * theta)
-            k_re = k_base + 2.0 * e_lam * half_theta * half_theta
-            k_im = e_lam * math.sin(theta)
-            k_den = k_re * k_re + k_im * k_im
             weight = 1.0 if (s == 0 or 2 * s == period_d) else 2.0
+            if window == 0:
+                # 1 - e^{-lam - i theta}: real part as two positive terms (1 - e^{-lam} cos
+                # theta would lose eps / lam near theta = 0, and lam is about 1 / sd(D))
+                half_theta = math.sin(0.5 * theta)
+                k_re = k_base + 2.0 * e_lam * half_theta * half_theta
+                k_im = e_lam * math.sin(theta)
+                k_den = k_re * k_re + k_im * k_im
+                k_mod = 1.0 / math.sqrt(k_den)
+            elif s == 0:
+                g_re, g_im, k_mod, k_abs = float(window), 0.0, float(window), 0.0
+            else:
+                n_edge = (s * window) % (2 * period_d)  # exact: window theta / 2 mod 2 pi
+                if n_edge > period_d:
+                    n_edge -= 2 * period_d
+                edge = math.pi * (n_edge / period_d)
+                half = math.pi * (s / period_d)  # theta / 2 in (0, pi)
+                sin_half = math.sin(half)
+                ratio = math.sin(edge) / sin_half
+                if window % 2 == 0:  # e^{-i theta / 2}: the window's half-integer centre
+                    g_re, g_im = ratio * math.cos(half), -ratio * sin_half
+                else:
+                    g_re, g_im = ratio, 0.0
+                k_mod = min(float(window), 1.0 / sin_half)
+                k_abs = eps * (12.0 * abs(ratio) + (4.0 * abs(edge) + 2.0) / sin_half)
         r_signed = r - period_a if 2 * r > period_a else r
         phi = two_pi * r_signed / period_a
         acc_re, c_re = 0.0, 0.0
@@ -719,9 +746,7 @@ def fourier_nodes(
             # a factor near 0 (p near 1/2, alpha near pi), where its logarithm's rounding
             # is not bounded relative to it: the node is left out, its true term at most
             # that factor's modulus times the kernel and weight (every other factor <= 1)
-            total_err += (
-                math.sqrt(max(near, 0.0) + NEAR_ZERO_PAD) * weight / math.sqrt(k_den) * scale
-            )
+            total_err += math.sqrt(max(near, 0.0) + NEAR_ZERO_PAD) * weight * k_mod * scale
             continue
         if wrapped:
             shift_num = (
@@ -743,12 +768,20 @@ def fourier_nodes(
             + _CAUCHY * truncation
         )
         angle = acc_im + linear_total
-        magnitude = math.exp(acc_re) * weight / k_den
-        v_re = magnitude * math.cos(angle)
-        v_im = magnitude * math.sin(angle)
-        # times the kernel 1 / k = conj(k) / |k|^2 (the 1 / |k|^2 is in magnitude)
-        t_re = (v_re * k_re + v_im * k_im) * scale
-        t_im = (v_im * k_re - v_re * k_im) * scale
+        if window > 0:
+            magnitude = math.exp(acc_re) * weight
+            v_re = magnitude * math.cos(angle)
+            v_im = magnitude * math.sin(angle)
+            t_re = (v_re * g_re - v_im * g_im) * scale
+            t_im = (v_re * g_im + v_im * g_re) * scale
+            total_err += magnitude * scale * k_abs * (1.0 + err)
+        else:
+            magnitude = math.exp(acc_re) * weight / k_den
+            v_re = magnitude * math.cos(angle)
+            v_im = magnitude * math.sin(angle)
+            # times the kernel 1 / k = conj(k) / |k|^2 (the 1 / |k|^2 is in magnitude)
+            t_re = (v_re * k_re + v_im * k_im) * scale
+            t_im = (v_im * k_re - v_re * k_im) * scale
         y = t_re - compensation
         updated = total_re + y
         compensation = (updated - total_re) - y
@@ -758,5 +791,5 @@ def fourier_nodes(
             total_abs += t_abs
             total_err += t_abs * err
         else:  # 0: an underflow (a factor near 0 is handled above)
-            total_err += ZERO_FACTOR * weight / math.sqrt(k_den) * scale
+            total_err += ZERO_FACTOR * weight * k_mod * scale
     return total_re, total_abs, total_err

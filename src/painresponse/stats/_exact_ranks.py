@@ -515,13 +515,10 @@ def rank_sum_pvalue(
         bounds.append(bound_lo)
     if len(specs) == 2 and abs(bounds[0] - bounds[1]) > LOPSIDED_NATS:
         return _lopsided(specs, bounds, fourier_ok)
-    if (
-        len(specs) == 2
-        and hi is not None
-        and lo is not None
-        and _normal_pvalue(d, counts, m, hi, lo) >= MIDDLE_TRY_PVALUE
-    ):
-        return two_sided_middle(specs, fourier_ok, lo + 1, hi - 1)
+    if len(specs) == 2 and hi is not None and lo is not None:
+        estimate = _normal_pvalue(d, counts, m, hi, lo)
+        if estimate >= MIDDLE_TRY_PVALUE:
+            return two_sided_middle(specs, fourier_ok, lo + 1, hi - 1, estimate)
     return _combine(_tails(specs, fourier_ok))
 
 
