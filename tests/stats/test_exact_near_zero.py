@@ -46,12 +46,19 @@ class Node:
         return 2 * pi * LD(self.s) / LD(self.period_d), 2 * pi * LD(self.r) / LD(self.period_a)
 
     def product(self) -> np.clongdouble:
-        """``prod_j (q_j + p_j e^{i alpha_j})^{t_j}`` in extended precision."""
-        theta, phi = self.angles()
+        """``prod_j (q_j + p_j e^{i alpha_j})^{t_j}`` in extended precision, ``alpha_j`` reduced
+        exactly with integers (``alpha = pi`` exactly gives the factor ``q - p``)."""
+        pi = LD(np.arccos(LD(-1)))
+        grid = self.period_d * self.period_a
         value = np.clongdouble(1)
         for d_j, t_j, p_j in zip(self.delta, self.totals, self.p, strict=True):
-            alpha = phi + theta * LD(int(d_j))
-            z = (1 - LD(p_j)) + LD(p_j) * (np.cos(alpha) + 1j * np.sin(alpha))
+            num = (self.s * int(d_j)) % self.period_d * self.period_a
+            num = (num + self.r % self.period_a * self.period_d) % grid
+            if 2 * num == grid:
+                z = np.clongdouble((1 - LD(p_j)) - LD(p_j))
+            else:
+                alpha = 2 * pi * LD(num) / LD(grid)
+                z = (1 - LD(p_j)) + LD(p_j) * (np.cos(alpha) + 1j * np.sin(alpha))
             value *= z ** int(t_j)
         return value
 

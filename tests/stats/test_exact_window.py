@@ -4,13 +4,17 @@ against the whole distribution, and the route that takes it."""
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from painresponse.stats import _exact_choice, _exact_fourier, _exact_ranks, _exact_window
 from painresponse.stats.ranks import _doubled_midranks, rank_sum_from_counts
+from tests.stats._rank_cases import lattice
 
 REFERENCE_ROUNDING = 4e-15
 
@@ -150,3 +154,85 @@ def test_window_outside_the_support() -> None:
     assert (low, high) == (4, 26)
     assert _exact_window.plan_middle(d, totals, m, low - 5, high + 5) == 0.0
     assert _exact_window.plan_middle(d, totals, m, high + 1, high + 9) == 1.0
+
+
+def _coin_two_sided() -> list[tuple[str, np.ndarray, np.ndarray, float]]:
+    """Every two-sided rank-sum reference of R coin in ``tests/reference``, as counts per
+    sorted value of each group."""
+    root = Path(__file__).resolve().parents[1] / "reference"
+    out = []
+    for name in (
+        "unbalanced_exact.json",
+        "rank_corners.json",
+        "rank_exact_large.json",
+        "rank_window.json",
+    ):
+        for case in json.loads((root / name).read_text())["cases"]:
+            if case.get("test", "rank_sum") != "rank_sum" or case["alternative"] != "two.sided":
+                continue
+            if "counts_x" in case:
+                x = np.asarray(case["counts_x"], dtype=np.int64)
+                y = np.asarray(case["counts_y"], dtype=np.int64)
+            else:
+                x, y = _counts(case["x"], case["y"])
+            out.append((case["label"], x, y, float(case["pvalue"])))
+    for case in json.loads((root / "rank_sum_exact.json").read_text())["cases"]:
+        if case["alternative"] == "two-sided":
+            out.append((case["id"], *_counts(case["x"], case["y"]), float(case["pvalue"])))
+    return out
+
+
+def _counts(x: list[float], y: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    """Counts per sorted distinct value of two samples."""
+    values = np.unique(np.concatenate([x, y]))
+    counts_x = np.bincount(np.searchsorted(values, x), minlength=values.size)
+    return counts_x, np.bincount(np.searchsorted(values, y), minlength=values.size)
+
+
+@pytest.mark.slow
+def test_window_matches_coin_on_every_two_sided_reference() -> None:
+    """The window's grid, forced on every two-sided coin reference whose p-value it can
+    certify (at least about 0.02), gives coin's p-value to 1e-10, and within its own
+    bound plus coin's rounding: coin's double-precision sums are off by up to 8e-14 here
+    (where the window and the network programme, two exact algorithms, agree to 3e-16),
+    so 2e-13 is allowed for them. A window that cannot certify (a p-value below 0.05, or
+    a group of 1-2 patients) is left to the two tails, as the route does."""
+    checked = uncertified = 0
+    for _, x, y, expected in _coin_two_sided():
+        d, counts, m, hi, lo = lattice(x, y, "two-sided")
+        if hi is None or lo is None or hi - lo < 2:
+            continue
+        plan = _exact_window.plan_middle(d, counts, m, lo + 1, hi - 1)
+        if isinstance(plan, float):
+            assert plan == pytest.approx(expected, rel=1e-12)
+            continue
+        if plan.nodes > _exact_fourier.FOURIER_MAX_NODES:  # beyond the route's budget
+            continue
+        try:
+            pvalue, bound, _ = _exact_fourier.evaluate_tail(plan)
+        except _exact_fourier.FourierNotCertified:  # the route then takes the two tails
+            assert expected < 0.05 or m <= 2  # (1 - p) / p amplifies the middle's bound
+            uncertified += 1
+            continue
+        assert pvalue == pytest.approx(expected, rel=1e-10)
+        assert abs(pvalue - expected) <= (bound + 2e-13) * expected
+        checked += 1
+    assert checked >= 70 and uncertified <= 40
+
+
+_WINDOW_CASES = json.loads(
+    (Path(__file__).resolve().parents[1] / "reference" / "rank_window.json").read_text()
+)["cases"]
+
+
+@pytest.mark.parametrize("case", _WINDOW_CASES, ids=[c["label"] for c in _WINDOW_CASES])
+def test_route_matches_coin_near_the_centre(case: dict[str, Any]) -> None:
+    """R coin's exact p-values of near-centre tables (``tests/reference/rank_window.json``,
+    written by ``make_window_reference.R``): the route takes the window's grid from p =
+    0.05, and the p-value agrees to 1e-10."""
+    x = np.asarray(case["counts_x"], dtype=np.int64)
+    y = np.asarray(case["counts_y"], dtype=np.int64)
+    result = rank_sum_from_counts(np.arange(case["K"]), x, y, "exact")
+    if case["pvalue"] >= 0.05:  # below, the normal estimate may send it to the tails
+        assert result.details["algorithm"] == "fourier (middle)"
+    assert result.pvalue == pytest.approx(case["pvalue"], rel=1e-10)

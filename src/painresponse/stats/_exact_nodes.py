@@ -599,7 +599,8 @@ def fourier_nodes(
     2)`` and of ``z``'s parts ``X = 1 - 2 p sin^2``, ``Y = 2 p sin cos`` (and of ``alpha``)
     through the logarithm, which amplifies them near a zero of ``z``: ``8 a_j = 4 |x| / (1 +
     x) + (16 p sin^2 + |X| + 8 |Y| + 4 p |alpha| + 1) / |z|``. A node with a factor of
-    ``|z|^2`` below :data:`NEAR_ZERO` is left out and bounded whole.
+    ``|z|^2`` below :data:`NEAR_ZERO` is left out and bounded whole (or, when ``alpha = pi``
+    exactly and ``p_j = q_j``, left out as the 0 it is).
 
     ``window > 0`` replaces the tail's kernel by a window's (:mod:`._exact_window`, ``lam =
     0``): ``sum_{k = a}^{a + window - 1} e^{-i theta (k - u)}`` with ``u = a + (window - 1)
@@ -717,7 +718,9 @@ def fourier_nodes(
                 x = -4.0 * pj * q[j] * sin2
                 modulus2 = 1.0 + x  # |q + p e^{i alpha}|^2, within 9 eps
                 if modulus2 < NEAR_ZERO:  # the node is bounded whole (below)
-                    near = modulus2
+                    # alpha = pi exactly (reduced with integers) and p = q: the factor q - p
+                    # is 0 exactly (p = m / N = 1/2 on an untilted grid), and so the term
+                    near = -1.0 if (2 * num == grid and pj == q[j]) else modulus2
                     break
                 re = 0.5 * math.log1p(x)
                 im_z = 2.0 * pj * sh * ch
@@ -742,6 +745,8 @@ def fourier_nodes(
             updated = acc_lin + y
             c_lin = (updated - acc_lin) - y
             acc_lin = updated
+        if near < 0.0:  # a factor of exactly 0: the term is 0, with no error
+            continue
         if near < math.inf:
             # a factor near 0 (p near 1/2, alpha near pi), where its logarithm's rounding
             # is not bounded relative to it: the node is left out, its true term at most

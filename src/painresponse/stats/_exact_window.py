@@ -85,6 +85,14 @@ def _normal_window(mean: float, sd: float, lo: int, hi: int) -> tuple[float, flo
     return max(1.0 - below - above, 0.0), below + above
 
 
+def _level(x: float, top: int) -> int:
+    """The Chernoff level ``x`` as an integer, or one past the support's end ``top`` when
+    it reaches it (the search saturates just below the end, where the bound is weak: past
+    it there is nothing to alias)."""
+    level = math.ceil(x)
+    return top + 1 if level >= top else level
+
+
 def _plan(
     d_int: Sequence[int],
     totals_int: Sequence[int],
@@ -122,24 +130,36 @@ def _plan(
     x_neg, eta_neg = _chernoff_level(-delta, totals, logit, tau)
     from scipy.fft import next_fast_len
 
-    period_d = max(math.ceil(x_pos - lo_s), math.ceil(hi_s + x_neg), window + 1, 16)
+    # beyond the support (D' within [d_low, d_high], A within [0, N]) nothing aliases: a
+    # small table's grid covers its support, with no aliasing error at all
+    d_low = sum(min(v, 0) * t for v, t in zip(delta_int, totals_int, strict=True))
+    d_high = sum(max(v, 0) * t for v, t in zip(delta_int, totals_int, strict=True))
+    period_d = max(_level(x_pos, d_high) - lo_s, hi_s + _level(x_neg, -d_low), window + 1, 16)
     period_d = int(next_fast_len(period_d))
     ones = np.ones_like(delta)
     x_up, eta_up = _chernoff_level(ones, totals, logit, tau)
     x_dn, eta_dn = _chernoff_level(-ones, totals, logit, tau)
-    period_a = max(math.ceil(max(x_up - m, x_dn + m)), 4)
+    period_a = max(_level(x_up, n_total) - m, _level(x_dn, 0) + m, 4)
     if period_d > FOURIER_MAX_PERIOD or period_a > FOURIER_MAX_PERIOD:
         raise FourierNotCertified(
             f"the Fourier grid would need {period_a} x {period_d} points "
             f"(limit {FOURIER_MAX_PERIOD})"
         )
     alias_a = [
-        _chernoff_log_bound(ones, totals, logit, eta_up, m + period_a),
-        _chernoff_log_bound(-ones, totals, logit, eta_dn, -(m - period_a)),
+        _chernoff_log_bound(ones, totals, logit, eta_up, m + period_a)
+        if m + period_a <= n_total
+        else -math.inf,
+        _chernoff_log_bound(-ones, totals, logit, eta_dn, -(m - period_a))
+        if m - period_a >= 0
+        else -math.inf,
     ]
     alias_d = [
-        _chernoff_log_bound(delta, totals, logit, eta_pos, lo_s + period_d),
-        _chernoff_log_bound(-delta, totals, logit, eta_neg, period_d - hi_s),
+        _chernoff_log_bound(delta, totals, logit, eta_pos, lo_s + period_d)
+        if lo_s + period_d <= d_high
+        else -math.inf,
+        _chernoff_log_bound(-delta, totals, logit, eta_neg, period_d - hi_s)
+        if hi_s - period_d >= d_low
+        else -math.inf,
     ]
     log_alias = float(np.logaddexp.reduce(alias_a + alias_d))
     log_alias_a = float(np.logaddexp.reduce(alias_a))

@@ -107,6 +107,14 @@ def fourier_terms(
             out_log[rows] = -np.inf
             err[rows] = 0.0
             near[rows] = np.sqrt(np.maximum(smallest, 0) + near_zero_pad).astype(np.float64)
+            # alpha = pi exactly (integers: 2 (s d mod L) Pa + 2 (r mod Pa) L = L Pa mod 2 L
+            # Pa) with p = q: a factor of exactly 0, so the term is 0 with no error
+            grid = period_d * period_a
+            twice = 2 * (
+                np.mod(s * d_mod[None, :], period_d) * period_a + np.mod(r, period_a) * period_d
+            )
+            exact = ((np.mod(twice, 2 * grid) == grid) & (p == q)[None, :]).any(axis=1)
+            near[np.flatnonzero(exact) + lo] = 0.0
     return np.exp(out_log), err, near
 
 
