@@ -17,6 +17,16 @@ FOURIER_ROUTES = ("fourier", "fourier (middle)")
 ALTERNATIVE = {"two.sided": "two-sided", "less": "less", "greater": "greater"}
 
 
+def random_small_table(rng: np.random.Generator, most: int) -> tuple[np.ndarray, int]:
+    """Counts of 3-11 values (at most ``most - 1`` each; one category of a single
+    observation half the time, a factor with ``t = 1``) and a group size of 2 to half."""
+    k = int(rng.integers(3, 12))
+    totals = rng.integers(1, most, k)
+    if rng.random() < 0.5:
+        totals[rng.integers(0, k)] = 1
+    return totals, int(rng.integers(2, int(totals.sum()) // 2 + 1))
+
+
 def unbalanced_table(
     levels: int, small: int, large: int, seed: int, shift: int = 0, skew: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -14,7 +14,7 @@ import pytest
 
 from painresponse.stats import _exact_choice, _exact_fourier, _exact_ranks, _exact_window
 from painresponse.stats.ranks import _doubled_midranks, rank_sum_from_counts
-from tests.stats._rank_cases import lattice
+from tests.stats._rank_cases import lattice, random_small_table
 
 REFERENCE_ROUNDING = 4e-15
 
@@ -61,12 +61,7 @@ def test_window_error_within_its_bound(seed: int) -> None:
     checked = extended = 0
     worst = 0.0
     for _ in range(8):
-        k = int(rng.integers(3, 12))
-        totals = rng.integers(1, 30, k)
-        if rng.random() < 0.5:
-            totals[rng.integers(0, k)] = 1
-        n_total = int(totals.sum())
-        m = int(rng.integers(2, n_total // 2 + 1))
+        totals, m = random_small_table(rng, 30)
         d, support, probs = _distribution(totals, m)
         centre = int(support[int(np.searchsorted(np.cumsum(probs), 0.5))])
         for half in rng.integers(0, max(2, (support[-1] - support[0]) // 3), 4):

@@ -16,6 +16,7 @@ import pytest
 
 from painresponse.stats import _exact_ranks
 from painresponse.stats.ranks import _doubled_midranks, _tail_pvalue
+from tests.stats._rank_cases import random_small_table
 
 QUANTILES = (0.0005, 0.02, 0.5, 0.99)
 ALTERNATIVES = ("two-sided", "less", "greater")
@@ -28,12 +29,8 @@ def test_fourier_error_within_its_bound(seed: int) -> None:
     rng = np.random.default_rng(1400 + seed)
     checked = 0
     for _ in range(6):
-        k = int(rng.integers(3, 12))
-        totals = rng.integers(1, 25, k)
-        if rng.random() < 0.5:
-            totals[rng.integers(0, k)] = 1
+        totals, m = random_small_table(rng, 25)
         n_total = int(totals.sum())
-        m = int(rng.integers(2, n_total // 2 + 1))
         scores2 = _doubled_midranks(totals).tolist()
         support, probs = _exact_ranks.rank_sum_distribution(scores2, totals.tolist(), m)
         for quantile in QUANTILES:

@@ -619,7 +619,7 @@ def fourier_nodes(
     k_base = -math.expm1(-lam)
     theta = 0.0
     k_re = k_im = k_den = weight = 1.0
-    g_re = g_im = k_mod = k_abs = 0.0  # the window's kernel, its modulus bound, its error
+    k_mod = k_abs = 0.0  # the kernel's modulus bound; the window kernel's rounding
     rem = np.empty(n_cat, np.int64)  # (s delta_j) mod L, times period_a
     quot = np.empty(n_cat, np.int64)  # floor(s delta_j / L)
     row = -1
@@ -646,8 +646,8 @@ def fourier_nodes(
                 k_im = e_lam * math.sin(theta)
                 k_den = k_re * k_re + k_im * k_im
                 k_mod = 1.0 / math.sqrt(k_den)
-            elif s == 0:
-                g_re, g_im, k_mod, k_abs = float(window), 0.0, float(window), 0.0
+            elif s == 0:  # a window's kernel, held as conj(k) with k_den = |k|^2 = 1
+                k_re, k_im, k_den, k_mod, k_abs = float(window), 0.0, 1.0, float(window), 0.0
             else:
                 n_edge = (s * window) % (2 * period_d)  # exact: window theta / 2 mod 2 pi
                 if n_edge > period_d:
@@ -656,10 +656,11 @@ def fourier_nodes(
                 half = math.pi * (s / period_d)  # theta / 2 in (0, pi)
                 sin_half = math.sin(half)
                 ratio = math.sin(edge) / sin_half
+                k_den = 1.0
                 if window % 2 == 0:  # e^{-i theta / 2}: the window's half-integer centre
-                    g_re, g_im = ratio * math.cos(half), -ratio * sin_half
+                    k_re, k_im = ratio * math.cos(half), ratio * sin_half
                 else:
-                    g_re, g_im = ratio, 0.0
+                    k_re, k_im = ratio, 0.0
                 k_mod = min(float(window), 1.0 / sin_half)
                 k_abs = eps * (12.0 * abs(ratio) + (4.0 * abs(edge) + 2.0) / sin_half)
         r_signed = r - period_a if 2 * r > period_a else r
@@ -773,20 +774,15 @@ def fourier_nodes(
             + _CAUCHY * truncation
         )
         angle = acc_im + linear_total
+        magnitude = math.exp(acc_re) * weight / k_den
+        v_re = magnitude * math.cos(angle)
+        v_im = magnitude * math.sin(angle)
+        # times the kernel 1 / k = conj(k) / |k|^2 (the 1 / |k|^2 is in magnitude; a
+        # window's kernel is held as conj(k) with |k|^2 = 1)
+        t_re = (v_re * k_re + v_im * k_im) * scale
+        t_im = (v_im * k_re - v_re * k_im) * scale
         if window > 0:
-            magnitude = math.exp(acc_re) * weight
-            v_re = magnitude * math.cos(angle)
-            v_im = magnitude * math.sin(angle)
-            t_re = (v_re * g_re - v_im * g_im) * scale
-            t_im = (v_re * g_im + v_im * g_re) * scale
             total_err += magnitude * scale * k_abs * (1.0 + err)
-        else:
-            magnitude = math.exp(acc_re) * weight / k_den
-            v_re = magnitude * math.cos(angle)
-            v_im = magnitude * math.sin(angle)
-            # times the kernel 1 / k = conj(k) / |k|^2 (the 1 / |k|^2 is in magnitude)
-            t_re = (v_re * k_re + v_im * k_im) * scale
-            t_im = (v_im * k_re - v_re * k_im) * scale
         y = t_re - compensation
         updated = total_re + y
         compensation = (updated - total_re) - y
