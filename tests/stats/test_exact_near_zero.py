@@ -93,6 +93,7 @@ class Node:
             q,
             even,
             odd,
+            *kernels.centre_series(p, self.period_a * self.period_d),
             self.lam,
             float(np.sum(t * p) - self.m),
             float(np.sum(t * p * self.delta) - self.u),

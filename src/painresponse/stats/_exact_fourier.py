@@ -71,6 +71,11 @@ __all__ = [
 #: nodes for no change in the bound.
 _FOURIER_TARGET = 1e-15
 FOURIER_MAX_REL_ERROR = 1e-12
+#: From this many nodes a tail evaluates the angles past the cumulant series by the series
+#: about the nearest centre (:mod:`._exact_series`; about 2x faster per node and category
+#: than sin, cos, log1p and atan2) when a centre allows it: below, its tables (1-2 ms, and
+#: about 0.1 ms per category, in extended precision) would cost more than they save.
+_CENTRE_MIN_NODES = 20_000
 #: Longest the Fourier method may run: at most this many (phi, theta) nodes are evaluated.
 FOURIER_MAX_NODES = 2_000_000
 #: The budget the older "auto" rule of ``stats.trend`` gives the Fourier method.
@@ -575,6 +580,10 @@ def evaluate_tail(
         raise FourierNotCertified(f"{plan.nodes} Fourier nodes needed")
     kernels = _rank_tails.node_kernels()
     even, odd = kernels.cumulant_coefficients(plan.p, plan.q)
+    if plan.nodes >= _CENTRE_MIN_NODES:
+        centres = kernels.centre_series(plan.p, plan.period_d * plan.period_a)
+    else:
+        centres = kernels.no_centres(plan.p.size)
     # The kernel's tilt is its float64 p: the linear phases it leaves out sum to
     # phi (A - m) + theta (D - u), A = sum t p and D = sum t p delta with that same p.
     p_ld = plan.p.astype(_LD)
@@ -598,6 +607,7 @@ def evaluate_tail(
             plan.q,
             even,
             odd,
+            *centres,
             plan.lam,
             excess_a,
             excess_d,

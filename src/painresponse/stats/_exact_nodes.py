@@ -20,6 +20,16 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
+from painresponse.stats._exact_series import (
+    CAUCHY,
+    CENTRES,
+    ORDER,
+    SERIES_ALPHA,
+    centre_log,
+    centre_series,
+    cumulant_coefficients,
+    no_centres,
+)
 from painresponse.stats._jit import jit
 
 __all__ = [
@@ -28,8 +38,10 @@ __all__ = [
     "ZERO_FACTOR",
     "cauchy_rows",
     "cauchy_rows_direct",
+    "centre_series",
     "cumulant_coefficients",
     "fourier_nodes",
+    "no_centres",
     "row_sums",
     "screen_nodes",
 ]
@@ -500,57 +512,6 @@ def cauchy_rows_direct(
     return keep, rows_sum, kernel_sum, dropped
 
 
-#: Orders of the cumulant series of one factor (2 .. _ORDER); the factors are expanded
-#: when ``|alpha| <= _SERIES_ALPHA``.
-_ORDER = 30
-_SERIES_ALPHA = 0.5
-_N_EVEN = _ORDER // 2  # orders 2, 4, .., 30
-_N_ODD = (_ORDER - 1) // 2  # orders 3, 5, .., 29
-if (_N_EVEN, _N_ODD) != (15, 14):  # pragma: no cover - fourier_nodes spells out 15 and 14
-    raise ImportError("fourier_nodes' Estrin scheme is written for 15 and 14 coefficients")
-#: ``|kappa_n| / n! <= _CAUCHY / 2^n`` for n >= 2 and every p: the largest modulus of
-#: ``log(q + p e^z) - p z`` on ``|z| = 2`` is 0.616 (p = 1/2, z = 2i); 1 leaves room.
-_CAUCHY = 1.0
-
-
-@jit
-def cumulant_coefficients(
-    p: NDArray[np.float64], q: NDArray[np.float64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:  # pragma: no cover - compiled
-    """Series of ``log(q + p e^{i alpha}) - i p alpha`` in ``alpha``, per category.
-
-    With ``g_n = kappa_n / n!`` the Taylor coefficients of ``log(q + p e^z)`` (Bernoulli
-    cumulants), the real part is ``sum_k even[j, k-1] alpha^(2k)`` and the imaginary part
-    ``alpha sum_k odd[j, k-1] alpha^(2k)``, ``even_k = (-1)^k g_2k``, ``odd_k = (-1)^k
-    g_(2k+1)``. The ``g_n`` come from ``n g_n = n f_n - sum_k k g_k f_(n-k)`` with
-    ``f_n = p / n!`` (the series of ``q + p e^z``), evaluated at ``min(p, q)``:
-    ``kappa_n(p) = (-1)^n kappa_n(q)`` for ``n >= 2`` avoids the cancellation near 1.
-    """
-    n_cat = p.size
-    even = np.zeros((n_cat, _N_EVEN))
-    odd = np.zeros((n_cat, _N_ODD))
-    f = np.empty(_ORDER + 1)
-    g = np.empty(_ORDER + 1)
-    for j in range(n_cat):
-        small = min(p[j], q[j])
-        flip = p[j] > q[j]
-        factorial = 1.0
-        for n in range(1, _ORDER + 1):
-            factorial *= n
-            f[n] = small / factorial
-        for n in range(1, _ORDER + 1):
-            acc = n * f[n]
-            for k in range(1, n):
-                acc -= k * g[k] * f[n - k]
-            g[n] = acc / n
-        for k in range(1, _N_EVEN + 1):
-            even[j, k - 1] = (-1.0) ** k * g[2 * k]
-        for k in range(1, _N_ODD + 1):
-            value = (-1.0) ** k * g[2 * k + 1]
-            odd[j, k - 1] = -value if flip else value
-    return even, odd
-
-
 @jit
 def fourier_nodes(
     s_nodes: NDArray[np.int64],
@@ -563,6 +524,9 @@ def fourier_nodes(
     q: NDArray[np.float64],
     even: NDArray[np.float64],
     odd: NDArray[np.float64],
+    centre_coef: NDArray[np.float64],
+    centre_bound: NDArray[np.float64],
+    centre_at: NDArray[np.int64],
     lam: float,
     excess_a: float,
     excess_d: float,
@@ -580,7 +544,10 @@ def fourier_nodes(
     series (:func:`cumulant_coefficients`, by Estrin's scheme in ``alpha^2``: pairs,
     then pairs of pairs, five dependent steps where Horner's takes fifteen; its terms fall
     by 16 or more per step, so its rounding is within the same bound) when ``|alpha_j| <=
-    0.5``, else from ``0.5 log1p(-4 p q sin^2(alpha / 2))`` and ``atan2(...) - p alpha``.
+    0.5``; else from the series about the nearest of :data:`._exact_series.CENTRES`
+    centres (``centre_coef``, at ``centre_at`` on the grid; :func:`._exact_series.centre_log`)
+    where its ``centre_bound`` per unit of ``t_j`` is finite, that bound added whole to the
+    node's; else from ``0.5 log1p(-4 p q sin^2(alpha / 2))`` and ``atan2(...) - p alpha``.
 
     The linear parts and the shift: when no factor wraps (every ``k_j = 0``, the nodes
     near the saddle point) they sum exactly to ``phi (A - m) + theta (D - u)``, with
@@ -595,8 +562,9 @@ def fourier_nodes(
     ``eps (8 sum_j t_j (|Re| + |Im rest| + [p_j |alpha_j|: off the series, or summed
     directly] + [off the series: a_j]) + 4 |linear terms| + 48)`` plus the series'
     truncation ``sum_j t_j (|alpha_j| / 2)^31 / (1 - |alpha_j| / 2)`` (``|kappa_n| / n! <=
-    2^-n``, see :data:`_CAUCHY`). ``a_j`` carries the rounding of ``x = -4 p q sin^2(alpha /
-    2)`` and of ``z``'s parts ``X = 1 - 2 p sin^2``, ``Y = 2 p sin cos`` (and of ``alpha``)
+    2^-n``, see :data:`._exact_series.CAUCHY`). ``a_j`` carries the rounding of ``x = -4 p
+    q sin^2(alpha / 2)`` and of ``z``'s parts ``X = 1 - 2 p sin^2``, ``Y = 2 p sin cos`` (and
+    of ``alpha``)
     through the logarithm, which amplifies them near a zero of ``z``: ``8 a_j = 4 |x| / (1 +
     x) + (16 p sin^2 + |X| + 8 |Y| + 4 p |alpha| + 1) / |z|``. A node with a factor of
     ``|z|^2`` below :data:`NEAR_ZERO` is left out and bounded whole (or, when ``alpha = pi``
@@ -615,6 +583,8 @@ def fourier_nodes(
     scale = 1.0 / (float(period_a) * float(period_d))
     grid = period_d * period_a
     half_grid = grid // 2
+    half_c = CENTRES // 2 + 0.5  # the nearest centre: int(alpha CENTRES / 2 pi + half_c)
+    per_turn = CENTRES / two_pi
     e_lam = math.exp(-lam)
     k_base = -math.expm1(-lam)
     theta = 0.0
@@ -674,6 +644,7 @@ def fourier_nodes(
         series_alpha = 0.0
         wrapped = False
         near = math.inf
+        centre_err = 0.0
         r_part = r_signed * period_d
         for j in range(n_cat):
             num = r_part + rem[j]
@@ -689,7 +660,7 @@ def fourier_nodes(
             alpha = two_pi * (num / grid)
             pj = p[j]
             tj = totals[j]
-            if abs(alpha) <= _SERIES_ALPHA:
+            if abs(alpha) <= SERIES_ALPHA:
                 a2 = alpha * alpha
                 a4 = a2 * a2
                 a8 = a4 * a4
@@ -712,6 +683,11 @@ def fourier_nodes(
                 series_weight += tj
                 series_alpha = max(series_alpha, abs(alpha))
                 size += tj * (abs(re) + abs(rest))
+            elif centre_bound[j, int(alpha * per_turn + half_c)] < 1.0:
+                # about the nearest centre (:mod:`._exact_series`), its error bounded whole
+                c = int(alpha * per_turn + half_c)
+                re, rest = centre_log(centre_coef, j, c, two_pi * ((num - centre_at[c]) / grid))
+                centre_err += tj * centre_bound[j, c]
             else:
                 sh = math.sin(0.5 * alpha)
                 ch = math.cos(0.5 * alpha)
@@ -768,10 +744,11 @@ def fourier_nodes(
             linear_err = 4.0 * (abs(phi * excess_a) + abs(theta * excess_d))
         # truncation of the series: sum_j t_j h_j^(ORDER+1) / (1 - h_j), h_j = |alpha_j| / 2
         half = 0.5 * series_alpha
-        truncation = series_weight * half ** (_ORDER + 1) / (1.0 - half)
+        truncation = series_weight * half ** (ORDER + 1) / (1.0 - half)
         err = (
             eps * (8.0 * size + linear_err + 2.0 * (abs(acc_re) + abs(acc_im)) + 48.0)
-            + _CAUCHY * truncation
+            + CAUCHY * truncation
+            + centre_err
         )
         angle = acc_im + linear_total
         magnitude = math.exp(acc_re) * weight / k_den
