@@ -86,8 +86,11 @@ def _centre_case() -> tuple[np.ndarray, np.ndarray]:
 def test_route_near_the_centre_takes_the_middle(monkeypatch: pytest.MonkeyPatch) -> None:
     """100 + 5,000 on 7 values (p about 0.5): one programme over the middle, and the same
     p-value as the two tails (forced by a ratio of 0) to 1e-14. The middle's Fourier grid
-    (:mod:`._exact_window`, cheaper here) is left out by a try threshold above 1."""
+    (:mod:`._exact_window`, cheaper here) is left out by a try threshold above 1, and the
+    tails' grids (as cheap as their programmes with the centres' series) by the cost
+    model without that saving."""
     monkeypatch.setattr(_exact_choice, "FOURIER_MIDDLE_TRY_PVALUE", 2.0)
+    monkeypatch.setattr(_exact_choice, "_CENTRE_SAVING", 0.0)
     x, y = _centre_case()
     middle = rank_sum_from_counts(np.arange(7), x, y, "exact")
     assert middle.details["algorithm"] == "network (middle)"

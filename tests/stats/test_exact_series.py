@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from painresponse.stats import _exact_series, _rank_tails
+from painresponse.stats import _exact_choice, _exact_fourier, _exact_series, _rank_tails
 
 LD = np.longdouble
 PI = np.arccos(LD(-1))
@@ -122,3 +122,20 @@ def test_node_kernel_with_centres_agrees_with_the_kernel_without(seed: int) -> N
         assert abs(with_c[0] - without[0]) <= with_c[2] + without[2]
         assert with_c[1] == pytest.approx(without[1], rel=1e-12)
         assert with_c[2] < 4 * without[2]
+
+
+def test_cost_model_share_follows_the_usable_centres() -> None:
+    """The cost model's estimate (:func:`._exact_fourier.centre_share`) of the categories
+    the centres serve is within 0.25 of the share of usable centres past the cumulant
+    series, and 0 for a grid too small to build the tables."""
+    grid = 10**7 + 19
+    tilts = np.array([0.01, 0.1, 0.2, 0.22, 0.25, 0.3, 0.33, 0.36, 0.5, 0.8, 0.99])
+    _, bound, at = _exact_series.centre_series(tilts, grid)
+    past = np.abs(2 * np.pi * at / grid) > _exact_series.SERIES_ALPHA - np.pi / 64
+    nodes = _exact_fourier.CENTRE_MIN_NODES
+    for p, row in zip(tilts, bound, strict=True):
+        usable = float(np.isfinite(row[past]).mean())
+        assert abs(_exact_fourier.centre_share(np.array([p]), nodes) - usable) <= 0.25
+    assert _exact_fourier.centre_share(np.array([0.01]), nodes - 1) == 0.0
+    cheap = _exact_choice._element_cells(np.array([0.01, 0.02]), nodes)
+    assert cheap < _exact_choice._element_cells(np.array([0.5, 0.5]), nodes)

@@ -73,9 +73,24 @@ _FOURIER_TARGET = 1e-15
 FOURIER_MAX_REL_ERROR = 1e-12
 #: From this many nodes a tail evaluates the angles past the cumulant series by the series
 #: about the nearest centre (:mod:`._exact_series`; about 2x faster per node and category
-#: than sin, cos, log1p and atan2) when a centre allows it: below, its tables (1-2 ms, and
-#: about 0.1 ms per category, in extended precision) would cost more than they save.
-_CENTRE_MIN_NODES = 20_000
+#: than sin, cos, log1p and atan2) when a centre allows it: below, its tables (1.4 ms for 5
+#: categories, 14 ms for 100, in extended precision) would cost more than they save.
+CENTRE_MIN_NODES = 20_000
+#: Tilts ``min(p, q)`` up to the first have every centre past the cumulant series usable
+#: (:func:`._exact_series.centre_series`: 64 centres, order 12), none from the second;
+#: between, the share falls about linearly (0.75 at 0.22, 0.29 at 0.30, 0.11 at 0.33).
+_CENTRE_FULL, _CENTRE_NONE = 0.2, 0.35
+
+
+def centre_share(p: NDArray[np.float64], nodes: int) -> float:
+    """The estimated share of a grid's categories whose angles past the cumulant series
+    take the centres' series (0 below :data:`CENTRE_MIN_NODES` nodes): the cost model's
+    (:mod:`._exact_choice`) view of :mod:`._exact_series`, without its tables."""
+    if nodes < CENTRE_MIN_NODES or p.size == 0:
+        return 0.0
+    small = np.minimum(p, 1.0 - p)
+    share = np.clip((_CENTRE_NONE - small) / (_CENTRE_NONE - _CENTRE_FULL), 0.0, 1.0)
+    return float(share.mean())
 #: Longest the Fourier method may run: at most this many (phi, theta) nodes are evaluated.
 FOURIER_MAX_NODES = 2_000_000
 #: The budget the older "auto" rule of ``stats.trend`` gives the Fourier method.
@@ -580,7 +595,7 @@ def evaluate_tail(
         raise FourierNotCertified(f"{plan.nodes} Fourier nodes needed")
     kernels = _rank_tails.node_kernels()
     even, odd = kernels.cumulant_coefficients(plan.p, plan.q)
-    if plan.nodes >= _CENTRE_MIN_NODES:
+    if plan.nodes >= CENTRE_MIN_NODES:
         centres = kernels.centre_series(plan.p, plan.period_d * plan.period_a)
     else:
         centres = kernels.no_centres(plan.p.size)
