@@ -91,6 +91,8 @@ def centre_share(p: NDArray[np.float64], nodes: int) -> float:
     small = np.minimum(p, 1.0 - p)
     share = np.clip((_CENTRE_NONE - small) / (_CENTRE_NONE - _CENTRE_FULL), 0.0, 1.0)
     return float(share.mean())
+
+
 #: Longest the Fourier method may run: at most this many (phi, theta) nodes are evaluated.
 FOURIER_MAX_NODES = 2_000_000
 #: The budget the older "auto" rule of ``stats.trend`` gives the Fourier method.
