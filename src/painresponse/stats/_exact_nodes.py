@@ -564,11 +564,10 @@ def fourier_nodes(
     truncation ``sum_j t_j (|alpha_j| / 2)^31 / (1 - |alpha_j| / 2)`` (``|kappa_n| / n! <=
     2^-n``, see :data:`._exact_series.CAUCHY`). ``a_j`` carries the rounding of ``x = -4 p
     q sin^2(alpha / 2)`` and of ``z``'s parts ``X = 1 - 2 p sin^2``, ``Y = 2 p sin cos`` (and
-    of ``alpha``)
-    through the logarithm, which amplifies them near a zero of ``z``: ``8 a_j = 4 |x| / (1 +
-    x) + (16 p sin^2 + |X| + 8 |Y| + 4 p |alpha| + 1) / |z|``. A node with a factor of
-    ``|z|^2`` below :data:`NEAR_ZERO` is left out and bounded whole (or, when ``alpha = pi``
-    exactly and ``p_j = q_j``, left out as the 0 it is).
+    of ``alpha``) through the logarithm, which amplifies them near a zero of ``z``: ``8 a_j
+    = 4 |x| / (1 + x) + (16 p sin^2 + |X| + 8 |Y| + 4 p |alpha| + 1) / |z|``. A node with
+    a factor of ``|z|^2`` below :data:`NEAR_ZERO` is left out and bounded whole (or, when
+    ``alpha = pi`` exactly and ``p_j = q_j``, left out as the 0 it is).
 
     ``window > 0`` replaces the tail's kernel by a window's (:mod:`._exact_window`, ``lam =
     0``): ``sum_{k = a}^{a + window - 1} e^{-i theta (k - u)}`` with ``u = a + (window - 1)
