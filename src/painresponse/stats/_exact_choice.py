@@ -56,9 +56,10 @@ __all__ = [
 ]
 
 #: The network programme is used without screening a Fourier grid up to this many cell
-#: updates (counted beforehand, :func:`._exact_kernels.rank_sum_tail_work`; about 0.15-0.25
-#: ns each, so about 10 ms).
-NETWORK_DIRECT_CELLS = 5.0e7
+#: updates (counted beforehand, :func:`._exact_kernels.rank_sum_tail_work`; about 0.15-0.7
+#: ns each, so 15-70 ms): a plan costs 10-60 ms before it can tell that it loses (5e7
+#: until #14's eleventh round; 1e8 took 20 + 5,000 on 60 values from 113 to 29 ms).
+NETWORK_DIRECT_CELLS = 1.0e8
 #: Node budget of the Fourier method when no programme fits (a smaller group of at most
 #: about 100 among thousands, on few values: seconds).
 FOURIER_LARGE_NODES = 40_000_000
