@@ -232,6 +232,26 @@ def test_completion_index_ranks_every_query_exactly() -> None:
             assert rank == int((distinct <= q).sum())
 
 
+def test_searches_in_step_find_where_each_span_passes_its_cut() -> None:
+    """A node's parents are searched SEARCH_LANES at a time (:func:`_ends_in_step`): each
+    span's answer must be numpy's ``searchsorted(..., side="right")``, whatever the spans'
+    lengths (0, 1, odd, a lane group left part-full) and cuts (below, inside, above)."""
+    from painresponse.stats import _fisher_kernel as kernel
+
+    rng = np.random.default_rng(11)
+    val = np.sort(rng.integers(-500, 500, size=4_000)).astype(np.int64)
+    for n in (1, 7, 8, 9, 37):
+        spans = np.sort(rng.integers(0, val.size + 1, size=(n, 2)), axis=1)
+        spans[0] = (5, 5)  # an empty span: no search due
+        runs = np.zeros((n, 4), np.int64)
+        runs[:, :2] = spans
+        cuts = rng.integers(-600, 600, size=n).astype(np.int64)
+        starts = np.empty(n, np.int64)
+        kernel._ends_in_step(val, runs, cuts, starts, n)
+        for (lo, hi), cut, start in zip(spans, cuts, starts, strict=True):
+            assert start == lo + np.searchsorted(val[lo:hi], cut, side="right")
+
+
 def test_binned_tail_matches_a_direct_sum() -> None:
     """The binned tail (:func:`_tail_runs`) against a direct sum over (past, completion)
     pairs, for parents whose pasts spread a little (exponentials stored with the pasts)

@@ -336,6 +336,7 @@ def pull_chunk(
     value = np.empty(256, np.int64)
     runs = np.empty((256, 4), np.int64)
     factors = np.empty(256, np.float64)
+    pending = np.empty((256, 3), np.int64)
     vtable = np.full(2 * SMALL_TABLE, EMPTY, np.int64)
     used = np.empty(SMALL_TABLE // 4 + 1, np.int64)
     t_out = np.empty((256, r), np.int64)
@@ -376,6 +377,7 @@ def pull_chunk(
         work += n_alloc
         runs = grow_2d(runs, n_alloc)
         factors = grow_1d(factors, n_alloc)
+        pending = grow_2d(pending, n_alloc)
         closed, n_runs = _bands(
             m,
             out,
@@ -395,6 +397,7 @@ def pull_chunk(
             buf,
             runs,
             factors,
+            pending,
         )
         total += closed
         band = 0
